@@ -1,0 +1,173 @@
+//! The crate's one error type.
+//!
+//! Every fallible function returns [`Result<T>`](Result). Each variant carries the offending value as a
+//! named field and its message says what to change, so an error printed to a user is actionable on its
+//! own.
+
+use thiserror::Error;
+
+/// Shorthand for `std::result::Result<T, survey_analytics::Error>`.
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// Everything that can be wrong with an input to this crate.
+///
+/// Variants are matched by name; the enum is `#[non_exhaustive]` so new checks can be added without a
+/// breaking change. `Clone + PartialEq` lets tests compare errors directly.
+///
+/// ```
+/// use survey_analytics::{Error, Proportion};
+///
+/// let err = Proportion::new(12, 10).unwrap_err();
+/// assert_eq!(err, Error::SuccessesExceedTrials { successes: 12, trials: 10 });
+/// assert!(err.to_string().contains("cannot exceed"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A confidence level outside the open interval (0, 1), or NaN.
+    #[error("confidence level must lie strictly between 0 and 1 (for example 0.95), got {level}")]
+    InvalidConfidenceLevel {
+        /// The level that was given.
+        level: f64,
+    },
+
+    /// A significance level (alpha) outside the open interval (0, 1), or NaN.
+    #[error(
+        "significance level alpha must lie strictly between 0 and 1 (for example 0.05), got {alpha}"
+    )]
+    InvalidAlpha {
+        /// The alpha that was given.
+        alpha: f64,
+    },
+
+    /// More successes than trials.
+    #[error("{successes} successes out of {trials} trials: successes cannot exceed trials")]
+    SuccessesExceedTrials {
+        /// Number of successes given.
+        successes: u64,
+        /// Number of trials given.
+        trials: u64,
+    },
+
+    /// A proportion was asked of an empty base.
+    #[error(
+        "a proportion needs a base of at least one response, got 0; report the group as having no \
+         base instead of estimating a share"
+    )]
+    EmptyBase,
+
+    /// A value that must be a proportion in [0, 1] was outside it, or NaN.
+    #[error("{name} must be a proportion in [0, 1], got {value}")]
+    InvalidProportion {
+        /// Which argument was wrong.
+        name: &'static str,
+        /// The value given.
+        value: f64,
+    },
+
+    /// A value that must be finite and strictly positive (a base, an exposure, a margin) was not.
+    #[error("{name} must be a finite number greater than 0, got {value}")]
+    NotPositive {
+        /// Which argument was wrong.
+        name: &'static str,
+        /// The value given.
+        value: f64,
+    },
+
+    /// A list had fewer entries than the computation needs.
+    #[error("{name} has {len} entries but at least {min} are needed")]
+    TooFewValues {
+        /// Which argument was too short.
+        name: &'static str,
+        /// Its length.
+        len: usize,
+        /// The smallest length accepted.
+        min: usize,
+    },
+
+    /// Two lists that must have the same length did not.
+    #[error("{name} has {len} entries but {expected} were expected (one per category)")]
+    LengthMismatch {
+        /// Which argument had the wrong length.
+        name: &'static str,
+        /// The length expected.
+        expected: usize,
+        /// The length given.
+        len: usize,
+    },
+
+    /// A table row had a different number of cells from the first row.
+    #[error(
+        "table row {row} has {len} cells but row 0 has {expected}: every row needs one cell per \
+         column"
+    )]
+    RaggedTable {
+        /// Index of the offending row.
+        row: usize,
+        /// Number of cells in row 0.
+        expected: usize,
+        /// Number of cells in the offending row.
+        len: usize,
+    },
+
+    /// A row or column of a contingency table sums to zero, so its expected counts are zero.
+    #[error("table {axis} {index} sums to zero: drop empty rows and columns before testing")]
+    EmptyMargin {
+        /// `"row"` or `"column"`.
+        axis: &'static str,
+        /// Index of the empty row or column.
+        index: usize,
+    },
+
+    /// A p-value outside [0, 1], or NaN.
+    #[error("p-value at position {index} is {value}: p-values must lie in [0, 1]")]
+    InvalidPValue {
+        /// Position in the input slice.
+        index: usize,
+        /// The value given.
+        value: f64,
+    },
+
+    /// The requested statistic is not defined for these data (for example a log interval with a zero
+    /// count); the message names a method that is defined.
+    #[error("{what} is not defined here: {reason}")]
+    Undefined {
+        /// The quantity that could not be computed.
+        what: &'static str,
+        /// Why, and what to use instead.
+        reason: &'static str,
+    },
+
+    /// A numeric argument broke a documented requirement not covered by a more specific variant.
+    #[error("{name} = {value} is not allowed: {requirement}")]
+    InvalidParameter {
+        /// Which argument was wrong.
+        name: &'static str,
+        /// The value given.
+        value: f64,
+        /// What the argument must satisfy.
+        requirement: &'static str,
+    },
+
+    /// A method, alternative or adjustment name that is not recognised.
+    #[error("unknown {kind} '{name}'; expected one of: {expected}")]
+    UnknownName {
+        /// What kind of name it was (for example `"interval method"`).
+        kind: &'static str,
+        /// The name given.
+        name: String,
+        /// The names accepted.
+        expected: &'static str,
+    },
+
+    /// Counts so large that their sum overflows, or that exceed what the method handles exactly.
+    #[error("{name} is too large ({value}); counts up to {max} are supported")]
+    CountTooLarge {
+        /// Which count or total.
+        name: &'static str,
+        /// The value given (saturated at `u64::MAX` when the sum overflowed).
+        value: u64,
+        /// The largest supported value.
+        max: u64,
+    },
+}

@@ -1,0 +1,168 @@
+//! Confidence levels.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::stats::numerics::normal;
+
+/// A confidence level strictly between 0 and 1, such as 0.95.
+///
+/// Constructed through [`ConfidenceLevel::new`], which rejects 0, 1, anything outside (0, 1) and NaN,
+/// so every interval function can rely on it. Deserialising checks the same rule.
+///
+/// The two-sided critical value is `z = Phi^-1(1 - alpha / 2)` with `alpha = 1 - level`; see
+/// [`ConfidenceLevel::z`].
+///
+/// ```
+/// use survey_analytics::ConfidenceLevel;
+///
+/// let level = ConfidenceLevel::new(0.95)?;
+/// assert_eq!(level, ConfidenceLevel::NINETY_FIVE);
+/// assert!((level.z() - 1.959_963_984_540_054).abs() < 1e-15);
+/// assert!(ConfidenceLevel::new(1.0).is_err());
+/// assert!(ConfidenceLevel::new(f64::NAN).is_err());
+/// # Ok::<(), survey_analytics::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, PartialOrd, Serialize, Deserialize)]
+#[serde(try_from = "f64", into = "f64")]
+pub struct ConfidenceLevel(f64);
+
+impl ConfidenceLevel {
+    /// 90% confidence.
+    pub const NINETY: Self = Self(0.90);
+    /// 95% confidence, the default.
+    pub const NINETY_FIVE: Self = Self(0.95);
+    /// 99% confidence.
+    pub const NINETY_NINE: Self = Self(0.99);
+
+    /// A validated confidence level.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidConfidenceLevel`] unless `0 < level < 1`.
+    pub fn new(level: f64) -> Result<Self> {
+        if level > 0.0 && level < 1.0 {
+            Ok(Self(level))
+        } else {
+            Err(Error::InvalidConfidenceLevel { level })
+        }
+    }
+
+    /// The level from a significance level: `1 - alpha`.
+    ///
+    /// ```
+    /// use survey_analytics::ConfidenceLevel;
+    /// assert_eq!(ConfidenceLevel::from_alpha(0.05)?.value(), 0.95);
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidAlpha`] unless `0 < alpha < 1`.
+    pub fn from_alpha(alpha: f64) -> Result<Self> {
+        if alpha > 0.0 && alpha < 1.0 {
+            Ok(Self(1.0 - alpha))
+        } else {
+            Err(Error::InvalidAlpha { alpha })
+        }
+    }
+
+    /// The level as a number in (0, 1).
+    ///
+    /// ```
+    /// assert_eq!(survey_analytics::ConfidenceLevel::NINETY.value(), 0.9);
+    /// ```
+    pub fn value(self) -> f64 {
+        self.0
+    }
+
+    /// `alpha = 1 - level`, the total tail probability outside a two-sided interval.
+    ///
+    /// ```
+    /// let alpha = survey_analytics::ConfidenceLevel::NINETY_NINE.alpha();
+    /// assert!((alpha - 0.01).abs() < 1e-15);
+    /// ```
+    pub fn alpha(self) -> f64 {
+        1.0 - self.0
+    }
+
+    /// The two-sided standard normal critical value `z` with `P(|Z| > z) = alpha`.
+    ///
+    /// Numerics: statrs's `erfc_inv`, within 4.4e-16 relative of the exact quantile.
+    ///
+    /// ```
+    /// let z = survey_analytics::ConfidenceLevel::NINETY_NINE.z();
+    /// assert!((z - 2.575_829_303_548_901).abs() < 1e-14);
+    /// ```
+    pub fn z(self) -> f64 {
+        normal::upper_quantile(0.5 * self.alpha())
+    }
+}
+
+impl Default for ConfidenceLevel {
+    /// 95%.
+    fn default() -> Self {
+        Self::NINETY_FIVE
+    }
+}
+
+impl TryFrom<f64> for ConfidenceLevel {
+    type Error = Error;
+
+    fn try_from(level: f64) -> Result<Self> {
+        Self::new(level)
+    }
+}
+
+impl From<ConfidenceLevel> for f64 {
+    fn from(level: ConfidenceLevel) -> f64 {
+        level.0
+    }
+}
+
+impl fmt::Display for ConfidenceLevel {
+    /// As a percentage: `95%`, `99.9%`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let percent = self.0 * 100.0;
+        let rounded = (percent * 1e6).round() / 1e6;
+        write!(f, "{rounded}%")
+    }
+}
+
+/// Checks a significance level `alpha` in (0, 1).
+pub(crate) fn check_alpha(alpha: f64) -> Result<f64> {
+    if alpha > 0.0 && alpha < 1.0 {
+        Ok(alpha)
+    } else {
+        Err(Error::InvalidAlpha { alpha })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rejects_everything_outside_the_open_unit_interval() {
+        for bad in [
+            0.0,
+            1.0,
+            -0.5,
+            1.5,
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+        ] {
+            assert!(ConfidenceLevel::new(bad).is_err(), "{bad}");
+            assert!(ConfidenceLevel::from_alpha(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn displays_as_percent() {
+        assert_eq!(ConfidenceLevel::NINETY_FIVE.to_string(), "95%");
+        assert_eq!(ConfidenceLevel::new(0.999).unwrap().to_string(), "99.9%");
+    }
+}

@@ -126,7 +126,8 @@ fn step_up(sorted: &[f64], scale: impl Fn(usize, f64) -> f64) -> Vec<f64> {
     let mut out = vec![0.0; sorted.len()];
     let mut running = 1.0_f64;
     for (i, (&p, slot)) in sorted.iter().zip(out.iter_mut()).enumerate().rev() {
-        running = running.min(scale(i, p).min(1.0));
+        // `max(p)`: m p / m can round to one ulp below p.
+        running = running.min(scale(i, p).min(1.0).max(p));
         *slot = running;
     }
     out

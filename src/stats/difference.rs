@@ -133,8 +133,59 @@ fn restricted_difference_mle(x1: f64, n1: f64, x2: f64, n2: f64, delta: f64) -> 
         2.0 * p * angle.cos() - shift
     };
     // The feasible range of q2 given q1 = q2 + delta in [0, 1].
-    let q2 = q2.clamp((-delta).max(0.0), (1.0 - delta).min(1.0));
+    let (lo, hi) = ((-delta).max(0.0), (1.0 - delta).min(1.0));
+    let q2 = polish_restricted_root(x1, n1, x2, n2, delta, q2.clamp(lo, hi), (lo, hi));
     (q2 + delta, q2)
+}
+
+/// Newton steps on the restricted score `g(q2)`, which decreases strictly on `(lo, hi)`: the
+/// trigonometric root loses relative precision when the proportions are tiny (cancellation in
+/// `2 p cos(angle) - shift`), and two or three steps restore it.
+fn polish_restricted_root(
+    x1: f64,
+    n1: f64,
+    x2: f64,
+    n2: f64,
+    delta: f64,
+    start: f64,
+    (lo, hi): (f64, f64),
+) -> f64 {
+    let (y1, y2) = (n1 - x1, n2 - x2);
+    // Each term is dropped when its count is zero, so the boundaries are not poles then.
+    let term = |count: f64, value: f64| if count > 0.0 { count / value } else { 0.0 };
+    let square = |count: f64, value: f64| {
+        if count > 0.0 {
+            count / (value * value)
+        } else {
+            0.0
+        }
+    };
+    let mut q = start;
+    for _ in 0..8 {
+        if q <= lo || q >= hi {
+            return q;
+        }
+        let (q1, r1, r2) = (q + delta, 1.0 - q - delta, 1.0 - q);
+        let g = term(x1, q1) - term(y1, r1) + term(x2, q) - term(y2, r2);
+        let slope = -(square(x1, q1) + square(y1, r1) + square(x2, q) + square(y2, r2));
+        if g == 0.0 || slope == 0.0 {
+            return q;
+        }
+        let next = q - g / slope;
+        // Stay strictly inside the feasible range: halve the way to the boundary instead.
+        let next = if next <= lo {
+            0.5 * (q + lo)
+        } else if next >= hi {
+            0.5 * (q + hi)
+        } else {
+            next
+        };
+        if (next - q).abs() <= 2.0 * f64::EPSILON * q.abs() {
+            return next;
+        }
+        q = next;
+    }
+    q
 }
 
 fn miettinen_nurminen(x1: f64, n1: f64, x2: f64, n2: f64, z: f64) -> Interval {

@@ -7,6 +7,14 @@ use crate::stats::alternative::Alternative;
 use crate::stats::numerics::loader::ln_hypergeometric_pmf;
 
 /// Result of [`fisher_exact`].
+///
+/// ```
+/// use survey_analytics::{fisher_exact, Alternative};
+/// let test = fisher_exact([[0, 5], [5, 0]], Alternative::TwoSided)?;
+/// assert_eq!(test.odds_ratio, 0.0);
+/// assert!((test.p_value - 2.0 / 252.0).abs() < 1e-15);
+/// # Ok::<(), survey_analytics::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct FisherExactTest {
     /// The sample odds ratio `(a d) / (b c)`: infinite when `b c = 0 < a d`, NaN when a row or column
@@ -160,16 +168,31 @@ impl Hypergeometric {
         sum
     }
 
-    fn tail_below(&self, k: f64) -> f64 {
-        self.sum_from(k, -1.0)
+    fn mode(&self) -> f64 {
+        ((self.draws + 1.0) * (self.marked + 1.0) / (self.total + 2.0)).floor()
     }
 
+    /// `P(X <= k)`. A tail that contains the mode is 1 minus the opposite tail, so the sum never
+    /// starts from a probability that underflows.
+    fn tail_below(&self, k: f64) -> f64 {
+        if k >= self.mode() {
+            1.0 - self.sum_from(k + 1.0, 1.0)
+        } else {
+            self.sum_from(k, -1.0)
+        }
+    }
+
+    /// `P(X >= k)`.
     fn tail_above(&self, k: f64) -> f64 {
-        self.sum_from(k, 1.0)
+        if k <= self.mode() {
+            1.0 - self.sum_from(k - 1.0, -1.0)
+        } else {
+            self.sum_from(k, 1.0)
+        }
     }
 
     fn two_sided(&self, observed: f64) -> f64 {
-        let mode = ((self.draws + 1.0) * (self.marked + 1.0) / (self.total + 2.0)).floor();
+        let mode = self.mode();
         let ln_exact = self.ln_pmf(observed);
         let ln_mode = self.ln_pmf(mode);
         // |p_exact - p_mode| / max(p_exact, p_mode) <= 1e-14, in logs.

@@ -26,16 +26,29 @@ pub struct Interval {
 
 impl Interval {
     /// `upper - lower`.
+    ///
+    /// ```
+    /// assert_eq!(survey_analytics::Interval { lower: 0.25, upper: 0.75 }.width(), 0.5);
+    /// ```
     pub fn width(&self) -> f64 {
         self.upper - self.lower
     }
 
     /// Half the width: the "plus or minus" of a symmetric interval.
+    ///
+    /// ```
+    /// assert_eq!(survey_analytics::Interval { lower: 0.25, upper: 0.75 }.half_width(), 0.25);
+    /// ```
     pub fn half_width(&self) -> f64 {
         0.5 * self.width()
     }
 
     /// Whether `lower <= value <= upper`.
+    ///
+    /// ```
+    /// let ci = survey_analytics::Interval { lower: 0.1, upper: 0.2 };
+    /// assert!(ci.contains(0.1) && !ci.contains(0.21));
+    /// ```
     pub fn contains(&self, value: f64) -> bool {
         self.lower <= value && value <= self.upper
     }

@@ -9,7 +9,6 @@ use crate::stats::names::method_names;
 use crate::stats::numerics::loader::stirlerr;
 use crate::stats::numerics::normal;
 use crate::stats::proportion::wilson;
-use statrs::function::gamma::{checked_gamma_lr, checked_gamma_ur};
 
 /// How to build intervals that hold for all the shares of one question at once.
 ///
@@ -18,8 +17,10 @@ use statrs::function::gamma::{checked_gamma_lr, checked_gamma_ur};
 /// * `SisonGlaz` (1995): intervals `[p_i - c/n, p_i + (c + 2 gamma)/n]`, with `c` and `gamma` chosen so
 ///   that the joint coverage, computed from truncated Poisson moments with an Edgeworth expansion,
 ///   reaches `1 - alpha`. Shorter than Goodman's when there are many categories. Follows statsmodels
-///   `multinomial_proportions_confint(method="sison-glaz")`; costs O(c k) incomplete gamma evaluations,
-///   with `c` a few standard deviations of the largest count.
+///   `multinomial_proportions_confint(method="sison-glaz")` step by step, but sums the truncated
+///   Poisson moments directly where statsmodels cancels large factorial moments (which puts its
+///   coverage 1% off for a large count in a narrow window). Costs O(c k), with `c` a few standard
+///   deviations of the largest count.
 ///
 /// References: Goodman (1965), "On simultaneous confidence intervals for multinomial proportions";
 /// Sison & Glaz (1995), "Simultaneous confidence intervals and sample size determination for
@@ -101,68 +102,88 @@ pub fn simultaneous_intervals(
     })
 }
 
-/// `P(lo <= X <= hi)` for `X ~ Poisson(mean)`, from whichever tail keeps precision.
-fn poisson_between(lo: f64, hi: f64, mean: f64) -> f64 {
-    if hi < lo || hi < 0.0 {
-        return 0.0;
-    }
-    if mean <= 0.0 {
-        return if lo <= 0.0 { 1.0 } else { 0.0 };
-    }
-    // cdf(m) = Q(m + 1, mean) and sf(m) = P(m + 1, mean) for integer m >= 0.
-    let cdf = |m: f64| {
-        if m < 0.0 {
-            0.0
-        } else {
-            checked_gamma_ur(m + 1.0, mean).unwrap_or(1.0)
-        }
-    };
-    let sf = |m: f64| {
-        if m < 0.0 {
-            1.0
-        } else {
-            checked_gamma_lr(m + 1.0, mean).unwrap_or(0.0)
-        }
-    };
-    let value = if lo - 1.0 >= mean {
-        sf(lo - 1.0) - sf(hi)
-    } else {
-        cdf(hi) - cdf(lo - 1.0)
-    };
-    value.max(0.0)
+/// One category's Poisson(`count`) law truncated to the window `[count - c, count + c]` (clipped to
+/// `[0, n]`), grown one step of `c` at a time.
+///
+/// statsmodels forms the truncated moments from factorial moments, `mu2 = f2 + mu - mu^2` and so on,
+/// which cancels catastrophically when the window is narrow and the count large (for a count of 830
+/// and `c = 1`, `f2 = 687241` and `mu^2 = 688070.25` leave `mu2 = 0.25`; the fourth moment loses
+/// four digits and the coverage `nu(1)` comes out 1% off). Here the window's probabilities are
+/// summed directly, with moments taken about the count itself, so nothing large cancels.
+struct TruncatedPoisson {
+    mean: f64,
+    /// Raw moments `sum (j - mean)^r P(j)` over the window, r = 0..=4.
+    sums: [f64; 5],
+    /// Ends of the window and their probabilities, for the recurrence.
+    low: f64,
+    high: f64,
+    p_low: f64,
+    p_high: f64,
 }
 
-/// Sison-Glaz coverage `nu(c)` of the box `[n_i - c, n_i + c]`.
-fn sison_glaz_coverage(counts: &[f64], total: f64, c: f64) -> f64 {
+impl TruncatedPoisson {
+    fn new(count: f64) -> Self {
+        // P(X = count) for X ~ Poisson(count), by Loader: exp(-stirlerr(n)) / sqrt(2 pi n).
+        let p = if count > 0.0 {
+            (-stirlerr(count)).exp() / (2.0 * std::f64::consts::PI * count).sqrt()
+        } else {
+            1.0
+        };
+        Self {
+            mean: count,
+            sums: [p, 0.0, 0.0, 0.0, 0.0],
+            low: count,
+            high: count,
+            p_low: p,
+            p_high: p,
+        }
+    }
+
+    fn add(&mut self, j: f64, p: f64) {
+        let t = j - self.mean;
+        let mut power = p;
+        for sum in &mut self.sums {
+            *sum += power;
+            power *= t;
+        }
+    }
+
+    /// Widens the window by one on each side, within `[0, total]`.
+    fn widen(&mut self, total: f64) {
+        if self.high < total {
+            self.high += 1.0;
+            self.p_high *= self.mean / self.high;
+            self.add(self.high, self.p_high);
+        }
+        if self.low > 0.0 {
+            self.p_low *= self.low / self.mean;
+            self.low -= 1.0;
+            self.add(self.low, self.p_low);
+        }
+    }
+
+    /// `P(window)`, the mean, and the 2nd to 4th central moments of the truncated law.
+    fn moments(&self) -> (f64, f64, f64, f64, f64) {
+        let [m0, m1, m2, m3, m4] = self.sums;
+        let (a1, a2, a3, a4) = (m1 / m0, m2 / m0, m3 / m0, m4 / m0);
+        let mu2 = a2 - a1 * a1;
+        let mu3 = a3 - 3.0 * a1 * a2 + 2.0 * a1.powi(3);
+        let mu4 = a4 - 4.0 * a1 * a3 + 6.0 * a1 * a1 * a2 - 3.0 * a1.powi(4);
+        (m0, self.mean + a1, mu2, mu3, mu4)
+    }
+}
+
+/// Sison-Glaz coverage `nu(c)` of the current windows: the product of the window probabilities,
+/// times the Edgeworth approximation to the density of their truncated sum at `n`, over `P(N = n)`
+/// for `N ~ Poisson(n)`.
+fn sison_glaz_coverage(windows: &[TruncatedPoisson], total: f64) -> f64 {
     let mut ln_box = 0.0;
     let (mut mean_sum, mut var_sum, mut mu3_sum, mut mu4_sum, mut var_sq_sum) =
         (0.0, 0.0, 0.0, 0.0, 0.0);
-    for &lambda in counts {
-        let (lo, hi) = ((lambda - c).max(0.0), (lambda + c).min(total));
-        let inside = poisson_between(lo, hi, lambda);
-        ln_box += inside.ln();
-        // Factorial moments of the Poisson truncated to [lo, hi].
-        let factorial = |r: f64| {
-            lambda.powf(r)
-                * (1.0
-                    - (poisson_between(hi - r + 1.0, hi, lambda)
-                        - poisson_between(lo - r, lo - 1.0, lambda))
-                        / inside)
-        };
-        let (f1, f2, f3, f4) = (
-            factorial(1.0),
-            factorial(2.0),
-            factorial(3.0),
-            factorial(4.0),
-        );
-        let mu = f1;
-        let mu2 = f2 + mu - mu * mu;
-        let mu3 = f3 + f2 * (3.0 - 3.0 * mu) + mu - 3.0 * mu * mu + 2.0 * mu.powi(3);
-        let mu4 = f4 + f3 * (6.0 - 4.0 * mu) + f2 * (7.0 - 12.0 * mu + 6.0 * mu * mu) + mu
-            - 4.0 * mu * mu
-            + 6.0 * mu.powi(3)
-            - 3.0 * mu.powi(4);
-        mean_sum += mu;
+    for window in windows {
+        let (probability, mean, mu2, mu3, mu4) = window.moments();
+        ln_box += probability.ln();
+        mean_sum += mean;
         var_sum += mu2;
         mu3_sum += mu3;
         mu4_sum += mu4;
@@ -184,22 +205,25 @@ fn sison_glaz_coverage(counts: &[f64], total: f64, c: f64) -> f64 {
 
 fn sison_glaz(counts: &[f64], total: f64, alpha: f64) -> Vec<Interval> {
     let target = 1.0 - alpha;
-    // nu(0) is taken as 0 and nu(c) as 1 once c >= n (the box then covers every outcome).
-    let coverage = |c: f64| {
+    let mut windows: Vec<TruncatedPoisson> =
+        counts.iter().map(|&c| TruncatedPoisson::new(c)).collect();
+    // nu(c + 1), with the windows widened to c + 1; nu(c) is taken as 1 once c >= n (the box then
+    // covers every outcome), and nu(0) as 0 (statsmodels, following R's MultinomialCI).
+    let mut next_coverage = |c: f64| {
         if c >= total {
-            1.0
-        } else {
-            sison_glaz_coverage(counts, total, c)
+            return 1.0;
         }
+        windows.iter_mut().for_each(|w| w.widen(total));
+        sison_glaz_coverage(&windows, total)
     };
     let mut c = 0.0;
     let mut nu_c = 0.0;
-    let mut nu_next = coverage(1.0);
-    // NaN coverage (an Edgeworth term out of range) counts as not yet reaching the target.
+    let mut nu_next = next_coverage(1.0);
+    // The first c with nu(c) <= 1 - alpha < nu(c + 1); a NaN coverage counts as not reaching it.
     while !(nu_c <= target && target < nu_next) && c < total {
         c += 1.0;
         nu_c = nu_next;
-        nu_next = coverage(c + 1.0);
+        nu_next = next_coverage(c + 1.0);
     }
     let gamma = ((target - nu_c) / (nu_next - nu_c)).clamp(0.0, 1.0);
     let gamma = if gamma.is_nan() { 0.0 } else { gamma };

@@ -89,6 +89,14 @@ fn power(p1: f64, p2: f64, n1: f64, n2: f64, alpha: f64, alternative: Alternativ
 }
 
 /// Group sizes from [`two_proportion_sample_size`].
+///
+/// ```
+/// use survey_analytics::{two_proportion_sample_size, Alternative};
+/// let size = two_proportion_sample_size(0.41, 0.18, 0.9, 0.05, 3.0, Alternative::TwoSided)?;
+/// assert_eq!(size.n2, 3 * size.n1);
+/// assert!(size.power >= 0.9);
+/// # Ok::<(), survey_analytics::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct SampleSize {
     /// Respondents needed in the first group.

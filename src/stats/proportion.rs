@@ -62,6 +62,13 @@ impl Proportion {
     ///
     /// Counts above 2^53 are rounded to the nearest `f64`, so shares stay exact to 16 digits.
     ///
+    /// ```
+    /// use survey_analytics::{Error, Proportion};
+    /// assert_eq!(Proportion::new(149, 830)?.successes(), 149.0);
+    /// assert_eq!(Proportion::new(1, 0), Err(Error::EmptyBase));
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
+    ///
     /// # Errors
     ///
     /// [`Error::EmptyBase`] when `trials == 0`; [`Error::SuccessesExceedTrials`] when
@@ -82,6 +89,15 @@ impl Proportion {
 
     /// A share `estimate` in [0, 1] observed on an effective base of `effective_base` (> 0, may be
     /// fractional): `successes = estimate * effective_base`.
+    ///
+    /// ```
+    /// use survey_analytics::Proportion;
+    /// // Weights (1, 1, 2, 4) give an effective base of (1+1+2+4)^2 / (1+1+4+16) = 2.91.
+    /// let p = Proportion::from_estimate(0.75, 64.0 / 22.0)?;
+    /// assert!((p.successes() - 0.75 * 64.0 / 22.0).abs() < 1e-15);
+    /// assert!(Proportion::from_estimate(0.5, f64::NAN).is_err());
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     ///
     /// # Errors
     ///
@@ -116,16 +132,31 @@ impl Proportion {
     }
 
     /// The share `successes / trials`, in [0, 1].
+    ///
+    /// ```
+    /// assert_eq!(survey_analytics::Proportion::new(1, 4)?.estimate(), 0.25);
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     pub fn estimate(&self) -> f64 {
         self.successes / self.trials
     }
 
     /// Number of successes (fractional for a weighted share: estimate times effective base).
+    ///
+    /// ```
+    /// assert_eq!(survey_analytics::Proportion::new(3, 8)?.successes(), 3.0);
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     pub fn successes(&self) -> f64 {
         self.successes
     }
 
     /// Number of trials: the base, or the effective base for weighted data.
+    ///
+    /// ```
+    /// assert_eq!(survey_analytics::Proportion::new(3, 8)?.trials(), 8.0);
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     pub fn trials(&self) -> f64 {
         self.trials
     }

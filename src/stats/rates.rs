@@ -50,7 +50,14 @@ method_names!(RateRatioMethod, "rate ratio method",
     Wald => "wald" | "wald-log",
 );
 
-/// A ratio of two rates with its confidence interval.
+/// A ratio of two rates with its confidence interval, from [`rate_ratio_interval`].
+///
+/// ```
+/// use survey_analytics::{Interval, RateRatio};
+/// let r = RateRatio { estimate: 1.41, interval: Interval { lower: 1.3, upper: 1.53 } };
+/// assert!((r.growth() - 0.41).abs() < 1e-12);
+/// assert!((r.growth_interval().lower - 0.3).abs() < 1e-12);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct RateRatio {
     /// `(y1 / e1) / (y2 / e2)`; infinite when `y2 = 0`.

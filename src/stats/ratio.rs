@@ -142,8 +142,8 @@ pub fn risk_ratio_interval(
 ///
 /// # Errors
 ///
-/// [`Error::Undefined`] when the odds ratio is 0/0 or infinite over zero (both groups all successes
-/// or all failures, or a group with a zero count on each side), or for `Woolf` when any cell is zero.
+/// [`Error::Undefined`] when the odds ratio is 0/0 (no successes at all, or no failures at all) and
+/// the method is not `WoolfAdjusted`, or for `Woolf` when any cell is zero.
 pub fn odds_ratio_interval(
     a: Proportion,
     b: Proportion,
@@ -152,11 +152,13 @@ pub fn odds_ratio_interval(
 ) -> Result<Interval> {
     let (x1, n1, x2, n2) = (a.successes(), a.trials(), b.successes(), b.trials());
     let (y1, y2) = (n1 - x1, n2 - x2);
-    // The odds ratio x1 y2 / (y1 x2) is 0/0 when both products vanish.
-    if x1 * y2 == 0.0 && y1 * x2 == 0.0 {
+    // The odds ratio x1 y2 / (y1 x2) is 0/0 when both products vanish: no successes at all, or no
+    // failures at all. Only the adjusted method, which adds 1/2 to every cell, is defined then.
+    if x1 * y2 == 0.0 && y1 * x2 == 0.0 && method != OddsRatioMethod::WoolfAdjusted {
         return Err(Error::Undefined {
             what: "odds ratio",
-            reason: "both x1 (n2 - x2) and (n1 - x1) x2 are zero, so the odds ratio is 0/0",
+            reason: "both groups are all successes or all failures, so the odds ratio is 0/0; \
+                     use OddsRatioMethod::WoolfAdjusted",
         });
     }
     let z = level.z();
@@ -217,8 +219,18 @@ fn invert_on_log_scale<F: Fn(f64) -> f64>(excess: F, theta_hat: f64) -> Interval
         }
     };
     let solve = |inside: f64, outside: f64| {
+        // `inside` is inside the interval by construction; at a degenerate estimate (zero variance)
+        // its excess is exactly 0, which must not be mistaken for the bound.
+        let signed = |v: f64| {
+            let e = excess(v);
+            if v == inside && e >= 0.0 {
+                -f64::MIN_POSITIVE
+            } else {
+                e
+            }
+        };
         brent(
-            &excess,
+            signed,
             inside,
             outside,
             1e-14 * inside.abs().max(outside.abs()).max(1.0),
@@ -231,12 +243,10 @@ fn invert_on_log_scale<F: Fn(f64) -> f64>(excess: F, theta_hat: f64) -> Interval
             return beyond;
         }
         let inside_point = |v: f64| v < 0.0;
-        let start = if theta_hat > 0.0 && theta_hat.is_finite() {
-            theta_hat.ln()
-        } else {
-            0.0
-        };
-        if inside_point(excess(start)) {
+        let finite_estimate = theta_hat > 0.0 && theta_hat.is_finite();
+        let start = if finite_estimate { theta_hat.ln() } else { 0.0 };
+        // A finite estimate is inside its own interval even when its excess is 0 (zero variance).
+        if finite_estimate || inside_point(excess(start)) {
             match walk(start, direction, &inside_point) {
                 (inside, Some(outside)) => solve(inside, outside),
                 (_, None) => beyond,

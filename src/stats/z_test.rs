@@ -6,6 +6,14 @@ use crate::stats::alternative::Alternative;
 use crate::stats::proportion::Proportion;
 
 /// Result of [`two_proportion_z_test`].
+///
+/// ```
+/// use survey_analytics::{two_proportion_z_test, Alternative, Proportion};
+/// let test = two_proportion_z_test(Proportion::new(9, 100)?, Proportion::new(11, 100)?, Alternative::TwoSided);
+/// assert!((test.difference + 0.02).abs() < 1e-15);
+/// assert!(test.p_value > 0.6); // 9% vs 11% on 100 each: no evidence of a difference
+/// # Ok::<(), survey_analytics::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct TwoProportionZTest {
     /// `z = (p1 - p2) / se`.

@@ -184,11 +184,12 @@ pub(crate) fn quantile(a: f64, b: f64, target: f64, tail: Tail) -> f64 {
 
 /// Midpoint of a bracket: geometric in `x` near 0, geometric in `1 - x` near 1, arithmetic otherwise.
 fn bisect(lo: f64, hi: f64) -> f64 {
-    // Square roots taken separately so that the product cannot underflow.
+    // Square roots taken separately so that the product cannot underflow. An open end at 0 counts as
+    // the smallest positive double; one at 1 as the largest double below 1.
     if hi <= 0.5 {
         lo.max(f64::MIN_POSITIVE).sqrt() * hi.sqrt()
     } else if lo >= 0.5 {
-        1.0 - (1.0 - lo).sqrt() * (1.0 - hi).max(f64::MIN_POSITIVE).sqrt()
+        1.0 - (1.0 - lo).sqrt() * (1.0 - hi).max(0.5 * f64::EPSILON).sqrt()
     } else {
         0.5 * (lo + hi)
     }
@@ -197,10 +198,7 @@ fn bisect(lo: f64, hi: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn rel(a: f64, b: f64) -> f64 {
-        ((a - b) / b).abs()
-    }
+    use crate::stats::numerics::rel;
 
     #[test]
     fn incomplete_beta_matches_high_precision() {

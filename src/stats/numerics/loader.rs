@@ -147,10 +147,7 @@ pub(crate) fn ln_hypergeometric_pmf(k: f64, total: f64, marked: f64, draws: f64)
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn rel(a: f64, b: f64) -> f64 {
-        ((a - b) / b).abs()
-    }
+    use crate::stats::numerics::rel;
 
     #[test]
     fn stirlerr_is_continuous_across_branches() {

@@ -1,0 +1,89 @@
+//! Regression tests: exact methods must return promptly, and stay sane, at n = 1e7 and 1e8 and at
+//! the edges x = 0, 1, 2, n-1, n (statrs's `Beta::inverse_cdf` never returns there; NUMERICS.md).
+//!
+//! The time limits are generous for a debug build on a shared machine; a release build is about
+//! 30 times faster.
+
+use std::time::{Duration, Instant};
+
+use survey_analytics::{
+    Alternative, ConfidenceLevel, Proportion, ProportionMethod, RateRatioMethod, fisher_exact,
+    rate_ratio_interval,
+};
+
+fn within<T>(limit: Duration, what: &str, f: impl FnOnce() -> T) -> T {
+    let start = Instant::now();
+    let value = f();
+    let elapsed = start.elapsed();
+    assert!(elapsed < limit, "{what} took {elapsed:?} (limit {limit:?})");
+    value
+}
+
+#[test]
+fn exact_intervals_return_promptly_at_huge_n() {
+    let level = ConfidenceLevel::new(0.999).unwrap();
+    for n in [10_000_000_u64, 100_000_000] {
+        for x in [0, 1, 2, n / 100, n / 2, n - 2, n - 1, n] {
+            let p = Proportion::new(x, n).unwrap();
+            for method in [ProportionMethod::ClopperPearson, ProportionMethod::Jeffreys] {
+                let ci = within(
+                    Duration::from_millis(500),
+                    &format!("{method} x={x} n={n}"),
+                    || p.interval(method, level),
+                );
+                assert!(
+                    0.0 <= ci.lower
+                        && ci.lower <= p.estimate()
+                        && p.estimate() <= ci.upper
+                        && ci.upper <= 1.0
+                );
+                // The interval is about 2 z sqrt(p(1-p)/n) wide (1.04e-3 at worst here): nowhere near [0, 1].
+                assert!(ci.width() < 2e-3, "{method} x={x} n={n}: {ci:?}");
+            }
+        }
+    }
+}
+
+#[test]
+fn fisher_exact_returns_promptly_at_ten_million() {
+    // Near the mode (the most terms to sum), far in the tail, and unbalanced margins.
+    let tables = [
+        [[2_500_000, 2_500_000], [2_500_000, 2_500_000]],
+        [[2_501_000, 2_499_000], [2_499_000, 2_501_000]],
+        [[5_000_000, 4_000_000], [490_000, 510_000]],
+        [[9_999_990, 10], [0, 0]],
+        [[1, 9_999_999], [3, 5]],
+    ];
+    for table in tables {
+        for alternative in [
+            Alternative::TwoSided,
+            Alternative::Less,
+            Alternative::Greater,
+        ] {
+            let test = within(
+                Duration::from_millis(500),
+                &format!("{table:?} {alternative}"),
+                || fisher_exact(table, alternative).unwrap(),
+            );
+            assert!((0.0..=1.0).contains(&test.p_value), "{table:?}: {test:?}");
+        }
+    }
+}
+
+#[test]
+fn exact_rate_ratio_returns_promptly_at_huge_counts() {
+    let level = ConfidenceLevel::NINETY_FIVE;
+    for (c1, c2) in [
+        (100_000_000, 99_000_000),
+        (0, 100_000_000),
+        (100_000_000, 1),
+    ] {
+        let r = within(Duration::from_millis(500), &format!("{c1}/{c2}"), || {
+            rate_ratio_interval(c1, 1.0, c2, 1.0, level, RateRatioMethod::ExactConditional).unwrap()
+        });
+        assert!(
+            r.interval.lower <= r.estimate && r.estimate <= r.interval.upper,
+            "{r:?}"
+        );
+    }
+}

@@ -6,7 +6,10 @@
 //! * [`tails`] evaluates `I_x(a, b)` and `1 - I_x(a, b)` by the classical continued fraction (modified
 //!   Lentz), on whichever side converges, with the prefactor `x^a (1-x)^b / B(a, b)` written through
 //!   Loader's binomial probability so that it keeps ~1e-15 relative accuracy for shapes in the
-//!   millions (the log-gamma form loses `n * 1e-16`).
+//!   millions (the log-gamma form loses `n * 1e-16`). One loss remains: past the mean with
+//!   `x < 1/2`, the fraction runs in `y = 1 - x`, which is rounded, and `y^b` amplifies that by `b`:
+//!   about `b * 1e-17` relative (8e-10 for Clopper-Pearson at `n = 1e8`, inside NUMERICS.md's
+//!   `1e-14 n`). Evaluating that fraction in double-double arithmetic would remove it.
 //! * [`quantile`] solves `tail(x) = target` by Newton's method on the logarithm of the tail, inside a
 //!   bracket that every evaluation narrows, falling back to (geometric) bisection whenever a step
 //!   leaves the bracket, with an iteration cap and a stop at a step of a few ulps.

@@ -160,6 +160,62 @@ pub enum Error {
         expected: &'static str,
     },
 
+    /// A weight that is negative, NaN, infinite or at least 2^64.
+    #[error("{}", match record {
+        Some(r) => format!("record {r} has weight {value}: weights must be finite and non-negative"),
+        None => format!("weight {value} is not allowed: weights must be finite and non-negative"),
+    })]
+    InvalidWeight {
+        /// The weight given.
+        value: f64,
+        /// Position of the record (0-based) when known.
+        record: Option<usize>,
+    },
+
+    /// A weighted record was added to an unweighted tally, or the reverse.
+    #[error("{}", if *weighted {
+        "this tally is weighted: add records with add_weighted"
+    } else {
+        "this tally is unweighted: add records with add, or create it with new_weighted"
+    })]
+    WeightedTally {
+        /// Whether the tally is weighted.
+        weighted: bool,
+    },
+
+    /// A category position past the end of its dimension.
+    #[error("category {index} of '{dimension}' does not exist: it has {len} categories")]
+    CategoryOutOfRange {
+        /// The dimension (question or group) name.
+        dimension: String,
+        /// The position given.
+        index: usize,
+        /// Number of categories.
+        len: usize,
+    },
+
+    /// A label that is not one of a dimension's categories.
+    #[error("'{label}' is not a category of '{dimension}'")]
+    UnknownCategory {
+        /// The dimension (question or group) name.
+        dimension: String,
+        /// The label given.
+        label: String,
+    },
+
+    /// A category or net label that cannot be used.
+    #[error("label '{label}' is not allowed: {reason}")]
+    InvalidLabel {
+        /// The label given.
+        label: String,
+        /// Why.
+        reason: &'static str,
+    },
+
+    /// Two tallies with different dimensions or weighting cannot be merged.
+    #[error("tallies with different dimensions or weighting cannot be merged")]
+    IncompatibleTallies,
+
     /// Counts so large that their sum overflows, or that exceed what the method handles exactly.
     #[error("{name} is too large ({value}); counts up to {max} are supported")]
     CountTooLarge {
@@ -170,4 +226,17 @@ pub enum Error {
         /// The largest supported value.
         max: u64,
     },
+}
+
+impl Error {
+    /// The same error, located at record `position` where that applies (invalid weights).
+    pub(crate) fn at_record(self, position: usize) -> Error {
+        match self {
+            Error::InvalidWeight { value, .. } => Error::InvalidWeight {
+                value,
+                record: Some(position),
+            },
+            other => other,
+        }
+    }
 }

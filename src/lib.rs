@@ -68,9 +68,13 @@
 #![deny(missing_docs, missing_debug_implementations)]
 
 mod error;
+mod report;
 mod stats;
+mod survey;
 
 pub use error::{Error, Result};
+pub use report::render::Render;
+pub use report::table::{Align, Table};
 pub use stats::adjust::{PValueAdjustment, adjust_p_values};
 pub use stats::alternative::Alternative;
 pub use stats::chi_square::{
@@ -90,6 +94,27 @@ pub use stats::ratio::{
     OddsRatioMethod, RiskRatioMethod, odds_ratio_interval, risk_ratio_interval,
 };
 pub use stats::z_test::{TwoProportionZTest, two_proportion_z_test};
+pub use survey::breakdown::{Breakdown, BreakdownOptions, BreakdownRow};
+pub use survey::categories::Categories;
+pub use survey::category::{Category, Ordinal, Slot};
+pub use survey::comparison::{
+    Comparison, ComparisonOptions, GroupEstimate, PairComparison, Verdict,
+};
+pub use survey::counts::{CrossCounts, Margin, QuestionKind};
+pub use survey::crosstab::{Crosstab, CrosstabCell, CrosstabColumn, CrosstabOptions, CrosstabRow};
+pub use survey::estimate::{Base, Estimate};
+pub use survey::letters::{PairTest, column_letter};
+pub use survey::multi_select::{MultiSelect, MultiSelectTally};
+pub use survey::net::Net;
+pub use survey::sums::Sums;
+pub use survey::tally::{Key, Tally};
+
+/// Items used by the code that [`category!`] generates; not part of the public API.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::survey::category::parse_category;
+    pub use serde;
+}
 
 /// The README's code sample, compiled and run as a doctest so that it cannot drift.
 #[doc = include_str!("../README.md")]

@@ -1,0 +1,247 @@
+//! Tables for breakdowns, crosstabs and comparisons, the way a market-research report prints them.
+
+use crate::report::table::{Align, Table};
+use crate::stats::interval::Interval;
+use crate::survey::breakdown::Breakdown;
+use crate::survey::comparison::Comparison;
+use crate::survey::crosstab::Crosstab;
+use crate::survey::estimate::{Base, Estimate};
+
+/// Results that print as a [`Table`].
+///
+/// ```
+/// use survey_analytics::{Comparison, ComparisonOptions, Proportion, Render};
+///
+/// let groups = [("Customer marketing", Proportion::new(9, 100)?), ("Product marketing", Proportion::new(11, 100)?)];
+/// let comparison = Comparison::new("very familiar with the other team's goals", &groups, &ComparisonOptions::default())?;
+/// let text = comparison.to_text();
+/// assert!(text.contains("9.0%") && text.contains("no significant difference"));
+/// assert!(comparison.to_markdown().starts_with("**"));
+/// # Ok::<(), survey_analytics::Error>(())
+/// ```
+pub trait Render {
+    /// The result as a table.
+    fn table(&self) -> Table;
+
+    /// Aligned plain text.
+    fn to_text(&self) -> String {
+        self.table().to_text()
+    }
+
+    /// Markdown.
+    fn to_markdown(&self) -> String {
+        self.table().to_markdown()
+    }
+}
+
+/// `0.4903` as `49.0%`.
+fn percent(share: f64) -> String {
+    format!("{:.1}%", 100.0 * share)
+}
+
+/// An interval in percent, `[45.6, 52.4]`.
+fn interval(ci: &Interval) -> String {
+    format!("[{:.1}, {:.1}]", 100.0 * ci.lower, 100.0 * ci.upper)
+}
+
+/// A p-value with three decimals, or `<0.001`.
+fn p_value(p: f64) -> String {
+    if p < 0.001 {
+        "<0.001".to_string()
+    } else {
+        format!("{p:.3}")
+    }
+}
+
+/// `49.0% [45.6, 52.4]`, or `-` for an empty base.
+fn share_with_interval(estimate: &Estimate) -> String {
+    match (estimate.share, &estimate.interval) {
+        (Some(share), Some(ci)) => format!("{} {}", percent(share), interval(ci)),
+        _ => "-".to_string(),
+    }
+}
+
+/// A base for display: the count, plus the weighted and effective bases when weighted.
+fn base(base: &Base, weighted: bool) -> String {
+    if weighted {
+        format!(
+            "{} (wtd {:.1}, eff {:.1})",
+            base.count, base.weighted, base.effective
+        )
+    } else {
+        base.count.to_string()
+    }
+}
+
+impl Render for Breakdown {
+    fn table(&self) -> Table {
+        let weighted = self.is_weighted();
+        let count_heading = if weighted { "Weighted count" } else { "Count" };
+        let mut table = Table::new(["Answer", count_heading, "Share", "Interval"])
+            .title(format!(
+                "{} ({} {} intervals)",
+                self.question(),
+                self.level(),
+                self.method()
+            ))
+            .align(1, Align::Right)
+            .align(2, Align::Right)
+            .align(3, Align::Right);
+        for row in self.rows() {
+            let e = &row.estimate;
+            let label = if row.is_net {
+                format!("{} (net)", row.label)
+            } else {
+                row.label.clone()
+            };
+            let count = if weighted {
+                format!("{:.1}", e.weighted_count)
+            } else {
+                e.count.to_string()
+            };
+            let share = e.share.map_or("-".to_string(), percent);
+            let ci = e.interval.as_ref().map_or("-".to_string(), interval);
+            table.push_row([label, count, share, ci]);
+        }
+        table.note(format!(
+            "Base: {}; no answer: {}",
+            base(&self.base(), weighted),
+            self.missing().count
+        ));
+        table
+    }
+}
+
+impl Render for Crosstab {
+    fn table(&self) -> Table {
+        let weighted = self.is_weighted();
+        let mut header = vec![String::new()];
+        for column in self.columns() {
+            let flag = if column.tested { "" } else { "*" };
+            header.push(format!("{} ({}){flag}", column.label, column.letter));
+        }
+        let mut table = Table::new(header).title(format!(
+            "{} by {} ({} {} intervals; letters: {}-adjusted z-tests at alpha {})",
+            self.question(),
+            self.group_by(),
+            self.level(),
+            self.method(),
+            self.adjustment(),
+            self.alpha()
+        ));
+        for c in 1..=self.columns().len() {
+            table = table.align(c, Align::Right);
+        }
+        let bases = self.columns().iter().map(|c| c.base.count.to_string());
+        table.push_row(std::iter::once("Base".to_string()).chain(bases));
+        if weighted {
+            let weighted_bases = self
+                .columns()
+                .iter()
+                .map(|c| format!("{:.1}", c.base.weighted));
+            table.push_row(std::iter::once("Weighted base".to_string()).chain(weighted_bases));
+            let effective = self
+                .columns()
+                .iter()
+                .map(|c| format!("{:.1}", c.base.effective));
+            table.push_row(std::iter::once("Effective base".to_string()).chain(effective));
+        }
+        for row in self.rows() {
+            let label = if row.is_net {
+                format!("{} (net)", row.label)
+            } else {
+                row.label.clone()
+            };
+            let cells = row.cells.iter().map(|cell| {
+                let text = share_with_interval(&cell.estimate);
+                if cell.letters.is_empty() {
+                    text
+                } else {
+                    format!("{text} {}", cell.letters)
+                }
+            });
+            table.push_row(std::iter::once(label).chain(cells));
+        }
+        if let Some(test) = self.omnibus() {
+            let p = p_value(test.p_value);
+            let p = if p.starts_with('<') {
+                format!("p {p}")
+            } else {
+                format!("p = {p}")
+            };
+            table.note(format!(
+                "Omnibus chi-square = {:.2}, df = {}, {p}",
+                test.statistic, test.df
+            ));
+        }
+        if self.columns().iter().any(|c| !c.tested) {
+            table.note(format!(
+                "* Base below {}: shown but not tested.",
+                self.min_base()
+            ));
+        }
+        let no_answer: u64 = self.columns().iter().map(|c| c.missing.count).sum();
+        table.note(format!(
+            "No answer: {no_answer}; no {}: {}",
+            self.group_by(),
+            self.ungrouped().count
+        ));
+        table
+    }
+}
+
+impl Render for Comparison {
+    fn table(&self) -> Table {
+        let groups = self.groups();
+        let label = |i: usize| groups.get(i).map_or("?", |g| g.label.as_str());
+        let mut table = Table::new([
+            "",
+            "Share",
+            "Interval",
+            "Difference",
+            "p (adjusted)",
+            "Cohen's h",
+            "Verdict",
+        ])
+        .title(format!(
+            "{} ({} intervals; {} adjustment)",
+            self.outcome(),
+            self.level(),
+            self.adjustment()
+        ));
+        for c in 1..=5 {
+            table = table.align(c, Align::Right);
+        }
+        for group in groups {
+            let size = match (group.count, &group.base) {
+                (Some(count), Some(base)) => format!(" ({count}/{})", base.count),
+                _ => String::new(),
+            };
+            table.push_row([
+                format!("{}{size}", group.label),
+                percent(group.estimate),
+                interval(&group.interval),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+            ]);
+        }
+        for pair in self.pairs() {
+            table.push_row([
+                format!("{} vs {}", label(pair.a), label(pair.b)),
+                String::new(),
+                interval(&pair.interval),
+                format!("{:+.1} pts", 100.0 * pair.difference),
+                format!(
+                    "{} ({})",
+                    p_value(pair.p_value),
+                    p_value(pair.adjusted_p_value)
+                ),
+                format!("{:+.2}", pair.cohens_h),
+                pair.verdict.describe(label(pair.a), label(pair.b)),
+            ]);
+        }
+        table
+    }
+}

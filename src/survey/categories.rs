@@ -1,0 +1,138 @@
+//! A dimension known at run time: a question's answers or a grouping variable's levels, by label.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::survey::category::Category;
+
+/// The ordered, named set of categories of one question or grouping variable.
+///
+/// Typed enums declared with [`category!`](crate::category) give theirs through
+/// [`Categories::of`]; data whose answers are only known at run time (labels read from a file) build
+/// one with [`Categories::new`]. Everything downstream (tallies, breakdowns, crosstabs) works on
+/// positions in this list, so both routes share one machinery.
+///
+/// ```
+/// use survey_analytics::Categories;
+///
+/// let teams = Categories::new("team", ["PR", "Social media", "Analytics"])?;
+/// assert_eq!(teams.len(), 3);
+/// assert_eq!(teams.index_of("Analytics"), Some(2));
+/// assert!(Categories::new("team", ["PR", "PR"]).is_err());
+/// # Ok::<(), survey_analytics::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "RawCategories")]
+pub struct Categories {
+    name: String,
+    labels: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct RawCategories {
+    name: String,
+    labels: Vec<String>,
+}
+
+impl TryFrom<RawCategories> for Categories {
+    type Error = Error;
+
+    fn try_from(raw: RawCategories) -> Result<Self> {
+        Self::new(raw.name, raw.labels)
+    }
+}
+
+impl Categories {
+    /// A named list of distinct, non-empty labels.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::TooFewValues`] for an empty list; [`Error::InvalidLabel`] for an empty or repeated
+    /// label.
+    pub fn new<S: Into<String>>(
+        name: impl Into<String>,
+        labels: impl IntoIterator<Item = S>,
+    ) -> Result<Self> {
+        let labels: Vec<String> = labels.into_iter().map(Into::into).collect();
+        if labels.is_empty() {
+            return Err(Error::TooFewValues {
+                name: "categories",
+                len: 0,
+                min: 1,
+            });
+        }
+        for (i, label) in labels.iter().enumerate() {
+            if label.is_empty() {
+                return Err(Error::InvalidLabel {
+                    label: label.clone(),
+                    reason: "labels must not be empty",
+                });
+            }
+            if labels[..i].contains(label) {
+                return Err(Error::InvalidLabel {
+                    label: label.clone(),
+                    reason: "labels must be distinct",
+                });
+            }
+        }
+        Ok(Self {
+            name: name.into(),
+            labels,
+        })
+    }
+
+    /// The categories of a typed enum, in declaration order, named after the enum's question.
+    ///
+    /// ```
+    /// use survey_analytics::{category, Categories, Category};
+    ///
+    /// category! {
+    ///     /// Seniority of the respondent.
+    ///     pub enum Seniority("seniority") {
+    ///         /// Junior staff.
+    ///         Junior = "Junior" as "junior",
+    ///         /// Senior staff.
+    ///         Senior = "Senior" as "senior",
+    ///     }
+    /// }
+    /// let levels = Categories::of::<Seniority>();
+    /// assert_eq!(levels.name(), "seniority");
+    /// assert_eq!(levels.labels(), ["Junior", "Senior"]);
+    /// ```
+    pub fn of<C: Category>() -> Self {
+        Self {
+            name: C::NAME.to_string(),
+            labels: C::ALL.iter().map(|c| c.label().to_string()).collect(),
+        }
+    }
+
+    /// The name of the question or variable.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The labels, in order.
+    pub fn labels(&self) -> &[String] {
+        &self.labels
+    }
+
+    /// Number of categories.
+    pub fn len(&self) -> usize {
+        self.labels.len()
+    }
+
+    /// Always false: a dimension has at least one category.
+    pub fn is_empty(&self) -> bool {
+        self.labels.is_empty()
+    }
+
+    /// The label at `index`, if there is one.
+    pub fn label(&self, index: usize) -> Option<&str> {
+        self.labels.get(index).map(String::as_str)
+    }
+
+    /// The position of a label.
+    pub fn index_of(&self, label: &str) -> Option<usize> {
+        self.labels.iter().position(|l| l == label)
+    }
+}

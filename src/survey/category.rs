@@ -1,0 +1,188 @@
+//! Typed answer sets: the `Category` trait and the `category!` macro that declares one.
+
+use crate::error::{Error, Result};
+use crate::survey::categories::Categories;
+
+/// A finite set of answers (or groups) as a Rust type, usually a fieldless enum declared with
+/// [`category!`](crate::category).
+///
+/// `ALL` lists the variants in their natural order (for an ordered scale, from lowest to highest);
+/// `index` is the position in `ALL`; `label` is what reports print and `key` the short stable name
+/// used by serde and by parsing.
+pub trait Category: Copy + Eq + std::hash::Hash + std::fmt::Debug + 'static {
+    /// Name of the question or grouping variable (for example `"role"`).
+    const NAME: &'static str;
+    /// Every category, in order.
+    const ALL: &'static [Self];
+
+    /// Position in [`Category::ALL`].
+    fn index(self) -> usize;
+
+    /// Human-readable label, as printed in tables.
+    fn label(self) -> &'static str;
+
+    /// Stable machine name, used by serde and accepted by parsing.
+    fn key(self) -> &'static str;
+
+    /// The category at a position in [`Category::ALL`].
+    fn from_index(index: usize) -> Option<Self> {
+        Self::ALL.get(index).copied()
+    }
+
+    /// The run-time [`Categories`] of this type.
+    fn categories() -> Categories {
+        Categories::of::<Self>()
+    }
+}
+
+/// An ordered scale (Likert, frequency): [`Category::ALL`] runs from the lowest to the highest
+/// point, which gives meaning to top-box and bottom-box nets ([`Net`](crate::Net)).
+pub trait Ordinal: Category {}
+
+/// Parses a category by key or label, ignoring ASCII case. Used by the code that
+/// [`category!`](crate::category) generates.
+#[doc(hidden)]
+pub fn parse_category<C: Category>(text: &str) -> Result<C> {
+    let text = text.trim();
+    C::ALL
+        .iter()
+        .copied()
+        .find(|c| c.key().eq_ignore_ascii_case(text) || c.label().eq_ignore_ascii_case(text))
+        .ok_or_else(|| Error::UnknownCategory {
+            dimension: C::NAME.to_string(),
+            label: text.to_string(),
+        })
+}
+
+/// Declares a category enum with its labels and serde names in one place.
+///
+/// Each variant is written `Variant = "Label" as "key"`. The macro derives `Debug, Clone, Copy,
+/// PartialEq, Eq, Hash, PartialOrd, Ord`, implements [`Category`] (with `NAME` taken from the string
+/// after the enum's name), `Display` (the label), `FromStr` (key or label, ASCII case-insensitive)
+/// and serde's `Serialize`/`Deserialize` (the key), without the caller depending on serde. Writing
+/// `ordinal enum` also implements [`Ordinal`], for scales whose variants are listed from lowest to
+/// highest.
+///
+/// ```
+/// use survey_analytics::{category, Category};
+///
+/// category! {
+///     /// How familiar the respondent is with the department's goals.
+///     pub ordinal enum Familiarity("familiarity") {
+///         /// Lowest point.
+///         NotAtAll = "Not at all familiar" as "not_at_all",
+///         /// Middle point.
+///         Somewhat = "Somewhat familiar" as "somewhat",
+///         /// Highest point.
+///         Very = "Very familiar" as "very",
+///     }
+/// }
+///
+/// assert_eq!(Familiarity::ALL.len(), 3);
+/// assert_eq!(Familiarity::Very.index(), 2);
+/// assert_eq!(Familiarity::Very.to_string(), "Very familiar");
+/// assert_eq!("SOMEWHAT".parse::<Familiarity>()?, Familiarity::Somewhat);
+/// assert!("unsure".parse::<Familiarity>().is_err());
+/// # Ok::<(), survey_analytics::Error>(())
+/// ```
+#[macro_export]
+macro_rules! category {
+    (
+        $(#[$meta:meta])*
+        $vis:vis ordinal enum $name:ident ($question:literal) {
+            $( $(#[$vmeta:meta])* $variant:ident = $label:literal as $key:literal ),+ $(,)?
+        }
+    ) => {
+        $crate::category! {
+            $(#[$meta])*
+            $vis enum $name ($question) { $( $(#[$vmeta])* $variant = $label as $key ),+ }
+        }
+        impl $crate::Ordinal for $name {}
+    };
+    (
+        $(#[$meta:meta])*
+        $vis:vis enum $name:ident ($question:literal) {
+            $( $(#[$vmeta:meta])* $variant:ident = $label:literal as $key:literal ),+ $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        $vis enum $name {
+            $( $(#[$vmeta])* $variant ),+
+        }
+
+        impl $crate::Category for $name {
+            const NAME: &'static str = $question;
+            const ALL: &'static [Self] = &[$(Self::$variant),+];
+
+            fn index(self) -> usize {
+                self as usize
+            }
+
+            fn label(self) -> &'static str {
+                match self { $(Self::$variant => $label),+ }
+            }
+
+            fn key(self) -> &'static str {
+                match self { $(Self::$variant => $key),+ }
+            }
+        }
+
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str($crate::Category::label(*self))
+            }
+        }
+
+        impl ::std::str::FromStr for $name {
+            type Err = $crate::Error;
+
+            fn from_str(s: &str) -> ::std::result::Result<Self, $crate::Error> {
+                $crate::__private::parse_category(s)
+            }
+        }
+
+        impl $crate::__private::serde::Serialize for $name {
+            fn serialize<S: $crate::__private::serde::Serializer>(&self, serializer: S)
+                -> ::std::result::Result<S::Ok, S::Error>
+            {
+                serializer.serialize_str($crate::Category::key(*self))
+            }
+        }
+
+        impl<'de> $crate::__private::serde::Deserialize<'de> for $name {
+            fn deserialize<D: $crate::__private::serde::Deserializer<'de>>(deserializer: D)
+                -> ::std::result::Result<Self, D::Error>
+            {
+                let text = <::std::string::String as $crate::__private::serde::Deserialize>::deserialize(deserializer)?;
+                $crate::__private::parse_category(&text).map_err(<D::Error as $crate::__private::serde::de::Error>::custom)
+            }
+        }
+    };
+}
+
+/// A typed answer that may be missing: a category, or an `Option` of one. Tally keys are tuples of
+/// these.
+pub trait Slot: Copy {
+    /// The category type.
+    type Category: Category;
+
+    /// The position of the answer, or `None` when it is missing.
+    fn slot(self) -> Option<usize>;
+}
+
+impl<C: Category> Slot for C {
+    type Category = C;
+
+    fn slot(self) -> Option<usize> {
+        Some(self.index())
+    }
+}
+
+impl<C: Category> Slot for Option<C> {
+    type Category = C;
+
+    fn slot(self) -> Option<usize> {
+        self.map(Category::index)
+    }
+}

@@ -1,0 +1,357 @@
+//! Comparing one outcome across groups: every pair's difference, test and verdict.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::stats::adjust::{PValueAdjustment, adjust_p_values};
+use crate::stats::alternative::Alternative;
+use crate::stats::difference::{DifferenceMethod, difference_interval};
+use crate::stats::effect_size::cohens_h;
+use crate::stats::interval::Interval;
+use crate::stats::level::{ConfidenceLevel, check_alpha};
+use crate::stats::proportion::{Proportion, ProportionMethod};
+use crate::stats::z_test::two_proportion_z_test;
+use crate::survey::breakdown::check_net;
+use crate::survey::counts::CrossCounts;
+use crate::survey::estimate::{Base, share_of};
+use crate::survey::net::Net;
+use crate::survey::sums::Sums;
+
+/// Settings of a [`Comparison`]. Defaults: 95% level, Wilson intervals per group, Newcombe
+/// intervals for differences, Holm adjustment over all pairs, alpha 0.05.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ComparisonOptions {
+    level: ConfidenceLevel,
+    method: ProportionMethod,
+    difference: DifferenceMethod,
+    adjustment: PValueAdjustment,
+    alpha: f64,
+}
+
+impl Default for ComparisonOptions {
+    fn default() -> Self {
+        Self {
+            level: ConfidenceLevel::NINETY_FIVE,
+            method: ProportionMethod::Wilson,
+            difference: DifferenceMethod::Newcombe,
+            adjustment: PValueAdjustment::Holm,
+            alpha: 0.05,
+        }
+    }
+}
+
+impl ComparisonOptions {
+    /// Sets the confidence level of all intervals.
+    pub fn level(mut self, level: ConfidenceLevel) -> Self {
+        self.level = level;
+        self
+    }
+
+    /// Sets the interval method for each group's share.
+    pub fn method(mut self, method: ProportionMethod) -> Self {
+        self.method = method;
+        self
+    }
+
+    /// Sets the interval method for differences.
+    pub fn difference(mut self, difference: DifferenceMethod) -> Self {
+        self.difference = difference;
+        self
+    }
+
+    /// Sets the p-value adjustment over all pairs.
+    pub fn adjustment(mut self, adjustment: PValueAdjustment) -> Self {
+        self.adjustment = adjustment;
+        self
+    }
+
+    /// Sets the significance level of the verdicts (checked by [`Comparison::new`]).
+    pub fn alpha(mut self, alpha: f64) -> Self {
+        self.alpha = alpha;
+        self
+    }
+}
+
+/// One group of a [`Comparison`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GroupEstimate {
+    /// The group label.
+    pub label: String,
+    /// Respondents with the outcome (unweighted), when built from counts.
+    pub count: Option<u64>,
+    /// The group's base.
+    pub base: Option<Base>,
+    /// The share with the outcome.
+    pub estimate: f64,
+    /// Its confidence interval.
+    pub interval: Interval,
+    /// The proportion (successes and trials, or effective trials when weighted).
+    pub proportion: Proportion,
+}
+
+/// What the data say about one pair of groups.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Verdict {
+    /// The first group's share is significantly higher.
+    FirstHigher,
+    /// The second group's share is significantly higher.
+    SecondHigher,
+    /// No significant difference at this sample size.
+    NotSignificant,
+}
+
+impl Verdict {
+    /// Whether the difference is significant.
+    pub fn is_significant(self) -> bool {
+        self != Verdict::NotSignificant
+    }
+
+    /// A plain sentence: "leader is higher than ic", "no significant difference between ...".
+    ///
+    /// ```
+    /// use survey_analytics::Verdict;
+    /// assert_eq!(Verdict::SecondHigher.describe("PR", "Analytics"), "Analytics is higher than PR");
+    /// ```
+    pub fn describe(self, first: &str, second: &str) -> String {
+        match self {
+            Verdict::FirstHigher => format!("{first} is higher than {second}"),
+            Verdict::SecondHigher => format!("{second} is higher than {first}"),
+            Verdict::NotSignificant => {
+                format!(
+                    "no significant difference between {first} and {second} at this sample size"
+                )
+            }
+        }
+    }
+}
+
+/// One pair of groups of a [`Comparison`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PairComparison {
+    /// Position of the first group.
+    pub a: usize,
+    /// Position of the second group.
+    pub b: usize,
+    /// Share of `a` minus share of `b`.
+    pub difference: f64,
+    /// Confidence interval of the difference.
+    pub interval: Interval,
+    /// Two-sided p-value of the pooled z-test.
+    pub p_value: f64,
+    /// p-value adjusted over all pairs.
+    pub adjusted_p_value: f64,
+    /// Cohen's h of `a` against `b`.
+    pub cohens_h: f64,
+    /// The verdict at the chosen alpha, from the adjusted p-value.
+    pub verdict: Verdict,
+}
+
+/// A yes/no outcome (or a net) compared across groups: each group's share and interval, and for
+/// every pair the difference with its interval, raw and adjusted p-values, Cohen's h and a verdict.
+///
+/// This answers "is the gap between 18% of individual contributors and 41% of leaders real?".
+/// The verdict is significant when the adjusted p-value of the pooled z-test is below alpha; the
+/// difference interval (Newcombe by default) shows how large the gap may be.
+///
+/// ```
+/// use survey_analytics::{Comparison, ComparisonOptions, Proportion, Verdict};
+///
+/// let groups = [
+///     ("individual contributors", Proportion::new(72, 400)?),
+///     ("leaders", Proportion::new(53, 130)?),
+///     ("managers", Proportion::new(126, 300)?),
+/// ];
+/// let comparison = Comparison::new("knows how impact is measured", &groups, &ComparisonOptions::default())?;
+/// let pairs = comparison.pairs();
+/// assert_eq!(pairs.len(), 3);
+/// assert_eq!(pairs[0].verdict, Verdict::SecondHigher); // leaders above ICs
+/// assert_eq!(pairs[2].verdict, Verdict::NotSignificant); // leaders vs managers
+/// # Ok::<(), survey_analytics::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Comparison {
+    outcome: String,
+    level: ConfidenceLevel,
+    adjustment: PValueAdjustment,
+    alpha: f64,
+    groups: Vec<GroupEstimate>,
+    pairs: Vec<PairComparison>,
+}
+
+impl Comparison {
+    /// Compares the `outcome` share across labelled groups.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::TooFewValues`] for fewer than two groups; [`Error::InvalidAlpha`].
+    pub fn new<S: AsRef<str>>(
+        outcome: impl Into<String>,
+        groups: &[(S, Proportion)],
+        options: &ComparisonOptions,
+    ) -> Result<Self> {
+        let estimates = groups
+            .iter()
+            .map(|(label, p)| GroupEstimate {
+                label: label.as_ref().to_string(),
+                count: None,
+                base: None,
+                estimate: p.estimate(),
+                interval: p.interval(options.method, options.level),
+                proportion: *p,
+            })
+            .collect();
+        Self::from_estimates(outcome.into(), estimates, options)
+    }
+
+    /// Compares answer `row` of a crosstab's counts across its columns. Columns with an empty base
+    /// are left out.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::CategoryOutOfRange`] for a row past the question's categories; as
+    /// [`Comparison::new`].
+    pub fn from_counts(
+        counts: &CrossCounts,
+        row: usize,
+        options: &ComparisonOptions,
+    ) -> Result<Self> {
+        let label = counts
+            .rows()
+            .label(row)
+            .ok_or_else(|| Error::CategoryOutOfRange {
+                dimension: counts.rows().name().to_string(),
+                index: row,
+                len: counts.rows().len(),
+            })?;
+        let cells = (0..counts.columns().len())
+            .map(|c| counts.cell(row, c))
+            .collect();
+        Self::from_cells(label.to_string(), counts, cells, options)
+    }
+
+    /// Compares a net (several answers merged) across a crosstab's columns.
+    ///
+    /// # Errors
+    ///
+    /// Net errors as for [`Breakdown::new`](crate::Breakdown::new); as [`Comparison::new`].
+    pub fn from_net(counts: &CrossCounts, net: &Net, options: &ComparisonOptions) -> Result<Self> {
+        check_net(net, counts.kind(), counts.rows())?;
+        let cells = (0..counts.columns().len())
+            .map(|c| {
+                net.members()
+                    .iter()
+                    .fold(Sums::default(), |s, &m| s.merged(counts.cell(m, c)))
+                    .checked()
+            })
+            .collect::<Result<Vec<Sums>>>()?;
+        Self::from_cells(net.label().to_string(), counts, cells, options)
+    }
+
+    fn from_cells(
+        outcome: String,
+        counts: &CrossCounts,
+        cells: Vec<Sums>,
+        options: &ComparisonOptions,
+    ) -> Result<Self> {
+        let mut estimates = Vec::new();
+        for (c, cell) in cells.into_iter().enumerate() {
+            let base = counts.base(c);
+            if let Some(p) = share_of(cell, base, counts.is_weighted()) {
+                estimates.push(GroupEstimate {
+                    label: counts.columns().label(c).unwrap_or_default().to_string(),
+                    count: Some(cell.count()),
+                    base: Some(Base::from(base)),
+                    estimate: p.estimate(),
+                    interval: p.interval(options.method, options.level),
+                    proportion: p,
+                });
+            }
+        }
+        Self::from_estimates(outcome, estimates, options)
+    }
+
+    fn from_estimates(
+        outcome: String,
+        groups: Vec<GroupEstimate>,
+        options: &ComparisonOptions,
+    ) -> Result<Self> {
+        let alpha = check_alpha(options.alpha)?;
+        if groups.len() < 2 {
+            return Err(Error::TooFewValues {
+                name: "groups with a base",
+                len: groups.len(),
+                min: 2,
+            });
+        }
+        let mut pairs = Vec::new();
+        for (a, ga) in groups.iter().enumerate() {
+            for (b, gb) in groups.iter().enumerate().skip(a + 1) {
+                let (pa, pb) = (ga.proportion, gb.proportion);
+                let test = two_proportion_z_test(pa, pb, Alternative::TwoSided);
+                pairs.push(PairComparison {
+                    a,
+                    b,
+                    difference: test.difference,
+                    interval: difference_interval(pa, pb, options.difference, options.level),
+                    p_value: test.p_value,
+                    adjusted_p_value: test.p_value,
+                    cohens_h: cohens_h(pa.estimate(), pb.estimate())?,
+                    verdict: Verdict::NotSignificant,
+                });
+            }
+        }
+        let raw: Vec<f64> = pairs.iter().map(|p| p.p_value).collect();
+        for (pair, adjusted) in pairs
+            .iter_mut()
+            .zip(adjust_p_values(&raw, options.adjustment)?)
+        {
+            pair.adjusted_p_value = adjusted;
+            pair.verdict = if adjusted >= alpha || pair.difference == 0.0 {
+                Verdict::NotSignificant
+            } else if pair.difference > 0.0 {
+                Verdict::FirstHigher
+            } else {
+                Verdict::SecondHigher
+            };
+        }
+        Ok(Self {
+            outcome,
+            level: options.level,
+            adjustment: options.adjustment,
+            alpha,
+            groups,
+            pairs,
+        })
+    }
+
+    /// The outcome compared.
+    pub fn outcome(&self) -> &str {
+        &self.outcome
+    }
+
+    /// The confidence level of the intervals.
+    pub fn level(&self) -> ConfidenceLevel {
+        self.level
+    }
+
+    /// The adjustment over pairs.
+    pub fn adjustment(&self) -> PValueAdjustment {
+        self.adjustment
+    }
+
+    /// The significance level of the verdicts.
+    pub fn alpha(&self) -> f64 {
+        self.alpha
+    }
+
+    /// The groups, in order.
+    pub fn groups(&self) -> &[GroupEstimate] {
+        &self.groups
+    }
+
+    /// Every pair `(a, b)` with `a < b`, in order.
+    pub fn pairs(&self) -> &[PairComparison] {
+        &self.pairs
+    }
+}

@@ -1,0 +1,86 @@
+//! Significance letters: the market-research way of marking which columns a cell beats.
+
+use crate::error::Result;
+use crate::stats::adjust::{PValueAdjustment, adjust_p_values};
+use crate::stats::alternative::Alternative;
+use crate::stats::proportion::Proportion;
+use crate::stats::z_test::two_proportion_z_test;
+
+/// The letter of column `index`: A, B, ..., Z, AA, AB, ... (bijective base 26).
+///
+/// ```
+/// use survey_analytics::column_letter;
+/// assert_eq!(column_letter(0), "A");
+/// assert_eq!(column_letter(25), "Z");
+/// assert_eq!(column_letter(26), "AA");
+/// assert_eq!(column_letter(27), "AB");
+/// ```
+pub fn column_letter(index: usize) -> String {
+    let mut n = index + 1;
+    let mut letters = Vec::new();
+    while n > 0 {
+        let digit = (n - 1) % 26;
+        letters.push(char::from(b'A' + digit as u8));
+        n = (n - 1) / 26;
+    }
+    letters.iter().rev().collect()
+}
+
+/// One pairwise test of a crosstab row.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PairTest {
+    /// First column (position).
+    pub a: usize,
+    /// Second column (position).
+    pub b: usize,
+    /// Share of `a` minus share of `b`.
+    pub difference: f64,
+    /// Two-sided p-value of the pooled two-proportion z-test.
+    pub p_value: f64,
+    /// The p-value after adjustment within the row.
+    pub adjusted_p_value: f64,
+}
+
+/// Tests every pair of `columns` (`None` = not testable) and returns the pair tests and, per
+/// column, the positions of the columns it is significantly higher than.
+pub(crate) fn significance(
+    columns: &[Option<Proportion>],
+    adjustment: PValueAdjustment,
+    alpha: f64,
+) -> Result<(Vec<PairTest>, Vec<Vec<usize>>)> {
+    let mut tests = Vec::new();
+    for (a, pa) in columns.iter().enumerate() {
+        for (b, pb) in columns.iter().enumerate().skip(a + 1) {
+            if let (Some(pa), Some(pb)) = (pa, pb) {
+                let z = two_proportion_z_test(*pa, *pb, Alternative::TwoSided);
+                tests.push(PairTest {
+                    a,
+                    b,
+                    difference: z.difference,
+                    p_value: z.p_value,
+                    adjusted_p_value: z.p_value,
+                });
+            }
+        }
+    }
+    let raw: Vec<f64> = tests.iter().map(|t| t.p_value).collect();
+    let adjusted = adjust_p_values(&raw, adjustment)?;
+    let mut beats = vec![Vec::new(); columns.len()];
+    for (test, q) in tests.iter_mut().zip(adjusted) {
+        test.adjusted_p_value = q;
+        if q < alpha && test.difference != 0.0 {
+            let (winner, loser) = if test.difference > 0.0 {
+                (test.a, test.b)
+            } else {
+                (test.b, test.a)
+            };
+            if let Some(list) = beats.get_mut(winner) {
+                list.push(loser);
+            }
+        }
+    }
+    for list in &mut beats {
+        list.sort_unstable();
+    }
+    Ok((tests, beats))
+}

@@ -1,0 +1,337 @@
+//! Multi-select questions: a set of options per respondent.
+
+use std::marker::PhantomData;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::survey::categories::Categories;
+use crate::survey::category::Category;
+use crate::survey::counts::{CrossCounts, Margin, QuestionKind};
+use crate::survey::sums::{FixedWeight, Sums};
+
+/// The options a respondent chose in a multi-select question ("select all that apply"), as a set.
+///
+/// Holds up to 64 options (a bit per option). An empty set is a valid answer ("none of these");
+/// a respondent who skipped the question has no `MultiSelect` at all (`None`).
+///
+/// ```
+/// use survey_analytics::{category, MultiSelect};
+///
+/// category! {
+///     /// What generative AI is used for.
+///     pub enum AiUse("ai_use") {
+///         /// Writing copy.
+///         Content = "Content creation" as "content",
+///         /// Making images.
+///         Images = "Image generation" as "images",
+///         /// Planning projects.
+///         Planning = "Project planning" as "planning",
+///     }
+/// }
+///
+/// let chosen: MultiSelect<AiUse> = [AiUse::Content, AiUse::Planning].into_iter().collect();
+/// assert!(chosen.contains(AiUse::Planning) && !chosen.contains(AiUse::Images));
+/// assert_eq!(chosen.len(), 2);
+/// assert_eq!(chosen.iter().collect::<Vec<_>>(), vec![AiUse::Content, AiUse::Planning]);
+/// ```
+pub struct MultiSelect<C> {
+    bits: u64,
+    options: PhantomData<C>,
+}
+
+// Manual impls: derives would wrongly require `C` itself to implement each trait.
+impl<C> Clone for MultiSelect<C> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<C> Copy for MultiSelect<C> {}
+impl<C> PartialEq for MultiSelect<C> {
+    fn eq(&self, other: &Self) -> bool {
+        self.bits == other.bits
+    }
+}
+impl<C> Eq for MultiSelect<C> {}
+impl<C> Default for MultiSelect<C> {
+    fn default() -> Self {
+        Self {
+            bits: 0,
+            options: PhantomData,
+        }
+    }
+}
+impl<C: Category> std::fmt::Debug for MultiSelect<C> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_set().entries(self.iter()).finish()
+    }
+}
+
+impl<C: Category> MultiSelect<C> {
+    /// The empty set ("none of these").
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds an option. Options past the 64th are ignored (a category type with more than 64
+    /// variants cannot be a multi-select answer).
+    pub fn insert(&mut self, option: C) {
+        if let Some(bit) = 1_u64
+            .checked_shl(option.index() as u32)
+            .filter(|_| option.index() < 64)
+        {
+            self.bits |= bit;
+        }
+    }
+
+    /// Whether an option was chosen.
+    pub fn contains(&self, option: C) -> bool {
+        option.index() < 64 && self.bits & (1 << option.index()) != 0
+    }
+
+    /// Number of options chosen.
+    pub fn len(&self) -> usize {
+        self.bits.count_ones() as usize
+    }
+
+    /// Whether no option was chosen.
+    pub fn is_empty(&self) -> bool {
+        self.bits == 0
+    }
+
+    /// The chosen options, in category order.
+    pub fn iter(&self) -> impl Iterator<Item = C> + '_ {
+        C::ALL.iter().copied().filter(|&c| self.contains(c))
+    }
+
+    /// Positions of the chosen options.
+    fn positions(self) -> impl Iterator<Item = usize> + Clone {
+        (0..64).filter(move |i| self.bits & (1_u64 << i) != 0)
+    }
+}
+
+impl<C: Category> FromIterator<C> for MultiSelect<C> {
+    fn from_iter<I: IntoIterator<Item = C>>(iter: I) -> Self {
+        let mut set = Self::new();
+        for option in iter {
+            set.insert(option);
+        }
+        set
+    }
+}
+
+/// Counts of a multi-select question by a group, in one pass.
+///
+/// For each group: the respondents who answered (the base), how many chose each option, and how
+/// many skipped the question. A respondent adds to the base once, however many options they chose,
+/// so shares are of respondents and need not sum to 1. Weighted and unweighted, mergeable exactly,
+/// serialisable, like [`Tally`](crate::Tally).
+///
+/// ```
+/// use survey_analytics::{Categories, MultiSelectTally};
+///
+/// let uses = Categories::new("ai_use", ["content", "images"])?;
+/// let roles = Categories::new("role", ["leader", "ic"])?;
+/// let mut tally = MultiSelectTally::new(uses, roles);
+/// tally.add(Some(&[0, 1]), Some(0))?; // a leader using AI for both
+/// tally.add(Some(&[]), Some(1))?;     // an IC using it for neither
+/// tally.add(None, Some(1))?;          // an IC who skipped the question
+/// let counts = tally.cross()?;
+/// assert_eq!(counts.base(1).count(), 1);
+/// assert_eq!(counts.missing(1).count(), 1);
+/// assert_eq!(counts.cell(0, 0).count(), 1);
+/// # Ok::<(), survey_analytics::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MultiSelectTally {
+    options: Categories,
+    groups: Categories,
+    weighted: bool,
+    /// `cells[option * groups + group]`.
+    cells: Vec<Sums>,
+    bases: Vec<Sums>,
+    missing: Vec<Sums>,
+    ungrouped: Sums,
+}
+
+impl MultiSelectTally {
+    /// An empty unweighted tally of `options` by `groups`.
+    pub fn new(options: Categories, groups: Categories) -> Self {
+        Self::with(options, groups, false)
+    }
+
+    /// An empty weighted tally of `options` by `groups`.
+    pub fn new_weighted(options: Categories, groups: Categories) -> Self {
+        Self::with(options, groups, true)
+    }
+
+    fn with(options: Categories, groups: Categories, weighted: bool) -> Self {
+        let g = groups.len();
+        Self {
+            cells: vec![Sums::default(); options.len() * g],
+            bases: vec![Sums::default(); g],
+            missing: vec![Sums::default(); g],
+            ungrouped: Sums::default(),
+            options,
+            groups,
+            weighted,
+        }
+    }
+
+    /// Counts typed records: `answer` gives the chosen options (`None` when the question was
+    /// skipped) and `group` the respondent's group.
+    ///
+    /// # Errors
+    ///
+    /// Only for impossible keys (a category whose `index` is out of range).
+    pub fn count<R, O: Category, G: Category>(
+        records: impl IntoIterator<Item = R>,
+        answer: impl Fn(&R) -> Option<MultiSelect<O>>,
+        group: impl Fn(&R) -> Option<G>,
+    ) -> Result<Self> {
+        let mut tally = Self::new(O::categories(), G::categories());
+        for record in records {
+            let chosen = answer(&record).map(MultiSelect::positions);
+            tally.record(
+                chosen,
+                group(&record).map(Category::index),
+                FixedWeight::ONE,
+            )?;
+        }
+        Ok(tally)
+    }
+
+    /// Adds one unweighted respondent: the positions of the chosen options (`None` = skipped) and
+    /// the group's position (`None` = unknown).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::CategoryOutOfRange`] for a position past the options or groups;
+    /// [`Error::WeightedTally`] when the tally is weighted.
+    pub fn add(&mut self, chosen: Option<&[usize]>, group: Option<usize>) -> Result<()> {
+        if self.weighted {
+            return Err(Error::WeightedTally { weighted: true });
+        }
+        self.record(chosen.map(|c| c.iter().copied()), group, FixedWeight::ONE)
+    }
+
+    /// Adds one respondent with a weight.
+    ///
+    /// # Errors
+    ///
+    /// As [`MultiSelectTally::add`], plus [`Error::InvalidWeight`] for a weight that is negative,
+    /// NaN or infinite, and [`Error::WeightedTally`] when the tally is unweighted.
+    pub fn add_weighted(
+        &mut self,
+        chosen: Option<&[usize]>,
+        group: Option<usize>,
+        weight: f64,
+    ) -> Result<()> {
+        if !self.weighted {
+            return Err(Error::WeightedTally { weighted: false });
+        }
+        self.record(
+            chosen.map(|c| c.iter().copied()),
+            group,
+            FixedWeight::new(weight)?,
+        )
+    }
+
+    fn record(
+        &mut self,
+        chosen: Option<impl Iterator<Item = usize> + Clone>,
+        group: Option<usize>,
+        weight: FixedWeight,
+    ) -> Result<()> {
+        let out_of_range = |categories: &Categories, index: usize| Error::CategoryOutOfRange {
+            dimension: categories.name().to_string(),
+            index,
+            len: categories.len(),
+        };
+        let Some(g) = group else {
+            self.ungrouped.add_fixed(weight);
+            return Ok(());
+        };
+        if g >= self.groups.len() {
+            return Err(out_of_range(&self.groups, g));
+        }
+        let Some(options) = chosen else {
+            if let Some(m) = self.missing.get_mut(g) {
+                m.add_fixed(weight);
+            }
+            return Ok(());
+        };
+        if let Some(bad) = options.clone().find(|&o| o >= self.options.len()) {
+            return Err(out_of_range(&self.options, bad));
+        }
+        if let Some(base) = self.bases.get_mut(g) {
+            base.add_fixed(weight);
+        }
+        let width = self.groups.len();
+        for option in options {
+            if let Some(cell) = self.cells.get_mut(option * width + g) {
+                cell.add_fixed(weight);
+            }
+        }
+        Ok(())
+    }
+
+    /// Adds another tally's counts (exact, whatever the order of merging).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::IncompatibleTallies`] when the options, groups or weighting differ.
+    pub fn merge(&mut self, other: &MultiSelectTally) -> Result<()> {
+        if self.options != other.options
+            || self.groups != other.groups
+            || self.weighted != other.weighted
+        {
+            return Err(Error::IncompatibleTallies);
+        }
+        let pairs = self.cells.iter_mut().zip(&other.cells);
+        let pairs = pairs.chain(self.bases.iter_mut().zip(&other.bases));
+        let pairs = pairs.chain(self.missing.iter_mut().zip(&other.missing));
+        for (a, b) in pairs.chain([(&mut self.ungrouped, &other.ungrouped)]) {
+            *a = a.merged(*b);
+        }
+        Ok(())
+    }
+
+    /// Options by group, for a [`Crosstab`](crate::Crosstab).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::CountTooLarge`] when a weight total saturated.
+    pub fn cross(&self) -> Result<CrossCounts> {
+        CrossCounts::new(
+            self.options.clone(),
+            self.groups.clone(),
+            QuestionKind::MultiSelect,
+            self.weighted,
+            self.cells.clone(),
+            Some(self.bases.clone()),
+            self.missing.clone(),
+            self.ungrouped,
+        )
+    }
+
+    /// Options over all respondents whose group is known, for a [`Breakdown`](crate::Breakdown).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::CountTooLarge`] when a weight total saturated.
+    pub fn margin(&self) -> Result<Margin> {
+        let width = self.groups.len().max(1);
+        let sum = |sums: &[Sums]| sums.iter().fold(Sums::default(), |a, b| a.merged(*b));
+        let cells = self.cells.chunks(width).map(sum).collect();
+        let (base, missing) = (sum(&self.bases), sum(&self.missing));
+        Margin::new(
+            self.options.clone(),
+            QuestionKind::MultiSelect,
+            self.weighted,
+            cells,
+            Some(base),
+            missing,
+        )
+    }
+}

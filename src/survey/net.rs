@@ -1,0 +1,170 @@
+//! Nets: rows that merge several answers of a question ("top 2 box", "at least weekly").
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::survey::categories::Categories;
+use crate::survey::category::{Category, Ordinal};
+
+/// A row that merges several categories of a single-choice question, shown beside the categories
+/// themselves: top-2-box ("agree or strongly agree"), bottom-2-box, at-least-k ("at least weekly"),
+/// or any named set.
+///
+/// Members are positions in the question's categories; typed constructors take the categories
+/// themselves. Since a single-choice respondent gives one answer, a net's count is the sum of its
+/// members' counts (and likewise for weights), so nets are computed from a tally after the fact.
+///
+/// ```
+/// use survey_analytics::{category, Net};
+///
+/// category! {
+///     /// Agreement scale.
+///     pub ordinal enum Agreement("agreement") {
+///         /// 1.
+///         StronglyDisagree = "Strongly disagree" as "1",
+///         /// 2.
+///         Disagree = "Disagree" as "2",
+///         /// 3.
+///         Neutral = "Neither" as "3",
+///         /// 4.
+///         Agree = "Agree" as "4",
+///         /// 5.
+///         StronglyAgree = "Strongly agree" as "5",
+///     }
+/// }
+///
+/// let top = Net::top_box::<Agreement>(2)?;
+/// assert_eq!(top.label(), "Top 2 box");
+/// assert_eq!(top.members(), [3, 4]);
+/// assert_eq!(Net::at_least(Agreement::Neutral).members(), [2, 3, 4]);
+/// assert!(Net::top_box::<Agreement>(0).is_err());
+/// # Ok::<(), survey_analytics::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Net {
+    label: String,
+    members: Vec<usize>,
+}
+
+impl Net {
+    /// A net of category positions.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::TooFewValues`] for no members; [`Error::InvalidLabel`] for an empty label.
+    pub fn new(label: impl Into<String>, members: impl IntoIterator<Item = usize>) -> Result<Self> {
+        let label = label.into();
+        if label.is_empty() {
+            return Err(Error::InvalidLabel {
+                label,
+                reason: "a net needs a label",
+            });
+        }
+        let mut members: Vec<usize> = members.into_iter().collect();
+        members.sort_unstable();
+        members.dedup();
+        if members.is_empty() {
+            return Err(Error::TooFewValues {
+                name: "net members",
+                len: 0,
+                min: 1,
+            });
+        }
+        Ok(Self { label, members })
+    }
+
+    /// A net of typed categories.
+    ///
+    /// # Errors
+    ///
+    /// As [`Net::new`].
+    pub fn of<C: Category>(label: impl Into<String>, members: &[C]) -> Result<Self> {
+        Self::new(label, members.iter().map(|c| c.index()))
+    }
+
+    /// A net of categories named by label, for questions known only at run time.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::UnknownCategory`] for a label that is not one of `categories`; as [`Net::new`].
+    pub fn from_labels<S: AsRef<str>>(
+        label: impl Into<String>,
+        categories: &Categories,
+        members: &[S],
+    ) -> Result<Self> {
+        let positions = members
+            .iter()
+            .map(|m| {
+                categories
+                    .index_of(m.as_ref())
+                    .ok_or_else(|| Error::UnknownCategory {
+                        dimension: categories.name().to_string(),
+                        label: m.as_ref().to_string(),
+                    })
+            })
+            .collect::<Result<Vec<usize>>>()?;
+        Self::new(label, positions)
+    }
+
+    /// The `k` highest points of an ordered scale, labelled "Top k box".
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`] unless `1 <= k <= ` the number of points.
+    pub fn top_box<C: Ordinal>(k: usize) -> Result<Self> {
+        let n = C::ALL.len();
+        check_box_size(k, n)?;
+        Self::new(format!("Top {k} box"), n - k..n)
+    }
+
+    /// The `k` lowest points of an ordered scale, labelled "Bottom k box".
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`] unless `1 <= k <= ` the number of points.
+    pub fn bottom_box<C: Ordinal>(k: usize) -> Result<Self> {
+        check_box_size(k, C::ALL.len())?;
+        Self::new(format!("Bottom {k} box"), 0..k)
+    }
+
+    /// `threshold` and every point above it, labelled "At least" and the threshold's label.
+    pub fn at_least<C: Ordinal>(threshold: C) -> Self {
+        Self {
+            label: format!("At least {}", threshold.label()),
+            members: (threshold.index()..C::ALL.len()).collect(),
+        }
+    }
+
+    /// The row label.
+    pub fn label(&self) -> &str {
+        &self.label
+    }
+
+    /// Positions of the merged categories, ascending.
+    pub fn members(&self) -> &[usize] {
+        &self.members
+    }
+
+    /// Checks the members against a question's categories.
+    pub(crate) fn check(&self, categories: &Categories) -> Result<()> {
+        match self.members.iter().find(|&&m| m >= categories.len()) {
+            Some(&index) => Err(Error::CategoryOutOfRange {
+                dimension: categories.name().to_string(),
+                index,
+                len: categories.len(),
+            }),
+            None => Ok(()),
+        }
+    }
+}
+
+fn check_box_size(k: usize, points: usize) -> Result<()> {
+    if k == 0 || k > points {
+        return Err(Error::InvalidParameter {
+            name: "box size",
+            value: k as f64,
+            requirement: "must be between 1 and the number of scale points",
+        });
+    }
+    Ok(())
+}

@@ -1,0 +1,466 @@
+//! One-pass counting of single-choice answers over any number of dimensions.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::survey::categories::Categories;
+use crate::survey::category::Slot;
+use crate::survey::counts::{CrossCounts, Margin, QuestionKind};
+use crate::survey::sums::{FixedWeight, Sums};
+
+/// Largest number of cells a tally may hold (each dimension contributes its categories plus a
+/// "no answer" slot): 2^24, about 16.8 million.
+const MAX_CELLS: usize = 1 << 24;
+
+/// Counts of records over the combinations of one or more single-choice dimensions (a question,
+/// role, team, ...), with weighted sums and sums of squared weights per combination.
+///
+/// Each dimension has a slot per category plus one for "no answer", so a missing answer is kept
+/// and counted, never dropped. The memory is fixed by the dimensions, whatever the number of
+/// records. Breakdowns and crosstabs of any dimension (or pair of dimensions) are read off the same
+/// tally with [`Tally::margin`] and [`Tally::cross`], so one pass over the data serves them all.
+///
+/// Tallies merge exactly ([`Tally::merge`], `+`): counts are integers and weights are summed in
+/// fixed point ([`Sums`]), so shards, threads or the partial aggregates of a distributed engine
+/// combine to the same bits in any order. Tallies serialise with serde.
+///
+/// ```
+/// use survey_analytics::{category, Tally};
+///
+/// category! {
+///     /// Role of the respondent.
+///     pub enum Role("role") {
+///         /// Leads the department.
+///         Leader = "Leader" as "leader",
+///         /// Individual contributor.
+///         Contributor = "Individual contributor" as "ic",
+///     }
+/// }
+/// category! {
+///     /// Does the respondent know how impact is measured?
+///     pub enum Knows("knows_impact") {
+///         /// Yes.
+///         Yes = "Yes" as "yes",
+///         /// No.
+///         No = "No" as "no",
+///     }
+/// }
+///
+/// struct Response { role: Role, knows: Option<Knows> }
+/// let responses = [
+///     Response { role: Role::Leader, knows: Some(Knows::Yes) },
+///     Response { role: Role::Contributor, knows: Some(Knows::No) },
+///     Response { role: Role::Contributor, knows: None },
+/// ];
+/// let tally = Tally::count(&responses, |r| (r.knows, r.role))?;
+/// let by_role = tally.cross(0, 1)?;
+/// assert_eq!(by_role.cell(0, 0).count(), 1); // leaders who know
+/// assert_eq!(by_role.missing(1).count(), 1); // a contributor who did not answer
+/// # Ok::<(), survey_analytics::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "RawTally")]
+pub struct Tally {
+    dimensions: Vec<Categories>,
+    #[serde(skip)]
+    strides: Vec<usize>,
+    weighted: bool,
+    counts: Vec<u64>,
+    /// Fixed-point weight and squared-weight totals per cell; empty when unweighted.
+    weights: Vec<[u128; 2]>,
+}
+
+#[derive(Deserialize)]
+struct RawTally {
+    dimensions: Vec<Categories>,
+    weighted: bool,
+    counts: Vec<u64>,
+    weights: Vec<[u128; 2]>,
+}
+
+impl TryFrom<RawTally> for Tally {
+    type Error = Error;
+
+    fn try_from(raw: RawTally) -> Result<Self> {
+        let mut tally = if raw.weighted {
+            Tally::new_weighted(raw.dimensions)?
+        } else {
+            Tally::new(raw.dimensions)?
+        };
+        let cells = tally.counts.len();
+        if raw.counts.len() != cells || raw.weights.len() != tally.weights.len() {
+            return Err(Error::LengthMismatch {
+                name: "tally cells",
+                expected: cells,
+                len: raw.counts.len(),
+            });
+        }
+        tally.counts = raw.counts;
+        tally.weights = raw.weights;
+        Ok(tally)
+    }
+}
+
+/// A tuple of typed answers, one per dimension of a [`Tally`]: each element is a
+/// [`Category`](crate::Category) or an `Option` of one (`None` = no answer).
+pub trait Key<const D: usize>: Copy {
+    /// The dimensions, from the element types.
+    fn dimensions() -> [Categories; D];
+
+    /// Each element's position, or `None` when missing.
+    fn slots(self) -> [Option<usize>; D];
+}
+
+macro_rules! impl_key {
+    ($d:literal; $($t:ident . $i:tt),+) => {
+        impl<$($t: Slot),+> Key<$d> for ($($t,)+) {
+            fn dimensions() -> [Categories; $d] {
+                [$(Categories::of::<$t::Category>()),+]
+            }
+
+            fn slots(self) -> [Option<usize>; $d] {
+                [$(self.$i.slot()),+]
+            }
+        }
+    };
+}
+
+impl_key!(1; A.0);
+impl_key!(2; A.0, B.1);
+impl_key!(3; A.0, B.1, C.2);
+impl_key!(4; A.0, B.1, C.2, E.3);
+
+impl Tally {
+    /// An empty unweighted tally over `dimensions`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::TooFewValues`] for no dimensions; [`Error::CountTooLarge`] when the dimensions need
+    /// more than 2^24 cells.
+    pub fn new(dimensions: Vec<Categories>) -> Result<Self> {
+        Self::with_dimensions(dimensions, false)
+    }
+
+    /// An empty weighted tally over `dimensions`.
+    ///
+    /// # Errors
+    ///
+    /// As [`Tally::new`].
+    pub fn new_weighted(dimensions: Vec<Categories>) -> Result<Self> {
+        Self::with_dimensions(dimensions, true)
+    }
+
+    fn with_dimensions(dimensions: Vec<Categories>, weighted: bool) -> Result<Self> {
+        if dimensions.is_empty() {
+            return Err(Error::TooFewValues {
+                name: "tally dimensions",
+                len: 0,
+                min: 1,
+            });
+        }
+        let mut strides = Vec::with_capacity(dimensions.len());
+        let mut cells: usize = 1;
+        for dimension in &dimensions {
+            strides.push(cells);
+            cells = cells
+                .checked_mul(dimension.len() + 1)
+                .filter(|&c| c <= MAX_CELLS)
+                .ok_or(Error::CountTooLarge {
+                    name: "tally cells",
+                    value: u64::MAX,
+                    max: MAX_CELLS as u64,
+                })?;
+        }
+        let weights = if weighted {
+            vec![[0, 0]; cells]
+        } else {
+            Vec::new()
+        };
+        Ok(Self {
+            dimensions,
+            strides,
+            weighted,
+            counts: vec![0; cells],
+            weights,
+        })
+    }
+
+    /// Counts typed records in one pass: `key` returns a tuple of answers (categories or options of
+    /// them), and the tuple's types give the dimensions.
+    ///
+    /// # Errors
+    ///
+    /// Only for impossible keys (a category whose `index` is out of range).
+    pub fn count<R, K: Key<D>, const D: usize>(
+        records: impl IntoIterator<Item = R>,
+        key: impl Fn(&R) -> K,
+    ) -> Result<Self> {
+        let mut tally = Self::new(K::dimensions().into())?;
+        for record in records {
+            tally.add_slots(key(&record).slots(), None)?;
+        }
+        Ok(tally)
+    }
+
+    /// Counts typed records with a weight per record, in one pass.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidWeight`] (naming the record's position) for a weight that is negative, NaN
+    /// or infinite.
+    pub fn count_weighted<R, K: Key<D>, const D: usize>(
+        records: impl IntoIterator<Item = R>,
+        key: impl Fn(&R) -> K,
+        weight: impl Fn(&R) -> f64,
+    ) -> Result<Self> {
+        let mut tally = Self::new_weighted(K::dimensions().into())?;
+        for (position, record) in records.into_iter().enumerate() {
+            let w = FixedWeight::new(weight(&record)).map_err(|e| e.at_record(position))?;
+            tally.add_slots(key(&record).slots(), Some(w))?;
+        }
+        Ok(tally)
+    }
+
+    /// Adds one unweighted record given each dimension's category position (`None` = no answer).
+    ///
+    /// ```
+    /// use survey_analytics::{Categories, Tally};
+    /// let mut tally = Tally::new(vec![Categories::new("q", ["yes", "no"])?])?;
+    /// tally.add(&[Some(0)])?;
+    /// tally.add(&[None])?;
+    /// assert!(tally.add(&[Some(2)]).is_err());
+    /// assert_eq!(tally.margin(0)?.missing().count(), 1);
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::LengthMismatch`] when `slots` does not have one entry per dimension;
+    /// [`Error::CategoryOutOfRange`] for a position past a dimension's categories;
+    /// [`Error::WeightedTally`] when the tally is weighted (use [`Tally::add_weighted`]).
+    pub fn add(&mut self, slots: &[Option<usize>]) -> Result<()> {
+        if self.weighted {
+            return Err(Error::WeightedTally { weighted: true });
+        }
+        let cell = self.cell_index(slots)?;
+        if let Some(count) = self.counts.get_mut(cell) {
+            *count = count.saturating_add(1);
+        }
+        Ok(())
+    }
+
+    /// Adds one record with a weight to a weighted tally.
+    ///
+    /// # Errors
+    ///
+    /// As [`Tally::add`], plus [`Error::InvalidWeight`] for a weight that is negative, NaN or
+    /// infinite, and [`Error::WeightedTally`] when the tally is unweighted.
+    pub fn add_weighted(&mut self, slots: &[Option<usize>], weight: f64) -> Result<()> {
+        if !self.weighted {
+            return Err(Error::WeightedTally { weighted: false });
+        }
+        let w = FixedWeight::new(weight)?;
+        let cell = self.cell_index(slots)?;
+        self.bump(cell, Some(w));
+        Ok(())
+    }
+
+    /// The hot path of [`Tally::count`]: one record, dimensions checked, no allocation.
+    fn add_slots<const D: usize>(
+        &mut self,
+        slots: [Option<usize>; D],
+        weight: Option<FixedWeight>,
+    ) -> Result<()> {
+        let cell = self.cell_index(&slots)?;
+        self.bump(cell, weight);
+        Ok(())
+    }
+
+    fn bump(&mut self, cell: usize, weight: Option<FixedWeight>) {
+        if let Some(count) = self.counts.get_mut(cell) {
+            *count = count.saturating_add(1);
+        }
+        if let (Some(w), Some(sums)) = (weight, self.weights.get_mut(cell)) {
+            let (fixed, squared) = w.parts();
+            sums[0] = sums[0].saturating_add(fixed);
+            sums[1] = sums[1].saturating_add(squared);
+        }
+    }
+
+    #[inline]
+    fn cell_index(&self, slots: &[Option<usize>]) -> Result<usize> {
+        if slots.len() != self.dimensions.len() {
+            return Err(Error::LengthMismatch {
+                name: "key",
+                expected: self.dimensions.len(),
+                len: slots.len(),
+            });
+        }
+        let mut cell = 0;
+        for ((slot, dimension), stride) in slots.iter().zip(&self.dimensions).zip(&self.strides) {
+            let position = match *slot {
+                None => 0,
+                Some(i) if i < dimension.len() => i + 1,
+                Some(i) => {
+                    return Err(Error::CategoryOutOfRange {
+                        dimension: dimension.name().to_string(),
+                        index: i,
+                        len: dimension.len(),
+                    });
+                }
+            };
+            cell += position * stride;
+        }
+        Ok(cell)
+    }
+
+    /// Adds another tally's counts to this one (exact, whatever the order of merging).
+    ///
+    /// ```
+    /// use survey_analytics::{Categories, Tally};
+    /// let q = Categories::new("q", ["a", "b"])?;
+    /// let (mut left, mut right) = (Tally::new(vec![q.clone()])?, Tally::new(vec![q])?);
+    /// left.add(&[Some(0)])?;
+    /// right.add(&[Some(1)])?;
+    /// left.merge(&right)?;
+    /// assert_eq!(left.margin(0)?.base().count(), 2);
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::IncompatibleTallies`] when the dimensions or the weighting differ.
+    pub fn merge(&mut self, other: &Tally) -> Result<()> {
+        if self.dimensions != other.dimensions || self.weighted != other.weighted {
+            return Err(Error::IncompatibleTallies);
+        }
+        for (a, b) in self.counts.iter_mut().zip(&other.counts) {
+            *a = a.saturating_add(*b);
+        }
+        for (a, b) in self.weights.iter_mut().zip(&other.weights) {
+            a[0] = a[0].saturating_add(b[0]);
+            a[1] = a[1].saturating_add(b[1]);
+        }
+        Ok(())
+    }
+
+    /// The dimensions, in key order.
+    pub fn dimensions(&self) -> &[Categories] {
+        &self.dimensions
+    }
+
+    /// Whether records carry weights.
+    pub fn is_weighted(&self) -> bool {
+        self.weighted
+    }
+
+    /// Total number of records counted (answered or not).
+    pub fn records(&self) -> u64 {
+        self.counts
+            .iter()
+            .fold(0_u64, |sum, &c| sum.saturating_add(c))
+    }
+
+    fn sums(&self, cell: usize) -> Sums {
+        let count = self.counts.get(cell).copied().unwrap_or(0);
+        match self.weights.get(cell) {
+            Some(&[weight, squared]) => Sums::from_parts(count, weight, squared),
+            None => Sums::unweighted(count),
+        }
+    }
+
+    fn dimension(&self, index: usize) -> Result<&Categories> {
+        self.dimensions.get(index).ok_or(Error::CategoryOutOfRange {
+            dimension: "tally dimensions".to_string(),
+            index,
+            len: self.dimensions.len(),
+        })
+    }
+
+    /// Slot (0 = no answer, i + 1 = category i) of dimension `d` in `cell`.
+    fn slot_of(&self, cell: usize, d: usize) -> usize {
+        match (self.strides.get(d), self.dimensions.get(d)) {
+            (Some(stride), Some(dimension)) => (cell / stride) % (dimension.len() + 1),
+            _ => 0,
+        }
+    }
+
+    /// The counts of one dimension, summed over all the others: a question's breakdown.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::CategoryOutOfRange`] for a dimension index past the tally's;
+    /// [`Error::CountTooLarge`] when a weight total saturated.
+    pub fn margin(&self, dimension: usize) -> Result<Margin> {
+        let categories = self.dimension(dimension)?.clone();
+        let mut slots = vec![Sums::default(); categories.len() + 1];
+        for cell in 0..self.counts.len() {
+            if let Some(total) = slots.get_mut(self.slot_of(cell, dimension)) {
+                *total = total.merged(self.sums(cell));
+            }
+        }
+        let missing = slots.first().copied().unwrap_or_default();
+        let cells = slots.into_iter().skip(1).collect();
+        Margin::new(
+            categories,
+            QuestionKind::SingleChoice,
+            self.weighted,
+            cells,
+            None,
+            missing,
+        )
+    }
+
+    /// The counts of dimension `rows` (a question) by dimension `columns` (a group), summed over any
+    /// other dimensions: the input of a [`Crosstab`](crate::Crosstab).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::CategoryOutOfRange`] for a dimension index past the tally's; [`Error::InvalidParameter`]
+    /// when `rows == columns`; [`Error::CountTooLarge`] when a weight total saturated.
+    pub fn cross(&self, rows: usize, columns: usize) -> Result<CrossCounts> {
+        if rows == columns {
+            return Err(Error::InvalidParameter {
+                name: "columns",
+                value: columns as f64,
+                requirement: "a crosstab needs two different dimensions",
+            });
+        }
+        let (row_categories, column_categories) = (
+            self.dimension(rows)?.clone(),
+            self.dimension(columns)?.clone(),
+        );
+        let width = column_categories.len() + 1;
+        let mut grid = vec![Sums::default(); (row_categories.len() + 1) * width];
+        for cell in 0..self.counts.len() {
+            let index = self.slot_of(cell, rows) * width + self.slot_of(cell, columns);
+            if let Some(total) = grid.get_mut(index) {
+                *total = total.merged(self.sums(cell));
+            }
+        }
+        CrossCounts::from_slot_grid(
+            row_categories,
+            column_categories,
+            QuestionKind::SingleChoice,
+            self.weighted,
+            &grid,
+        )
+    }
+}
+
+impl std::ops::Add for Tally {
+    type Output = Tally;
+
+    /// Merges two tallies.
+    ///
+    /// # Panics
+    ///
+    /// When the tallies have different dimensions or weighting; use [`Tally::merge`] to get an
+    /// error instead.
+    fn add(mut self, other: Tally) -> Tally {
+        if let Err(e) = self.merge(&other) {
+            panic!("cannot add tallies: {e}");
+        }
+        self
+    }
+}

@@ -1,0 +1,407 @@
+//! Crosstab of any survey export: a question (or a multi-select block) by a group, with bases,
+//! shares, confidence intervals, significance letters and an omnibus test.
+//!
+//! ```text
+//! cargo run --release --example crosstab -- FILE.csv --by COLUMN --question COLUMN
+//!     [--weight COLUMN] [--multi COL1,COL2,...] [--net NAME=VALUE,VALUE] [--level 0.95]
+//!     [--method wilson|wald|wilson-corrected|agresti-coull|clopper-pearson|jeffreys]
+//!     [--adjust holm|bonferroni|hochberg|bh|by|none] [--alpha 0.05] [--min-base 30]
+//!     [--format text|markdown|json]
+//! ```
+//!
+//! The file needs a header row. Categories are the distinct non-empty values of a column, sorted
+//! numerically when every value is a number and alphabetically otherwise; columns are lettered in
+//! that order. An empty field is a missing answer (or a missing group): such records are counted and
+//! reported, never dropped silently. `--multi` makes each listed 0/1 column a row, with a base of
+//! the respondents who answered any of them; `--net` (repeatable) adds a row merging the listed
+//! values of the question. Bad input stops with a one-line error naming the file, line and column.
+
+use std::collections::BTreeSet;
+use std::fmt::Display;
+use std::process::ExitCode;
+
+use serde_json::{Value, json};
+use survey_analytics::{
+    Categories, ConfidenceLevel, CrossCounts, Crosstab, CrosstabOptions, MultiSelectTally, Net,
+    PValueAdjustment, ProportionMethod, Render, Tally,
+};
+
+const USAGE: &str = "usage: crosstab FILE.csv --by COLUMN (--question COLUMN | --multi COL1,COL2,...) \
+[--weight COLUMN] [--net NAME=VALUE,VALUE]... [--level 0.95] [--method wilson] [--adjust holm] \
+[--alpha 0.05] [--min-base 30] [--format text|markdown|json]";
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Format {
+    Text,
+    Markdown,
+    Json,
+}
+
+struct Args {
+    file: String,
+    by: String,
+    question: Option<String>,
+    multi: Vec<String>,
+    weight: Option<String>,
+    nets: Vec<(String, Vec<String>)>,
+    level: ConfidenceLevel,
+    method: ProportionMethod,
+    adjustment: PValueAdjustment,
+    alpha: f64,
+    min_base: u64,
+    format: Format,
+}
+
+fn parse_args(mut raw: impl Iterator<Item = String>) -> Result<Args, String> {
+    let mut file = None;
+    let (mut by, mut question, mut weight) = (None, None, None);
+    let mut multi = Vec::new();
+    let mut nets = Vec::new();
+    let mut level = ConfidenceLevel::NINETY_FIVE;
+    let (mut method, mut adjustment) = (ProportionMethod::Wilson, PValueAdjustment::Holm);
+    let (mut alpha, mut min_base, mut format) = (0.05, 30, Format::Text);
+    while let Some(arg) = raw.next() {
+        let mut value = |flag: &str| raw.next().ok_or_else(|| format!("{flag} needs a value"));
+        let text = |e: survey_analytics::Error| e.to_string();
+        match arg.as_str() {
+            "--by" => by = Some(value("--by")?),
+            "--question" => question = Some(value("--question")?),
+            "--weight" => weight = Some(value("--weight")?),
+            "--multi" => multi = value("--multi")?.split(',').map(str::to_string).collect(),
+            "--net" => {
+                let spec = value("--net")?;
+                let (name, values) = spec
+                    .split_once('=')
+                    .ok_or(format!("--net takes NAME=VALUE,VALUE, got '{spec}'"))?;
+                nets.push((
+                    name.to_string(),
+                    values.split(',').map(str::to_string).collect(),
+                ));
+            }
+            "--level" => {
+                let v = value("--level")?;
+                let number: f64 = v
+                    .parse()
+                    .map_err(|_| format!("--level takes a number, got '{v}'"))?;
+                level = ConfidenceLevel::new(number).map_err(text)?;
+            }
+            "--method" => method = value("--method")?.parse().map_err(text)?,
+            "--adjust" => adjustment = value("--adjust")?.parse().map_err(text)?,
+            "--alpha" => {
+                let v = value("--alpha")?;
+                alpha = v
+                    .parse()
+                    .map_err(|_| format!("--alpha takes a number, got '{v}'"))?;
+            }
+            "--min-base" => {
+                let v = value("--min-base")?;
+                min_base = v
+                    .parse()
+                    .map_err(|_| format!("--min-base takes a whole number, got '{v}'"))?;
+            }
+            "--format" => {
+                format = match value("--format")?.as_str() {
+                    "text" => Format::Text,
+                    "markdown" => Format::Markdown,
+                    "json" => Format::Json,
+                    other => {
+                        return Err(format!(
+                            "--format takes text, markdown or json, got '{other}'"
+                        ));
+                    }
+                }
+            }
+            flag if flag.starts_with("--") => return Err(format!("unknown option {flag}")),
+            _ if file.is_none() => file = Some(arg),
+            _ => return Err(format!("unexpected argument '{arg}'")),
+        }
+    }
+    let file = file.ok_or("no input file")?;
+    let by = by.ok_or("--by is required")?;
+    match (&question, multi.is_empty()) {
+        (None, true) => return Err("give --question COLUMN or --multi COL1,COL2,...".to_string()),
+        (Some(_), false) => return Err("give --question or --multi, not both".to_string()),
+        _ => {}
+    }
+    if !multi.is_empty() && !nets.is_empty() {
+        return Err("--net applies to --question, not to --multi".to_string());
+    }
+    Ok(Args {
+        file,
+        by,
+        question,
+        multi,
+        weight,
+        nets,
+        level,
+        method,
+        adjustment,
+        alpha,
+        min_base,
+        format,
+    })
+}
+
+/// One data row, reduced to the fields the crosstab needs.
+struct Row {
+    group: Option<String>,
+    /// Single choice: the answer. Multi-select: unused.
+    answer: Option<String>,
+    /// Multi-select: the positions of the columns holding 1, or `None` when all are empty.
+    chosen: Option<Vec<usize>>,
+    weight: f64,
+}
+
+/// An error located in the input file.
+fn at(file: &str, line: u64, message: impl Display) -> String {
+    format!("{file}:{line}: {message}")
+}
+
+fn read_rows(args: &Args) -> Result<Vec<Row>, String> {
+    let file = &args.file;
+    let mut reader = csv::ReaderBuilder::new()
+        .from_path(file)
+        .map_err(|e| format!("{file}: {e}"))?;
+    let headers = reader
+        .headers()
+        .map_err(|e| format!("{file}: {e}"))?
+        .clone();
+    let column = |name: &str| {
+        headers.iter().position(|h| h == name).ok_or_else(|| {
+            let names: Vec<&str> = headers.iter().collect();
+            at(
+                file,
+                1,
+                format!("no column '{name}' (columns: {})", names.join(", ")),
+            )
+        })
+    };
+    let group_at = column(&args.by)?;
+    let answer_at = args.question.as_deref().map(column).transpose()?;
+    let multi_at = args
+        .multi
+        .iter()
+        .map(|m| column(m))
+        .collect::<Result<Vec<usize>, String>>()?;
+    let weight_at = args.weight.as_deref().map(column).transpose()?;
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| match e.kind() {
+            csv::ErrorKind::UnequalLengths {
+                pos,
+                expected_len,
+                len,
+            } => at(
+                file,
+                pos.as_ref().map_or(0, |p| p.line()),
+                format!("row has {len} fields but the header has {expected_len}"),
+            ),
+            _ => format!("{file}: {e}"),
+        })?;
+        let line = record.position().map_or(0, |p| p.line());
+        let field = |i: usize| {
+            record
+                .get(i)
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(str::to_string)
+        };
+        let weight = match weight_at {
+            None => 1.0,
+            Some(i) => {
+                let text = record.get(i).unwrap_or_default().trim();
+                match text.parse::<f64>() {
+                    Ok(w) if w.is_finite() && w >= 0.0 => w,
+                    _ => {
+                        let name = args.weight.as_deref().unwrap_or_default();
+                        return Err(at(
+                            file,
+                            line,
+                            format!(
+                                "column '{name}': '{text}' is not a finite non-negative number"
+                            ),
+                        ));
+                    }
+                }
+            }
+        };
+        let mut chosen: Option<Vec<usize>> = None;
+        for (position, (&i, name)) in multi_at.iter().zip(&args.multi).enumerate() {
+            match field(i).as_deref() {
+                None => {}
+                Some("0") => {
+                    chosen.get_or_insert_with(Vec::new);
+                }
+                Some("1") => chosen.get_or_insert_with(Vec::new).push(position),
+                Some(other) => {
+                    return Err(at(
+                        file,
+                        line,
+                        format!("column '{name}': '{other}' is not 0, 1 or empty"),
+                    ));
+                }
+            }
+        }
+        rows.push(Row {
+            group: field(group_at),
+            answer: answer_at.and_then(field),
+            chosen,
+            weight,
+        });
+    }
+    Ok(rows)
+}
+
+/// The distinct values, numerically sorted when all are numbers, alphabetically otherwise.
+fn categories(name: &str, values: impl Iterator<Item = String>) -> Result<Categories, String> {
+    let distinct: BTreeSet<String> = values.collect();
+    let mut labels: Vec<String> = distinct.into_iter().collect();
+    if labels.iter().all(|l| l.parse::<f64>().is_ok()) {
+        labels.sort_by(|a, b| {
+            a.parse::<f64>()
+                .unwrap_or(0.0)
+                .total_cmp(&b.parse::<f64>().unwrap_or(0.0))
+        });
+    }
+    Categories::new(name, labels).map_err(|e| format!("column '{name}': {e}"))
+}
+
+fn tally(args: &Args, rows: &[Row]) -> Result<CrossCounts, String> {
+    let text = |e: survey_analytics::Error| e.to_string();
+    let groups = categories(&args.by, rows.iter().filter_map(|r| r.group.clone()))
+        .map_err(|e| format!("{}: {e}", args.file))?;
+    let weighted = args.weight.is_some();
+    let group_of = |r: &Row| r.group.as_deref().and_then(|g| groups.index_of(g));
+    if let Some(question) = &args.question {
+        let answers = categories(question, rows.iter().filter_map(|r| r.answer.clone()))
+            .map_err(|e| format!("{}: {e}", args.file))?;
+        let dims = vec![answers.clone(), groups.clone()];
+        let mut tally = if weighted {
+            Tally::new_weighted(dims)
+        } else {
+            Tally::new(dims)
+        }
+        .map_err(text)?;
+        for row in rows {
+            let slots = [
+                row.answer.as_deref().and_then(|a| answers.index_of(a)),
+                group_of(row),
+            ];
+            if weighted {
+                tally.add_weighted(&slots, row.weight)
+            } else {
+                tally.add(&slots)
+            }
+            .map_err(text)?;
+        }
+        tally.cross(0, 1).map_err(text)
+    } else {
+        let options = Categories::new(args.multi.join(","), args.multi.clone()).map_err(text)?;
+        let mut tally = if weighted {
+            MultiSelectTally::new_weighted(options, groups.clone())
+        } else {
+            MultiSelectTally::new(options, groups.clone())
+        };
+        for row in rows {
+            let chosen = row.chosen.as_deref();
+            if weighted {
+                tally.add_weighted(chosen, group_of(row), row.weight)
+            } else {
+                tally.add(chosen, group_of(row))
+            }
+            .map_err(text)?;
+        }
+        tally.cross().map_err(text)
+    }
+}
+
+fn to_json(args: &Args, rows_read: usize, table: &Crosstab) -> Value {
+    let mut missing: Vec<Value> = table
+        .columns()
+        .iter()
+        .filter(|c| c.missing.count > 0)
+        .map(|c| {
+            json!({"reason": "no answer", "group": c.label, "count": c.missing.count, "weighted_count": c.missing.weighted})
+        })
+        .collect();
+    if table.ungrouped().count > 0 {
+        let u = table.ungrouped();
+        missing.push(json!({"reason": "no group", "count": u.count, "weighted_count": u.weighted}));
+    }
+    let groups: Vec<Value> = table
+        .columns()
+        .iter()
+        .map(|c| {
+            json!({"label": c.label, "letter": c.letter, "base": c.base.count, "weighted_base": c.base.weighted,
+                   "effective_base": c.base.effective, "tested": c.tested})
+        })
+        .collect();
+    let rows: Vec<Value> = table
+        .rows()
+        .iter()
+        .map(|row| {
+            let cells: Vec<Value> = row
+                .cells
+                .iter()
+                .map(|cell| {
+                    let e = &cell.estimate;
+                    json!({"count": e.count, "weighted_count": e.weighted_count, "share": e.share,
+                           "lower": e.interval.map(|i| i.lower), "upper": e.interval.map(|i| i.upper),
+                           "letters": cell.letters})
+                })
+                .collect();
+            json!({"label": row.label, "cells": cells})
+        })
+        .collect();
+    let omnibus = table
+        .omnibus()
+        .map(|t| json!({"statistic": t.statistic, "df": t.df, "p_value": t.p_value}));
+    json!({
+        "question": args.question.clone().unwrap_or_else(|| args.multi.join(",")),
+        "group_by": args.by,
+        "level": table.level().value(),
+        "method": table.method().name(),
+        "adjustment": table.adjustment().name(),
+        "alpha": table.alpha(),
+        "weighted": table.is_weighted(),
+        "rows_read": rows_read,
+        "missing": missing,
+        "groups": groups,
+        "rows": rows,
+        "omnibus": omnibus,
+    })
+}
+
+fn run() -> Result<(), String> {
+    let args = parse_args(std::env::args().skip(1)).map_err(|e| format!("{e}\n{USAGE}"))?;
+    let rows = read_rows(&args)?;
+    let counts = tally(&args, &rows)?;
+    let mut options = CrosstabOptions::default()
+        .level(args.level)
+        .method(args.method)
+        .adjustment(args.adjustment)
+        .alpha(args.alpha)
+        .min_base(args.min_base);
+    for (name, values) in &args.nets {
+        let net = Net::from_labels(name.clone(), counts.rows(), values)
+            .map_err(|e| format!("--net '{name}': {e}"))?;
+        options = options.net(net);
+    }
+    let table = Crosstab::new(&counts, &options).map_err(|e| e.to_string())?;
+    match args.format {
+        Format::Text => print!("{}", table.to_text()),
+        Format::Markdown => print!("{}", table.to_markdown()),
+        Format::Json => println!("{}", to_json(&args, rows.len(), &table)),
+    }
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -4,13 +4,16 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::survey::categories::Categories;
-use crate::survey::category::Slot;
+use crate::survey::category::{Category, Slot};
 use crate::survey::counts::{CrossCounts, Margin, QuestionKind};
 use crate::survey::sums::{FixedWeight, Sums};
 
 /// Largest number of cells a tally may hold (each dimension contributes its categories plus a
 /// "no answer" slot): 2^24, about 16.8 million.
 const MAX_CELLS: usize = 1 << 24;
+
+/// Interleaved copies of the counts in the hot loop of [`Tally::count`].
+const LANES: usize = 4;
 
 /// Counts of records over the combinations of one or more single-choice dimensions (a question,
 /// role, team, ...), with weighted sums and sums of squared weights per combination.
@@ -104,6 +107,16 @@ impl TryFrom<RawTally> for Tally {
 /// A tuple of typed answers, one per dimension of a [`Tally`]: each element is a
 /// [`Category`](crate::Category) or an `Option` of one (`None` = no answer).
 pub trait Key<const D: usize>: Copy {
+    /// Slots per dimension (categories plus "no answer"), known at compile time so that the
+    /// counting loop multiplies by constants.
+    const SLOTS: [usize; D];
+
+    /// The tally's strides for these slots (dimension 0 varies fastest).
+    const STRIDES: [usize; D] = strides(Self::SLOTS);
+
+    /// Number of cells of the tally.
+    const CELLS: usize = cells(Self::SLOTS);
+
     /// The dimensions, from the element types.
     fn dimensions() -> [Categories; D];
 
@@ -114,6 +127,8 @@ pub trait Key<const D: usize>: Copy {
 macro_rules! impl_key {
     ($d:literal; $($t:ident . $i:tt),+) => {
         impl<$($t: Slot),+> Key<$d> for ($($t,)+) {
+            const SLOTS: [usize; $d] = [$(<$t::Category as Category>::ALL.len() + 1),+];
+
             fn dimensions() -> [Categories; $d] {
                 [$(Categories::of::<$t::Category>()),+]
             }
@@ -125,10 +140,74 @@ macro_rules! impl_key {
     };
 }
 
+/// Mixed-radix strides: the first dimension varies fastest.
+const fn strides<const D: usize>(slots: [usize; D]) -> [usize; D] {
+    let mut strides = [0; D];
+    let mut stride: usize = 1;
+    let mut d = 0;
+    while d < D {
+        strides[d] = stride;
+        stride = stride.saturating_mul(slots[d]);
+        d += 1;
+    }
+    strides
+}
+
+/// Product of the slot counts.
+const fn cells<const D: usize>(slots: [usize; D]) -> usize {
+    let mut cells: usize = 1;
+    let mut d = 0;
+    while d < D {
+        cells = cells.saturating_mul(slots[d]);
+        d += 1;
+    }
+    cells
+}
+
 impl_key!(1; A.0);
 impl_key!(2; A.0, B.1);
 impl_key!(3; A.0, B.1, C.2);
 impl_key!(4; A.0, B.1, C.2, E.3);
+
+/// Category counts and strides of a tally's dimensions in fixed-size arrays, for the hot loops of
+/// [`Tally::count`] and [`Tally::count_weighted`].
+struct Layout<const D: usize> {
+    /// Slots per dimension: its categories plus "no answer".
+    slots: [usize; D],
+    strides: [usize; D],
+    names: [String; D],
+}
+
+impl<const D: usize> Layout<D> {
+    fn of(tally: &Tally) -> Self {
+        let mut layout = Layout {
+            slots: [1; D],
+            strides: [0; D],
+            names: std::array::from_fn(|_| String::new()),
+        };
+        let parts = tally.dimensions.iter().zip(&tally.strides);
+        for (((slot, stride), name), (dimension, &s)) in layout
+            .slots
+            .iter_mut()
+            .zip(&mut layout.strides)
+            .zip(&mut layout.names)
+            .zip(parts)
+        {
+            *slot = dimension.len() + 1;
+            *stride = s;
+            *name = dimension.name().to_string();
+        }
+        layout
+    }
+
+    fn range_error(&self) -> Error {
+        Error::CategoryOutOfRange {
+            dimension: self.names.join(" x "),
+            index: usize::MAX,
+            len: self.slots.iter().map(|s| s - 1).max().unwrap_or(0),
+        }
+    }
+}
 
 impl Tally {
     /// An empty unweighted tally over `dimensions`.
@@ -196,10 +275,127 @@ impl Tally {
         key: impl Fn(&R) -> K,
     ) -> Result<Self> {
         let mut tally = Self::new(K::dimensions().into())?;
-        for record in records {
-            tally.add_slots(key(&record).slots(), None)?;
+        let layout = Layout::<D>::of(&tally);
+        let cells = tally.counts.len();
+        // Compile-time sizes and strides (they equal the layout's, which came from the same types).
+        let (sizes, strides) = (K::SLOTS, K::STRIDES);
+        if sizes != layout.slots || strides != layout.strides || K::CELLS != cells {
+            return Err(layout.range_error());
+        }
+        // Four interleaved copies of the counts, one per record position mod 4, so that
+        // consecutive records landing in the same cell do not wait on each other's store.
+        let mut lanes = vec![0_u64; LANES * K::CELLS];
+        // The largest slot seen per dimension: a key out of range is caught once, after the loop,
+        // instead of by a test per record (until then `min` keeps its cell in bounds).
+        let mut largest = [0_usize; D];
+        let mut bump = |lane: usize, record: &R| {
+            let mut cell = 0;
+            for ((position, stride), top) in key(record)
+                .slots()
+                .into_iter()
+                .zip(strides)
+                .zip(&mut largest)
+            {
+                let slot = position.map_or(0, |i| i.saturating_add(1));
+                *top = (*top).max(slot);
+                cell += slot.wrapping_mul(stride);
+            }
+            if let Some(count) = lanes.get_mut(lane * K::CELLS + cell.min(K::CELLS - 1)) {
+                *count = count.wrapping_add(1);
+            }
+        };
+        let mut records = records.into_iter();
+        loop {
+            let Some(a) = records.next() else { break };
+            bump(0, &a);
+            let Some(b) = records.next() else { break };
+            bump(1, &b);
+            let Some(c) = records.next() else { break };
+            bump(2, &c);
+            let Some(d) = records.next() else { break };
+            bump(3, &d);
+        }
+        if largest.iter().zip(sizes).any(|(&top, size)| top >= size) {
+            return Err(layout.range_error());
+        }
+        for lane in lanes.chunks_exact(K::CELLS) {
+            for (total, count) in tally.counts.iter_mut().zip(lane) {
+                *total = total.wrapping_add(*count);
+            }
         }
         Ok(tally)
+    }
+
+    /// [`Tally::count`] on several threads: the slice is cut into one contiguous shard per
+    /// available core (at most `threads`), each shard is tallied on its own thread, and the
+    /// partial tallies are merged. Merging is exact, so the result is identical to
+    /// [`Tally::count`]'s whatever the number of threads.
+    ///
+    /// ```
+    /// use survey_analytics::{category, Tally};
+    ///
+    /// category! {
+    ///     /// A yes/no answer.
+    ///     pub enum YesNo("answer") {
+    ///         /// Yes.
+    ///         Yes = "Yes" as "yes",
+    ///         /// No.
+    ///         No = "No" as "no",
+    ///     }
+    /// }
+    /// let answers: Vec<Option<YesNo>> = (0..10_000).map(|i| [Some(YesNo::Yes), Some(YesNo::No), None][i % 3]).collect();
+    /// let serial = Tally::count(&answers, |a| (**a,))?;
+    /// assert_eq!(Tally::count_parallel(&answers, |a| (*a,), 4)?, serial);
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`Tally::count`].
+    ///
+    /// # Panics
+    ///
+    /// Only if `key` panics: the panic is passed on from the thread where it happened.
+    pub fn count_parallel<R, K, const D: usize>(
+        records: &[R],
+        key: impl Fn(&R) -> K + Sync,
+        threads: usize,
+    ) -> Result<Self>
+    where
+        R: Sync,
+        K: Key<D>,
+    {
+        /// Below this many records per thread, spawning costs more than it saves.
+        const MIN_SHARD: usize = 1 << 16;
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let shards = threads.min(cores).min(records.len() / MIN_SHARD).max(1);
+        if shards == 1 {
+            return Self::count(records, |r: &&R| key(r));
+        }
+        let size = records.len().div_ceil(shards);
+        let key = &key;
+        let partials: Vec<Result<Tally>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = records
+                .chunks(size)
+                .map(|shard| scope.spawn(move || Self::count(shard, |r: &&R| key(r))))
+                .collect();
+            handles
+                .into_iter()
+                // Only a panic in the caller's `key` can end a shard early: pass it on unchanged.
+                .map(|h| {
+                    h.join()
+                        .unwrap_or_else(|payload| std::panic::resume_unwind(payload))
+                })
+                .collect()
+        });
+        let mut partials = partials.into_iter();
+        let mut total = partials
+            .next()
+            .unwrap_or_else(|| Self::new(K::dimensions().into()))?;
+        for partial in partials {
+            total.merge(&partial?)?;
+        }
+        Ok(total)
     }
 
     /// Counts typed records with a weight per record, in one pass.

@@ -18,34 +18,52 @@
 //!
 //! ## Map of the crate
 //!
-//! The crate is built in layers; this release contains the bottom one, **stats**: pure functions
-//! on counts (or a weighted share and its effective base) that return intervals, tests and plans.
-//! Typed survey responses, tallies, breakdowns and crosstabs (the `survey` layer), rendering
-//! (`report`) and the collaboration-survey model (`marketing`) build on it.
+//! Three layers, each using only the ones below it: **stats** (pure functions on counts),
+//! **survey** (typed responses to counts to analyses) and **report** (tables as text or
+//! Markdown). Everything public is re-exported here.
 //!
-//! **Inputs and conventions**
-//! - [`Proportion`]: `x` of `n`, or a weighted share with its Kish effective base
-//!   ([`Proportion::from_estimate`]). [`ConfidenceLevel`] (validated; 90/95/99% constants).
-//! - Everything is on the proportion scale (0.49, not 49%); [`Interval`] holds `lower` and `upper`.
-//! - Fallible functions return [`Result`] with one [`Error`] enum; no public function panics.
+//! **Answers as types** (survey). [`category!`] declares an answer set as an enum with its labels
+//! and serde keys; [`Category`] and [`Ordinal`] describe it; [`Categories`] is the same thing known
+//! only at run time (labels read from a file). Optional answers are `Option<C>`: a missing answer is
+//! counted as "no answer", never dropped. Multi-select answers are [`MultiSelect`] sets. [`Net`]s
+//! merge answers (top-2-box, at-least-k, any set).
 //!
-//! **How sure is one figure?** [`Proportion::interval`] with a [`ProportionMethod`] (Wilson by
-//! default; Wald, Wilson with continuity correction, Agresti-Coull, Clopper-Pearson, Jeffreys);
-//! [`Proportion::margin_of_error`]; [`simultaneous_intervals`] for all the shares of one question
-//! at once ([`MultinomialMethod`]: Goodman, Sison-Glaz).
+//! **Counting** (survey). [`Tally`] counts records over any number of dimensions in one pass
+//! ([`Tally::count`], [`Tally::count_parallel`], or record by record), with weights and squared
+//! weights summed exactly ([`Sums`]), so tallies of shards merge to identical results in any
+//! order; [`MultiSelectTally`] does the same for multi-select questions. A tally gives a question's
+//! [`Margin`] or a question-by-group [`CrossCounts`].
 //!
-//! **Is a gap between two groups real?** [`difference_interval`] ([`DifferenceMethod`]: Newcombe
-//! by default, Wald, Agresti-Caffo, Miettinen-Nurminen); [`risk_ratio_interval`] and
-//! [`odds_ratio_interval`]; [`cohens_h`]; [`two_proportion_z_test`]; [`fisher_exact`] for small
-//! groups; [`chi_square_independence`] for a whole crosstab and [`chi_square_goodness_of_fit`] for a
-//! sample's mix; [`adjust_p_values`] when many comparisons are made ([`PValueAdjustment`], Holm by
-//! default).
+//! **Analyses** (survey). [`Breakdown`]: each answer's share of the base, with intervals.
+//! [`Crosstab`]: a question by a group with bases, weighted and effective bases, shares, intervals,
+//! significance letters, minimum-base flags and an omnibus test (the letter convention is on
+//! [`Crosstab`]: pooled z-tests between every pair of tested columns, adjusted within each row, Holm
+//! by default; with weights, effective bases replace counts). [`Comparison`]: one outcome across
+//! groups, with every pair's difference, interval, raw and adjusted p-value, Cohen's h and
+//! [`Verdict`].
 //!
-//! **How many respondents are needed?** [`margin_of_error`], [`sample_size_for_margin`],
-//! [`two_proportion_power`], [`two_proportion_sample_size`].
+//! **Rendering** (report). [`Render`] turns a breakdown, crosstab or comparison into a [`Table`],
+//! printed as aligned text or Markdown.
 //!
-//! **Is growth in mention counts real?** [`rate_ratio_interval`] ([`RateRatioMethod`]: score,
-//! exact conditional, Wald) returns a [`RateRatio`] with its growth and growth interval.
+//! **Statistics on counts** (stats).
+//! - Inputs: [`Proportion`] (`x` of `n`, or a weighted share with its Kish effective base via
+//!   [`Proportion::from_estimate`]) and [`ConfidenceLevel`]. Everything is on the proportion scale
+//!   (0.49, not 49%); [`Interval`] holds `lower` and `upper`.
+//! - How sure is one figure? [`Proportion::interval`] with a [`ProportionMethod`] (Wilson by
+//!   default; Wald, Wilson with continuity correction, Agresti-Coull, Clopper-Pearson, Jeffreys);
+//!   [`Proportion::margin_of_error`]; [`simultaneous_intervals`] for all the shares of one question
+//!   at once ([`MultinomialMethod`]: Goodman, Sison-Glaz).
+//! - Is a gap between two groups real? [`difference_interval`] ([`DifferenceMethod`]: Newcombe by
+//!   default, Wald, Agresti-Caffo, Miettinen-Nurminen); [`risk_ratio_interval`] and
+//!   [`odds_ratio_interval`]; [`cohens_h`]; [`two_proportion_z_test`]; [`fisher_exact`] for small
+//!   groups; [`chi_square_independence`] and [`chi_square_goodness_of_fit`]; [`adjust_p_values`]
+//!   when many comparisons are made ([`PValueAdjustment`], Holm by default).
+//! - How many respondents are needed? [`margin_of_error`], [`sample_size_for_margin`],
+//!   [`two_proportion_power`], [`two_proportion_sample_size`].
+//! - Is growth in mention counts real? [`rate_ratio_interval`] ([`RateRatioMethod`]: score, exact
+//!   conditional, Wald) returns a [`RateRatio`] with its growth and growth interval.
+//!
+//! Fallible functions return [`Result`] with one [`Error`] enum; no public function panics.
 //!
 //! ## Floating-point accuracy
 //!
@@ -61,9 +79,11 @@
 //! ## Limitations
 //!
 //! Counts are `u64`; totals above 2^53 are refused where an exact integer is needed (Fisher,
-//! simultaneous intervals) and rounded to the nearest `f64` elsewhere. Weighted data enter through
-//! effective bases, which is the right approximation for simple weighting; complex designs
-//! (strata, clusters) need design-based variances, which belong to the survey layer.
+//! simultaneous intervals) and rounded to the nearest `f64` elsewhere. Weights are summed in fixed
+//! point with 64 fractional bits (totals up to 2^64). Weighted data enter the tests through Kish
+//! effective bases, the standard approximation for simple weighting; stratified and clustered
+//! designs need design-based variances (Taylor linearisation, Rao-Scott tests), which are not in
+//! this release. Multi-select questions hold up to 64 options.
 #![forbid(unsafe_code)]
 #![deny(missing_docs, missing_debug_implementations)]
 

@@ -164,10 +164,9 @@ impl Render for Crosstab {
         }
         if let Some(test) = self.omnibus() {
             let p = p_value(test.p_value);
-            let p = if p.starts_with('<') {
-                format!("p {p}")
-            } else {
-                format!("p = {p}")
+            let p = match p.strip_prefix('<') {
+                Some(bound) => format!("p < {bound}"),
+                None => format!("p = {p}"),
             };
             table.note(format!(
                 "Omnibus chi-square = {:.2}, df = {}, {p}",

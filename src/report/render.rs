@@ -21,14 +21,72 @@ use crate::survey::estimate::{Base, Estimate};
 /// ```
 pub trait Render {
     /// The result as a table.
+    ///
+    /// ```
+    /// use survey_analytics::{Breakdown, BreakdownOptions, Categories, Render, Tally};
+    ///
+    /// let mut tally = Tally::new(vec![Categories::new("knows_impact", ["yes", "no"])?])?;
+    /// for answer in [Some(0), Some(1), Some(1), None] {
+    ///     tally.add(&[answer])?;
+    /// }
+    /// let breakdown = Breakdown::new(&tally.margin(0)?, &BreakdownOptions::default())?;
+    /// let mut table = breakdown.table();
+    /// assert_eq!(table.rows()[0][..3], ["yes", "1", "33.3%"]);
+    /// table.note("Source: staff survey, 2024."); // a table can be extended before printing
+    /// assert!(table.to_text().ends_with("Base: 3; no answer: 1\nSource: staff survey, 2024.\n"));
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     fn table(&self) -> Table;
 
     /// Aligned plain text.
+    ///
+    /// ```
+    /// use survey_analytics::{Breakdown, BreakdownOptions, Categories, Render, Tally};
+    ///
+    /// let mut tally = Tally::new(vec![Categories::new("knows_impact", ["yes", "no"])?])?;
+    /// for answer in [Some(0), Some(1), Some(1), None] {
+    ///     tally.add(&[answer])?;
+    /// }
+    /// let breakdown = Breakdown::new(&tally.margin(0)?, &BreakdownOptions::default())?;
+    /// let expected = "\
+    /// knows_impact (95% wilson intervals)
+    /// Answer  Count  Share      Interval
+    /// ------  -----  -----  ------------
+    /// yes         1  33.3%   [6.1, 79.2]
+    /// no          2  66.7%  [20.8, 93.9]
+    /// Base: 3; no answer: 1
+    /// ";
+    /// assert_eq!(breakdown.to_text(), expected);
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     fn to_text(&self) -> String {
         self.table().to_text()
     }
 
     /// Markdown.
+    ///
+    /// ```
+    /// use survey_analytics::{Breakdown, BreakdownOptions, Categories, Render, Tally};
+    ///
+    /// let mut tally = Tally::new(vec![Categories::new("knows_impact", ["yes", "no"])?])?;
+    /// for answer in [Some(0), Some(1), Some(1), None] {
+    ///     tally.add(&[answer])?;
+    /// }
+    /// let breakdown = Breakdown::new(&tally.margin(0)?, &BreakdownOptions::default())?;
+    /// let expected = "\
+    /// **knows_impact (95% wilson intervals)**
+    ///
+    /// | Answer | Count | Share | Interval |
+    /// |:---|---:|---:|---:|
+    /// | yes | 1 | 33.3% | [6.1, 79.2] |
+    /// | no | 2 | 66.7% | [20.8, 93.9] |
+    ///
+    /// Base: 3; no answer: 1
+    ///
+    /// ";
+    /// assert_eq!(breakdown.to_markdown(), expected);
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     fn to_markdown(&self) -> String {
         self.table().to_markdown()
     }

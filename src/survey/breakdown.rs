@@ -27,30 +27,109 @@ pub struct BreakdownOptions {
 
 impl BreakdownOptions {
     /// Sets the confidence level.
+    ///
+    /// ```
+    /// use survey_analytics::{Breakdown, BreakdownOptions, Categories, ConfidenceLevel, Tally};
+    ///
+    /// let mut tally = Tally::new(vec![Categories::new("q", ["yes", "no"])?])?;
+    /// for answer in [Some(0), Some(1), Some(1), None] {
+    ///     tally.add(&[answer])?;
+    /// }
+    /// let margin = tally.margin(0)?;
+    /// let options = BreakdownOptions::default().level(ConfidenceLevel::NINETY_NINE);
+    /// let wide = Breakdown::new(&margin, &options)?;
+    /// let usual = Breakdown::new(&margin, &BreakdownOptions::default())?;
+    /// assert_eq!(wide.level(), ConfidenceLevel::NINETY_NINE);
+    /// let width = |b: &Breakdown| b.rows()[0].estimate.interval.map(|ci| ci.width());
+    /// assert!(width(&wide) > width(&usual));
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     pub fn level(mut self, level: ConfidenceLevel) -> Self {
         self.level = level;
         self
     }
 
     /// Sets the interval method.
+    ///
+    /// ```
+    /// use survey_analytics::{Breakdown, BreakdownOptions, Categories, ProportionMethod, Tally};
+    ///
+    /// let mut tally = Tally::new(vec![Categories::new("q", ["yes", "no"])?])?;
+    /// for answer in [Some(0), Some(1), Some(1), None] {
+    ///     tally.add(&[answer])?;
+    /// }
+    /// let margin = tally.margin(0)?;
+    /// let options = BreakdownOptions::default().method(ProportionMethod::ClopperPearson);
+    /// let exact = Breakdown::new(&margin, &options)?;
+    /// let wilson = Breakdown::new(&margin, &BreakdownOptions::default())?;
+    /// assert_eq!(exact.method(), ProportionMethod::ClopperPearson);
+    /// assert_ne!(exact.rows()[0].estimate.interval, wilson.rows()[0].estimate.interval);
+    /// assert_eq!(exact.rows()[0].estimate.share, wilson.rows()[0].estimate.share);
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     pub fn method(mut self, method: ProportionMethod) -> Self {
         self.method = method;
         self
     }
 
     /// Adds a net row.
+    ///
+    /// ```
+    /// use survey_analytics::{Breakdown, BreakdownOptions, Categories, Net, Tally};
+    ///
+    /// let mut tally = Tally::new(vec![Categories::new("q", ["yes", "maybe", "no"])?])?;
+    /// for answer in [0, 1, 2, 2] {
+    ///     tally.add(&[Some(answer)])?;
+    /// }
+    /// let margin = tally.margin(0)?;
+    /// let options = BreakdownOptions::default().net(Net::new("Yes or maybe", [0, 1])?);
+    /// let breakdown = Breakdown::new(&margin, &options)?;
+    /// let net = &breakdown.rows()[3]; // after the three answers
+    /// assert!(net.is_net);
+    /// assert_eq!(net.estimate.share, Some(0.5));
+    ///
+    /// let bad = BreakdownOptions::default().net(Net::new("No such answer", [3])?);
+    /// assert!(Breakdown::new(&margin, &bad).is_err());
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     pub fn net(mut self, net: Net) -> Self {
         self.nets.push(net);
         self
     }
 
     /// The confidence level.
+    ///
+    /// ```
+    /// use survey_analytics::{BreakdownOptions, ConfidenceLevel};
+    ///
+    /// assert_eq!(BreakdownOptions::default().get_level(), ConfidenceLevel::NINETY_FIVE);
+    /// let options = BreakdownOptions::default().level(ConfidenceLevel::NINETY);
+    /// assert_eq!(options.get_level(), ConfidenceLevel::NINETY);
+    /// ```
     pub fn get_level(&self) -> ConfidenceLevel {
         self.level
     }
 }
 
 /// One row of a [`Breakdown`].
+///
+/// ```
+/// use survey_analytics::{Breakdown, BreakdownOptions, Categories, Tally};
+///
+/// use survey_analytics::Net;
+///
+/// let mut tally = Tally::new(vec![Categories::new("q", ["yes", "no"])?])?;
+/// for answer in [Some(0), Some(1), Some(1), None] {
+///     tally.add(&[answer])?;
+/// }
+/// let options = BreakdownOptions::default().net(Net::new("Any", [0, 1])?);
+/// let breakdown = Breakdown::new(&tally.margin(0)?, &options)?;
+/// let labels: Vec<(&str, bool)> =
+///     breakdown.rows().iter().map(|r| (r.label.as_str(), r.is_net)).collect();
+/// assert_eq!(labels, [("yes", false), ("no", false), ("Any", true)]);
+/// assert_eq!(breakdown.rows()[1].estimate.count, 2);
+/// # Ok::<(), survey_analytics::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BreakdownRow {
     /// The answer (or net) label.
@@ -109,6 +188,25 @@ pub struct Breakdown {
 impl Breakdown {
     /// Computes the breakdown of a question's counts.
     ///
+    /// ```
+    /// use survey_analytics::{Breakdown, BreakdownOptions, Categories, Error, MultiSelectTally};
+    /// use survey_analytics::Net;
+    ///
+    /// let uses = Categories::new("ai_use", ["content", "images"])?;
+    /// let mut tally = MultiSelectTally::new(uses, Categories::new("role", ["leader"])?);
+    /// tally.add(Some(&[0, 1]), Some(0))?;
+    /// tally.add(Some(&[1]), Some(0))?;
+    /// let margin = tally.margin()?;
+    /// let breakdown = Breakdown::new(&margin, &BreakdownOptions::default())?;
+    /// let shares: Vec<Option<f64>> = breakdown.rows().iter().map(|r| r.estimate.share).collect();
+    /// assert_eq!(shares, [Some(0.5), Some(1.0)]); // shares of respondents: no need to sum to 1
+    ///
+    /// let with_net = BreakdownOptions::default().net(Net::new("Any", [0, 1])?);
+    /// let err = Breakdown::new(&margin, &with_net).unwrap_err();
+    /// assert!(matches!(err, Error::InvalidParameter { name: "net", .. }));
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
+    ///
     /// # Errors
     ///
     /// [`Error::CategoryOutOfRange`](crate::Error::CategoryOutOfRange) for a net member past the
@@ -151,41 +249,136 @@ impl Breakdown {
     }
 
     /// The question's name.
+    ///
+    /// ```
+    /// use survey_analytics::{Breakdown, BreakdownOptions, Categories, Tally};
+    ///
+    /// let tally = Tally::new(vec![Categories::new("knows_impact", ["yes", "no"])?])?;
+    /// let breakdown = Breakdown::new(&tally.margin(0)?, &BreakdownOptions::default())?;
+    /// assert_eq!(breakdown.question(), "knows_impact");
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     pub fn question(&self) -> &str {
         &self.question
     }
 
     /// Single choice or multi-select.
+    ///
+    /// ```
+    /// use survey_analytics::{Breakdown, BreakdownOptions, Categories, QuestionKind, Tally};
+    ///
+    /// let tally = Tally::new(vec![Categories::new("q", ["yes", "no"])?])?;
+    /// let breakdown = Breakdown::new(&tally.margin(0)?, &BreakdownOptions::default())?;
+    /// assert_eq!(breakdown.kind(), QuestionKind::SingleChoice);
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     pub fn kind(&self) -> QuestionKind {
         self.kind
     }
 
     /// Whether shares are weighted.
+    ///
+    /// ```
+    /// use survey_analytics::{Breakdown, BreakdownOptions, Categories, Tally};
+    ///
+    /// let mut tally = Tally::new_weighted(vec![Categories::new("q", ["yes", "no"])?])?;
+    /// tally.add_weighted(&[Some(0)], 3.0)?;
+    /// tally.add_weighted(&[Some(1)], 1.0)?;
+    /// let breakdown = Breakdown::new(&tally.margin(0)?, &BreakdownOptions::default())?;
+    /// assert!(breakdown.is_weighted());
+    /// let yes = breakdown.rows()[0].estimate;
+    /// assert_eq!(yes.count, 1); // one record...
+    /// assert!(yes.share.is_some_and(|s| (s - 0.75).abs() < 1e-12)); // ...with 3/4 of the weight
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     pub fn is_weighted(&self) -> bool {
         self.weighted
     }
 
     /// The confidence level of the intervals.
+    ///
+    /// ```
+    /// use survey_analytics::{Breakdown, BreakdownOptions, Categories, ConfidenceLevel, Tally};
+    ///
+    /// let tally = Tally::new(vec![Categories::new("q", ["yes", "no"])?])?;
+    /// let margin = tally.margin(0)?;
+    /// let breakdown = Breakdown::new(&margin, &BreakdownOptions::default())?;
+    /// assert_eq!(breakdown.level(), ConfidenceLevel::NINETY_FIVE);
+    /// let options = BreakdownOptions::default().level(ConfidenceLevel::NINETY);
+    /// assert_eq!(Breakdown::new(&margin, &options)?.level(), ConfidenceLevel::NINETY);
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     pub fn level(&self) -> ConfidenceLevel {
         self.level
     }
 
     /// The interval method.
+    ///
+    /// ```
+    /// use survey_analytics::{Breakdown, BreakdownOptions, Categories, ProportionMethod, Tally};
+    ///
+    /// let tally = Tally::new(vec![Categories::new("q", ["yes", "no"])?])?;
+    /// let margin = tally.margin(0)?;
+    /// let breakdown = Breakdown::new(&margin, &BreakdownOptions::default())?;
+    /// assert_eq!(breakdown.method(), ProportionMethod::Wilson);
+    /// let options = BreakdownOptions::default().method(ProportionMethod::Jeffreys);
+    /// assert_eq!(Breakdown::new(&margin, &options)?.method(), ProportionMethod::Jeffreys);
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     pub fn method(&self) -> ProportionMethod {
         self.method
     }
 
     /// Respondents who answered.
+    ///
+    /// ```
+    /// use survey_analytics::{Breakdown, BreakdownOptions, Categories, Tally};
+    ///
+    /// let mut tally = Tally::new_weighted(vec![Categories::new("q", ["yes", "no"])?])?;
+    /// for (answer, weight) in [(Some(0), 1.0), (Some(1), 3.0), (None, 2.0)] {
+    ///     tally.add_weighted(&[answer], weight)?;
+    /// }
+    /// let base = Breakdown::new(&tally.margin(0)?, &BreakdownOptions::default())?.base();
+    /// assert_eq!((base.count, base.weighted), (2, 4.0));
+    /// assert_eq!(base.effective, 16.0 / 10.0); // Kish: (1 + 3)^2 / (1 + 9)
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     pub fn base(&self) -> Base {
         self.base
     }
 
     /// Respondents who did not answer.
+    ///
+    /// ```
+    /// use survey_analytics::{Breakdown, BreakdownOptions, Categories, Tally};
+    ///
+    /// let mut tally = Tally::new(vec![Categories::new("q", ["yes", "no"])?])?;
+    /// for answer in [Some(0), Some(1), Some(1), None] {
+    ///     tally.add(&[answer])?;
+    /// }
+    /// let breakdown = Breakdown::new(&tally.margin(0)?, &BreakdownOptions::default())?;
+    /// assert_eq!((breakdown.base().count, breakdown.missing().count), (3, 1));
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     pub fn missing(&self) -> Base {
         self.missing
     }
 
     /// One row per category, then one per net.
+    ///
+    /// ```
+    /// use survey_analytics::{Breakdown, BreakdownOptions, Categories, Tally};
+    ///
+    /// let mut tally = Tally::new(vec![Categories::new("q", ["yes", "no"])?])?;
+    /// for answer in [Some(0), Some(1), Some(1), None] {
+    ///     tally.add(&[answer])?;
+    /// }
+    /// let breakdown = Breakdown::new(&tally.margin(0)?, &BreakdownOptions::default())?;
+    /// let rows = breakdown.rows();
+    /// assert_eq!((rows[0].label.as_str(), rows[1].label.as_str()), ("yes", "no"));
+    /// assert_eq!(rows[1].estimate.share, Some(2.0 / 3.0)); // no answer is not in the base
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     pub fn rows(&self) -> &[BreakdownRow] {
         &self.rows
     }

@@ -45,6 +45,17 @@ impl TryFrom<RawCategories> for Categories {
 impl Categories {
     /// A named list of distinct, non-empty labels.
     ///
+    /// ```
+    /// use survey_analytics::{Categories, Error};
+    ///
+    /// let answers = Categories::new("knows_impact", ["Yes", "No"])?;
+    /// assert_eq!(answers.labels(), ["Yes", "No"]);
+    /// let none: [&str; 0] = [];
+    /// assert!(matches!(Categories::new("q", none), Err(Error::TooFewValues { .. })));
+    /// assert!(matches!(Categories::new("q", ["Yes", ""]), Err(Error::InvalidLabel { .. })));
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
+    ///
     /// # Errors
     ///
     /// [`Error::TooFewValues`] for an empty list; [`Error::InvalidLabel`] for an empty or repeated
@@ -106,32 +117,92 @@ impl Categories {
         }
     }
 
+    /// The same categories under another name (a question's wording, say).
+    ///
+    /// ```
+    /// use survey_analytics::{Categories, Category};
+    /// let knows = bool::categories().renamed("knows how impact is measured");
+    /// assert_eq!(knows.name(), "knows how impact is measured");
+    /// assert_eq!(knows.labels(), ["Yes", "No"]);
+    /// ```
+    pub fn renamed(mut self, name: impl Into<String>) -> Self {
+        self.name = name.into();
+        self
+    }
+
     /// The name of the question or variable.
+    ///
+    /// ```
+    /// use survey_analytics::Categories;
+    ///
+    /// assert_eq!(Categories::new("team", ["PR", "Analytics"])?.name(), "team");
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     pub fn name(&self) -> &str {
         &self.name
     }
 
     /// The labels, in order.
+    ///
+    /// ```
+    /// use survey_analytics::Categories;
+    ///
+    /// let teams = Categories::new("team", ["PR", "Analytics"])?;
+    /// assert_eq!(teams.labels(), ["PR", "Analytics"]);
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     pub fn labels(&self) -> &[String] {
         &self.labels
     }
 
     /// Number of categories.
+    ///
+    /// ```
+    /// use survey_analytics::Categories;
+    ///
+    /// assert_eq!(Categories::new("team", ["PR", "Social media", "Analytics"])?.len(), 3);
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     pub fn len(&self) -> usize {
         self.labels.len()
     }
 
     /// Always false: a dimension has at least one category.
+    ///
+    /// ```
+    /// use survey_analytics::Categories;
+    ///
+    /// assert!(!Categories::new("team", ["PR"])?.is_empty());
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.labels.is_empty()
     }
 
     /// The label at `index`, if there is one.
+    ///
+    /// ```
+    /// use survey_analytics::Categories;
+    ///
+    /// let teams = Categories::new("team", ["PR", "Analytics"])?;
+    /// assert_eq!(teams.label(1), Some("Analytics"));
+    /// assert_eq!(teams.label(2), None);
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     pub fn label(&self, index: usize) -> Option<&str> {
         self.labels.get(index).map(String::as_str)
     }
 
     /// The position of a label.
+    ///
+    /// ```
+    /// use survey_analytics::Categories;
+    ///
+    /// let teams = Categories::new("team", ["PR", "Analytics"])?;
+    /// assert_eq!(teams.index_of("PR"), Some(0));
+    /// assert_eq!(teams.index_of("pr"), None); // labels match exactly
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     pub fn index_of(&self, label: &str) -> Option<usize> {
         self.labels.iter().position(|l| l == label)
     }

@@ -9,6 +9,25 @@ use crate::survey::categories::Categories;
 /// `ALL` lists the variants in their natural order (for an ordered scale, from lowest to highest);
 /// `index` is the position in `ALL`; `label` is what reports print and `key` the short stable name
 /// used by serde and by parsing.
+///
+/// ```
+/// use survey_analytics::{category, Category};
+///
+/// category! {
+///     /// Role of the respondent.
+///     pub enum Role("role") {
+///         /// Leads the department.
+///         Leader = "Leader" as "leader",
+///         /// Individual contributor.
+///         Contributor = "Individual contributor" as "ic",
+///     }
+/// }
+/// assert_eq!(Role::NAME, "role");
+/// assert_eq!(Role::ALL, [Role::Leader, Role::Contributor]);
+/// assert_eq!(Role::Contributor.index(), 1);
+/// assert_eq!(Role::Contributor.label(), "Individual contributor");
+/// assert_eq!(Role::Contributor.key(), "ic");
+/// ```
 pub trait Category: Copy + Eq + std::hash::Hash + std::fmt::Debug + 'static {
     /// Name of the question or grouping variable (for example `"role"`).
     const NAME: &'static str;
@@ -16,20 +35,97 @@ pub trait Category: Copy + Eq + std::hash::Hash + std::fmt::Debug + 'static {
     const ALL: &'static [Self];
 
     /// Position in [`Category::ALL`].
+    ///
+    /// ```
+    /// use survey_analytics::{category, Category};
+    /// # category! {
+    /// #     /// Role of the respondent.
+    /// #     pub enum Role("role") {
+    /// #         /// Leads the department.
+    /// #         Leader = "Leader" as "leader",
+    /// #         /// Individual contributor.
+    /// #         Contributor = "Individual contributor" as "ic",
+    /// #     }
+    /// # }
+    /// assert_eq!(Role::Leader.index(), 0);
+    /// assert_eq!(Role::ALL[Role::Contributor.index()], Role::Contributor);
+    /// ```
     fn index(self) -> usize;
 
     /// Human-readable label, as printed in tables.
+    ///
+    /// ```
+    /// use survey_analytics::{category, Category};
+    /// # category! {
+    /// #     /// Role of the respondent.
+    /// #     pub enum Role("role") {
+    /// #         /// Leads the department.
+    /// #         Leader = "Leader" as "leader",
+    /// #         /// Individual contributor.
+    /// #         Contributor = "Individual contributor" as "ic",
+    /// #     }
+    /// # }
+    /// assert_eq!(Role::Contributor.label(), "Individual contributor");
+    /// assert_eq!(Role::Contributor.to_string(), Role::Contributor.label());
+    /// ```
     fn label(self) -> &'static str;
 
     /// Stable machine name, used by serde and accepted by parsing.
+    ///
+    /// ```
+    /// use survey_analytics::{category, Category};
+    /// # category! {
+    /// #     /// Role of the respondent.
+    /// #     pub enum Role("role") {
+    /// #         /// Leads the department.
+    /// #         Leader = "Leader" as "leader",
+    /// #         /// Individual contributor.
+    /// #         Contributor = "Individual contributor" as "ic",
+    /// #     }
+    /// # }
+    /// assert_eq!(Role::Contributor.key(), "ic");
+    /// assert_eq!("ic".parse::<Role>()?, Role::Contributor);
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     fn key(self) -> &'static str;
 
     /// The category at a position in [`Category::ALL`].
+    ///
+    /// ```
+    /// use survey_analytics::{category, Category};
+    /// # category! {
+    /// #     /// Role of the respondent.
+    /// #     pub enum Role("role") {
+    /// #         /// Leads the department.
+    /// #         Leader = "Leader" as "leader",
+    /// #         /// Individual contributor.
+    /// #         Contributor = "Individual contributor" as "ic",
+    /// #     }
+    /// # }
+    /// assert_eq!(Role::from_index(1), Some(Role::Contributor));
+    /// assert_eq!(Role::from_index(2), None);
+    /// ```
     fn from_index(index: usize) -> Option<Self> {
         Self::ALL.get(index).copied()
     }
 
     /// The run-time [`Categories`] of this type.
+    ///
+    /// ```
+    /// use survey_analytics::{category, Categories, Category};
+    /// # category! {
+    /// #     /// Role of the respondent.
+    /// #     pub enum Role("role") {
+    /// #         /// Leads the department.
+    /// #         Leader = "Leader" as "leader",
+    /// #         /// Individual contributor.
+    /// #         Contributor = "Individual contributor" as "ic",
+    /// #     }
+    /// # }
+    /// let roles = Role::categories();
+    /// assert_eq!(roles.labels(), ["Leader", "Individual contributor"]);
+    /// assert_eq!(roles, Categories::of::<Role>());
+    /// ```
     fn categories() -> Categories {
         Categories::of::<Self>()
     }
@@ -37,6 +133,29 @@ pub trait Category: Copy + Eq + std::hash::Hash + std::fmt::Debug + 'static {
 
 /// An ordered scale (Likert, frequency): [`Category::ALL`] runs from the lowest to the highest
 /// point, which gives meaning to top-box and bottom-box nets ([`Net`](crate::Net)).
+///
+/// ```
+/// use survey_analytics::{category, Category, Net, Ordinal};
+///
+/// category! {
+///     /// Size of the organisation.
+///     pub ordinal enum Size("size") {
+///         /// Under 50 staff.
+///         Small = "Small" as "small",
+///         /// 50 to 499 staff.
+///         Medium = "Medium" as "medium",
+///         /// 500 staff or more.
+///         Large = "Large" as "large",
+///     }
+/// }
+///
+/// fn highest<C: Ordinal>() -> Option<C> {
+///     C::ALL.last().copied()
+/// }
+/// assert_eq!(highest::<Size>(), Some(Size::Large));
+/// assert_eq!(Net::top_box::<Size>(2)?.members(), [1, 2]);
+/// # Ok::<(), survey_analytics::Error>(())
+/// ```
 pub trait Ordinal: Category {}
 
 /// Parses a category by key or label, ignoring ASCII case. Used by the code that
@@ -163,11 +282,42 @@ macro_rules! category {
 
 /// A typed answer that may be missing: a category, or an `Option` of one. Tally keys are tuples of
 /// these.
+///
+/// ```
+/// use survey_analytics::{category, Slot};
+/// # category! {
+/// #     /// Role of the respondent.
+/// #     pub enum Role("role") {
+/// #         /// Leads the department.
+/// #         Leader = "Leader" as "leader",
+/// #         /// Individual contributor.
+/// #         Contributor = "Individual contributor" as "ic",
+/// #     }
+/// # }
+/// assert_eq!(Role::Contributor.slot(), Some(1));
+/// assert_eq!(Some(Role::Leader).slot(), Some(0));
+/// assert_eq!(None::<Role>.slot(), None); // no answer
+/// ```
 pub trait Slot: Copy {
     /// The category type.
     type Category: Category;
 
     /// The position of the answer, or `None` when it is missing.
+    ///
+    /// ```
+    /// use survey_analytics::{category, Slot};
+    /// # category! {
+    /// #     /// Role of the respondent.
+    /// #     pub enum Role("role") {
+    /// #         /// Leads the department.
+    /// #         Leader = "Leader" as "leader",
+    /// #         /// Individual contributor.
+    /// #         Contributor = "Individual contributor" as "ic",
+    /// #     }
+    /// # }
+    /// let answers = [Some(Role::Contributor), None];
+    /// assert_eq!(answers.map(Slot::slot), [Some(1), None]);
+    /// ```
     fn slot(self) -> Option<usize>;
 }
 
@@ -184,5 +334,30 @@ impl<C: Category> Slot for Option<C> {
 
     fn slot(self) -> Option<usize> {
         self.map(Category::index)
+    }
+}
+
+/// Yes/no answers are plain `bool`s: `true` is "Yes" (position 0), `false` is "No" (position 1).
+///
+/// ```
+/// use survey_analytics::Category;
+/// assert_eq!(bool::ALL, &[true, false]);
+/// assert_eq!(true.label(), "Yes");
+/// assert_eq!(false.index(), 1);
+/// ```
+impl Category for bool {
+    const NAME: &'static str = "yes_no";
+    const ALL: &'static [Self] = &[true, false];
+
+    fn index(self) -> usize {
+        usize::from(!self)
+    }
+
+    fn label(self) -> &'static str {
+        if self { "Yes" } else { "No" }
+    }
+
+    fn key(self) -> &'static str {
+        if self { "yes" } else { "no" }
     }
 }

@@ -19,6 +19,21 @@ use crate::survey::sums::Sums;
 
 /// Settings of a [`Comparison`]. Defaults: 95% level, Wilson intervals per group, Newcombe
 /// intervals for differences, Holm adjustment over all pairs, alpha 0.05.
+///
+/// ```
+/// use survey_analytics::{Comparison, ComparisonOptions, ConfidenceLevel, DifferenceMethod};
+/// use survey_analytics::Proportion;
+///
+/// let groups = [("PR", Proportion::new(30, 100)?), ("Analytics", Proportion::new(40, 100)?)];
+/// let options = ComparisonOptions::default()
+///     .level(ConfidenceLevel::NINETY)
+///     .difference(DifferenceMethod::Wald)
+///     .alpha(0.2);
+/// assert_ne!(options, ComparisonOptions::default());
+/// let comparison = Comparison::new("uses AI daily", &groups, &options)?;
+/// assert_eq!((comparison.level(), comparison.alpha()), (ConfidenceLevel::NINETY, 0.2));
+/// # Ok::<(), survey_analytics::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ComparisonOptions {
     level: ConfidenceLevel,
@@ -42,30 +57,102 @@ impl Default for ComparisonOptions {
 
 impl ComparisonOptions {
     /// Sets the confidence level of all intervals.
+    ///
+    /// ```
+    /// use survey_analytics::{Comparison, ComparisonOptions, ConfidenceLevel, Proportion};
+    ///
+    /// let groups = [("PR", Proportion::new(30, 100)?), ("Analytics", Proportion::new(40, 100)?)];
+    /// let options = ComparisonOptions::default().level(ConfidenceLevel::NINETY_NINE);
+    /// let wide = Comparison::new("uses AI daily", &groups, &options)?;
+    /// let usual = Comparison::new("uses AI daily", &groups, &ComparisonOptions::default())?;
+    /// assert_eq!(wide.level(), ConfidenceLevel::NINETY_NINE);
+    /// assert!(wide.groups()[0].interval.width() > usual.groups()[0].interval.width());
+    /// assert!(wide.pairs()[0].interval.width() > usual.pairs()[0].interval.width());
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     pub fn level(mut self, level: ConfidenceLevel) -> Self {
         self.level = level;
         self
     }
 
     /// Sets the interval method for each group's share.
+    ///
+    /// ```
+    /// use survey_analytics::{Comparison, ComparisonOptions, Proportion, ProportionMethod};
+    ///
+    /// let groups = [("PR", Proportion::new(30, 100)?), ("Analytics", Proportion::new(40, 100)?)];
+    /// let options = ComparisonOptions::default().method(ProportionMethod::ClopperPearson);
+    /// let exact = Comparison::new("uses AI daily", &groups, &options)?;
+    /// let usual = Comparison::new("uses AI daily", &groups, &ComparisonOptions::default())?;
+    /// assert_ne!(exact.groups()[0].interval, usual.groups()[0].interval);
+    /// assert_eq!(exact.pairs(), usual.pairs()); // differences have their own method
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     pub fn method(mut self, method: ProportionMethod) -> Self {
         self.method = method;
         self
     }
 
     /// Sets the interval method for differences.
+    ///
+    /// ```
+    /// use survey_analytics::{Comparison, ComparisonOptions, DifferenceMethod, Proportion};
+    ///
+    /// let groups = [("PR", Proportion::new(30, 100)?), ("Analytics", Proportion::new(40, 100)?)];
+    /// let options = ComparisonOptions::default().difference(DifferenceMethod::Wald);
+    /// let wald = Comparison::new("uses AI daily", &groups, &options)?;
+    /// let pair = &wald.pairs()[0];
+    /// let centre = (pair.interval.lower + pair.interval.upper) / 2.0;
+    /// assert!((centre - pair.difference).abs() < 1e-12); // Wald is symmetric; Newcombe is not
+    /// let usual = Comparison::new("uses AI daily", &groups, &ComparisonOptions::default())?;
+    /// assert_ne!(usual.pairs()[0].interval, pair.interval);
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     pub fn difference(mut self, difference: DifferenceMethod) -> Self {
         self.difference = difference;
         self
     }
 
     /// Sets the p-value adjustment over all pairs.
+    ///
+    /// ```
+    /// use survey_analytics::{Comparison, ComparisonOptions, PValueAdjustment, Proportion};
+    ///
+    /// let groups = [
+    ///     ("individual contributors", Proportion::new(72, 400)?),
+    ///     ("leaders", Proportion::new(53, 130)?),
+    ///     ("managers", Proportion::new(126, 300)?),
+    /// ];
+    /// let options = ComparisonOptions::default().adjustment(PValueAdjustment::Bonferroni);
+    /// let comparison = Comparison::new("knows how impact is measured", &groups, &options)?;
+    /// assert_eq!(comparison.adjustment(), PValueAdjustment::Bonferroni);
+    /// for pair in comparison.pairs() {
+    ///     assert!((pair.adjusted_p_value - (3.0 * pair.p_value).min(1.0)).abs() < 1e-12);
+    /// }
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     pub fn adjustment(mut self, adjustment: PValueAdjustment) -> Self {
         self.adjustment = adjustment;
         self
     }
 
     /// Sets the significance level of the verdicts (checked by [`Comparison::new`]).
+    ///
+    /// ```
+    /// use survey_analytics::{Comparison, ComparisonOptions, Error, Proportion, Verdict};
+    ///
+    /// let groups = [("PR", Proportion::new(30, 100)?), ("Analytics", Proportion::new(40, 100)?)];
+    /// let usual = Comparison::new("uses AI daily", &groups, &ComparisonOptions::default())?;
+    /// assert_eq!(usual.pairs()[0].verdict, Verdict::NotSignificant); // p is about 0.14
+    /// let lenient = ComparisonOptions::default().alpha(0.2);
+    /// let comparison = Comparison::new("uses AI daily", &groups, &lenient)?;
+    /// assert_eq!(comparison.pairs()[0].verdict, Verdict::SecondHigher);
+    ///
+    /// let invalid = ComparisonOptions::default().alpha(0.0);
+    /// let err = Comparison::new("uses AI daily", &groups, &invalid).unwrap_err();
+    /// assert_eq!(err, Error::InvalidAlpha { alpha: 0.0 });
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     pub fn alpha(mut self, alpha: f64) -> Self {
         self.alpha = alpha;
         self
@@ -73,6 +160,30 @@ impl ComparisonOptions {
 }
 
 /// One group of a [`Comparison`].
+///
+/// ```
+/// use survey_analytics::{Categories, Comparison, ComparisonOptions, Tally};
+/// # let knows = Categories::new("knows_impact", ["yes", "no"])?;
+/// # let roles = Categories::new("role", ["leader", "manager", "ic"])?;
+/// # let mut tally = Tally::new(vec![knows, roles])?;
+/// # for (role, yes, no) in [(0, 53, 77), (1, 126, 174), (2, 72, 328)] {
+/// #     for (answer, n) in [(0, yes), (1, no)] {
+/// #         for _ in 0..n {
+/// #             tally.add(&[Some(answer), Some(role)])?;
+/// #         }
+/// #     }
+/// # }
+/// // Yes: 53/130 leaders (A), 126/300 managers (B), 72/400 individual contributors (C).
+/// let counts = tally.cross(0, 1)?;
+/// let comparison = Comparison::from_counts(&counts, 0, &ComparisonOptions::default())?;
+/// let leaders = &comparison.groups()[0];
+/// assert_eq!((leaders.label.as_str(), leaders.count), ("leader", Some(53)));
+/// assert_eq!(leaders.base.map(|b| b.count), Some(130));
+/// assert_eq!(leaders.estimate, 53.0 / 130.0);
+/// assert!(leaders.interval.contains(leaders.estimate));
+/// assert_eq!(leaders.proportion.trials(), 130.0);
+/// # Ok::<(), survey_analytics::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GroupEstimate {
     /// The group label.
@@ -90,6 +201,21 @@ pub struct GroupEstimate {
 }
 
 /// What the data say about one pair of groups.
+///
+/// ```
+/// use survey_analytics::{Comparison, ComparisonOptions, Proportion, Verdict};
+///
+/// let groups = [
+///     ("individual contributors", Proportion::new(72, 400)?),
+///     ("leaders", Proportion::new(53, 130)?),
+///     ("managers", Proportion::new(126, 300)?),
+/// ];
+/// let options = ComparisonOptions::default();
+/// let comparison = Comparison::new("knows how impact is measured", &groups, &options)?;
+/// let verdicts: Vec<Verdict> = comparison.pairs().iter().map(|p| p.verdict).collect();
+/// assert_eq!(verdicts, [Verdict::SecondHigher, Verdict::SecondHigher, Verdict::NotSignificant]);
+/// # Ok::<(), survey_analytics::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Verdict {
@@ -103,20 +229,29 @@ pub enum Verdict {
 
 impl Verdict {
     /// Whether the difference is significant.
+    ///
+    /// ```
+    /// use survey_analytics::Verdict;
+    ///
+    /// assert!(Verdict::FirstHigher.is_significant());
+    /// assert!(Verdict::SecondHigher.is_significant());
+    /// assert!(!Verdict::NotSignificant.is_significant());
+    /// ```
     pub fn is_significant(self) -> bool {
         self != Verdict::NotSignificant
     }
 
-    /// A plain sentence: "leader is higher than ic", "no significant difference between ...".
+    /// A plain sentence: "higher among leaders than among managers", "no significant difference
+    /// between ...".
     ///
     /// ```
     /// use survey_analytics::Verdict;
-    /// assert_eq!(Verdict::SecondHigher.describe("PR", "Analytics"), "Analytics is higher than PR");
+    /// assert_eq!(Verdict::SecondHigher.describe("PR", "Analytics"), "higher among Analytics than among PR");
     /// ```
     pub fn describe(self, first: &str, second: &str) -> String {
         match self {
-            Verdict::FirstHigher => format!("{first} is higher than {second}"),
-            Verdict::SecondHigher => format!("{second} is higher than {first}"),
+            Verdict::FirstHigher => format!("higher among {first} than among {second}"),
+            Verdict::SecondHigher => format!("higher among {second} than among {first}"),
             Verdict::NotSignificant => {
                 format!(
                     "no significant difference between {first} and {second} at this sample size"
@@ -127,6 +262,26 @@ impl Verdict {
 }
 
 /// One pair of groups of a [`Comparison`].
+///
+/// ```
+/// use survey_analytics::{Comparison, ComparisonOptions, Proportion, Verdict};
+///
+/// let groups = [
+///     ("individual contributors", Proportion::new(72, 400)?),
+///     ("leaders", Proportion::new(53, 130)?),
+///     ("managers", Proportion::new(126, 300)?),
+/// ];
+/// let options = ComparisonOptions::default();
+/// let comparison = Comparison::new("knows how impact is measured", &groups, &options)?;
+/// let ics_vs_leaders = &comparison.pairs()[0];
+/// assert_eq!((ics_vs_leaders.a, ics_vs_leaders.b), (0, 1));
+/// assert!((ics_vs_leaders.difference - (0.18 - 53.0 / 130.0)).abs() < 1e-12);
+/// assert!(ics_vs_leaders.interval.upper < 0.0); // the whole interval is below zero
+/// assert!(ics_vs_leaders.p_value <= ics_vs_leaders.adjusted_p_value);
+/// assert!(ics_vs_leaders.cohens_h < -0.5); // a medium effect
+/// assert_eq!(ics_vs_leaders.verdict, Verdict::SecondHigher);
+/// # Ok::<(), survey_analytics::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PairComparison {
     /// Position of the first group.
@@ -182,6 +337,21 @@ pub struct Comparison {
 impl Comparison {
     /// Compares the `outcome` share across labelled groups.
     ///
+    /// ```
+    /// use survey_analytics::{Comparison, ComparisonOptions, Error, Proportion};
+    ///
+    /// let groups = [("PR", Proportion::new(30, 100)?), ("Analytics", Proportion::new(40, 100)?)];
+    /// let comparison = Comparison::new("uses AI daily", &groups, &ComparisonOptions::default())?;
+    /// assert_eq!(comparison.groups()[1].label, "Analytics");
+    /// assert_eq!(comparison.groups()[1].count, None); // built from proportions, not counts
+    ///
+    /// let one = [("PR", Proportion::new(30, 100)?)];
+    /// let options = ComparisonOptions::default();
+    /// let err = Comparison::new("uses AI daily", &one, &options).unwrap_err();
+    /// assert!(matches!(err, Error::TooFewValues { len: 1, min: 2, .. }));
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
+    ///
     /// # Errors
     ///
     /// [`Error::TooFewValues`] for fewer than two groups; [`Error::InvalidAlpha`].
@@ -207,6 +377,30 @@ impl Comparison {
     /// Compares answer `row` of a crosstab's counts across its columns. Columns with an empty base
     /// are left out.
     ///
+    /// ```
+    /// use survey_analytics::{Categories, Comparison, ComparisonOptions, Error, Tally};
+    /// # let knows = Categories::new("knows_impact", ["yes", "no"])?;
+    /// # let roles = Categories::new("role", ["leader", "manager", "ic"])?;
+    /// # let mut tally = Tally::new(vec![knows, roles])?;
+    /// # for (role, yes, no) in [(0, 53, 77), (1, 126, 174), (2, 72, 328)] {
+    /// #     for (answer, n) in [(0, yes), (1, no)] {
+    /// #         for _ in 0..n {
+    /// #             tally.add(&[Some(answer), Some(role)])?;
+    /// #         }
+    /// #     }
+    /// # }
+    /// // Yes: 53/130 leaders (A), 126/300 managers (B), 72/400 individual contributors (C).
+    /// let counts = tally.cross(0, 1)?;
+    /// let no = Comparison::from_counts(&counts, 1, &ComparisonOptions::default())?;
+    /// assert_eq!(no.outcome(), "no");
+    /// assert_eq!(no.groups()[2].estimate, 0.82); // 328 of 400 individual contributors
+    /// assert!(matches!(
+    ///     Comparison::from_counts(&counts, 2, &ComparisonOptions::default()),
+    ///     Err(Error::CategoryOutOfRange { index: 2, .. })
+    /// ));
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
+    ///
     /// # Errors
     ///
     /// [`Error::CategoryOutOfRange`] for a row past the question's categories; as
@@ -231,6 +425,31 @@ impl Comparison {
     }
 
     /// Compares a net (several answers merged) across a crosstab's columns.
+    ///
+    /// ```
+    /// use survey_analytics::{Categories, Comparison, ComparisonOptions, Net, Tally};
+    ///
+    /// let q = Categories::new("frequency", ["daily", "weekly", "rarely"])?;
+    /// let mut tally = Tally::new(vec![q, Categories::new("team", ["PR", "Analytics"])?])?;
+    /// for (team, answers) in [(0, [10, 20, 70]), (1, [30, 30, 40])] {
+    ///     for (answer, n) in answers.into_iter().enumerate() {
+    ///         for _ in 0..n {
+    ///             tally.add(&[Some(answer), Some(team)])?;
+    ///         }
+    ///     }
+    /// }
+    /// let counts = tally.cross(0, 1)?;
+    /// let weekly = Net::new("At least weekly", [0, 1])?;
+    /// let comparison = Comparison::from_net(&counts, &weekly, &ComparisonOptions::default())?;
+    /// assert_eq!(comparison.outcome(), "At least weekly");
+    /// let shares: Vec<f64> = comparison.groups().iter().map(|g| g.estimate).collect();
+    /// assert_eq!(shares, [0.3, 0.6]);
+    /// assert!(comparison.pairs()[0].verdict.is_significant());
+    ///
+    /// let bad = Net::new("No such answer", [3])?;
+    /// assert!(Comparison::from_net(&counts, &bad, &ComparisonOptions::default()).is_err());
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     ///
     /// # Errors
     ///
@@ -326,31 +545,93 @@ impl Comparison {
     }
 
     /// The outcome compared.
+    ///
+    /// ```
+    /// use survey_analytics::{Comparison, ComparisonOptions, Proportion};
+    ///
+    /// let groups = [("PR", Proportion::new(30, 100)?), ("Analytics", Proportion::new(40, 100)?)];
+    /// let comparison = Comparison::new("uses AI daily", &groups, &ComparisonOptions::default())?;
+    /// assert_eq!(comparison.outcome(), "uses AI daily");
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     pub fn outcome(&self) -> &str {
         &self.outcome
     }
 
     /// The confidence level of the intervals.
+    ///
+    /// ```
+    /// use survey_analytics::{Comparison, ComparisonOptions, ConfidenceLevel, Proportion};
+    ///
+    /// let groups = [("PR", Proportion::new(30, 100)?), ("Analytics", Proportion::new(40, 100)?)];
+    /// let comparison = Comparison::new("uses AI daily", &groups, &ComparisonOptions::default())?;
+    /// assert_eq!(comparison.level(), ConfidenceLevel::NINETY_FIVE);
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     pub fn level(&self) -> ConfidenceLevel {
         self.level
     }
 
     /// The adjustment over pairs.
+    ///
+    /// ```
+    /// use survey_analytics::{Comparison, ComparisonOptions, PValueAdjustment, Proportion};
+    ///
+    /// let groups = [("PR", Proportion::new(30, 100)?), ("Analytics", Proportion::new(40, 100)?)];
+    /// let comparison = Comparison::new("uses AI daily", &groups, &ComparisonOptions::default())?;
+    /// assert_eq!(comparison.adjustment(), PValueAdjustment::Holm);
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     pub fn adjustment(&self) -> PValueAdjustment {
         self.adjustment
     }
 
     /// The significance level of the verdicts.
+    ///
+    /// ```
+    /// use survey_analytics::{Comparison, ComparisonOptions, Proportion};
+    ///
+    /// let groups = [("PR", Proportion::new(30, 100)?), ("Analytics", Proportion::new(40, 100)?)];
+    /// let comparison = Comparison::new("uses AI daily", &groups, &ComparisonOptions::default())?;
+    /// assert_eq!(comparison.alpha(), 0.05);
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     pub fn alpha(&self) -> f64 {
         self.alpha
     }
 
     /// The groups, in order.
+    ///
+    /// ```
+    /// use survey_analytics::{Comparison, ComparisonOptions, Proportion};
+    ///
+    /// let groups = [("PR", Proportion::new(30, 100)?), ("Analytics", Proportion::new(40, 100)?)];
+    /// let comparison = Comparison::new("uses AI daily", &groups, &ComparisonOptions::default())?;
+    /// let shares: Vec<(&str, f64)> =
+    ///     comparison.groups().iter().map(|g| (g.label.as_str(), g.estimate)).collect();
+    /// assert_eq!(shares, [("PR", 0.3), ("Analytics", 0.4)]);
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     pub fn groups(&self) -> &[GroupEstimate] {
         &self.groups
     }
 
     /// Every pair `(a, b)` with `a < b`, in order.
+    ///
+    /// ```
+    /// use survey_analytics::{Comparison, ComparisonOptions, Proportion};
+    ///
+    /// let groups = [
+    ///     ("individual contributors", Proportion::new(72, 400)?),
+    ///     ("leaders", Proportion::new(53, 130)?),
+    ///     ("managers", Proportion::new(126, 300)?),
+    /// ];
+    /// let options = ComparisonOptions::default();
+    /// let comparison = Comparison::new("knows how impact is measured", &groups, &options)?;
+    /// let pairs: Vec<(usize, usize)> = comparison.pairs().iter().map(|p| (p.a, p.b)).collect();
+    /// assert_eq!(pairs, [(0, 1), (0, 2), (1, 2)]);
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     pub fn pairs(&self) -> &[PairComparison] {
         &self.pairs
     }

@@ -7,6 +7,18 @@ use crate::survey::categories::Categories;
 use crate::survey::sums::Sums;
 
 /// Whether a question takes one answer per respondent or any number of them.
+///
+/// ```
+/// use survey_analytics::{Categories, MultiSelectTally, QuestionKind, Tally};
+///
+/// let options = Categories::new("ai_use", ["content", "images"])?;
+/// let roles = Categories::new("role", ["leader", "ic"])?;
+/// let single = Tally::new(vec![options.clone()])?.margin(0)?;
+/// let multi = MultiSelectTally::new(options, roles).margin()?;
+/// assert_eq!(single.kind(), QuestionKind::SingleChoice);
+/// assert_eq!(multi.kind(), QuestionKind::MultiSelect);
+/// # Ok::<(), survey_analytics::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum QuestionKind {
@@ -23,6 +35,21 @@ pub enum QuestionKind {
 /// Built by [`Tally::margin`](crate::Tally::margin) or
 /// [`MultiSelectTally::margin`](crate::MultiSelectTally::margin); analysed by
 /// [`Breakdown`](crate::Breakdown).
+///
+/// ```
+/// use survey_analytics::{Categories, Tally};
+///
+/// let mut tally = Tally::new(vec![Categories::new("q", ["yes", "no"])?])?;
+/// for answer in [Some(0), Some(0), Some(1), None] {
+///     tally.add(&[answer])?;
+/// }
+/// let margin = tally.margin(0)?;
+/// assert_eq!(margin.categories().labels(), ["yes", "no"]);
+/// let counts: Vec<u64> = margin.cells().iter().map(|s| s.count()).collect();
+/// assert_eq!(counts, [2, 1]);
+/// assert_eq!((margin.base().count(), margin.missing().count()), (3, 1));
+/// # Ok::<(), survey_analytics::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Margin {
     categories: Categories,
@@ -66,36 +93,115 @@ impl Margin {
 
     /// Whether the counts carry weights (shares are then weighted and intervals use the Kish
     /// effective base).
+    ///
+    /// ```
+    /// use survey_analytics::{Categories, Tally};
+    ///
+    /// let q = Categories::new("q", ["yes", "no"])?;
+    /// let mut weighted = Tally::new_weighted(vec![q.clone()])?;
+    /// weighted.add_weighted(&[Some(0)], 2.0)?;
+    /// assert!(weighted.margin(0)?.is_weighted());
+    /// assert!(!Tally::new(vec![q])?.margin(0)?.is_weighted());
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     pub fn is_weighted(&self) -> bool {
         self.weighted
     }
 
     /// The question's categories.
+    ///
+    /// ```
+    /// use survey_analytics::{Categories, Tally};
+    ///
+    /// let q = Categories::new("q", ["yes", "no"])?;
+    /// let margin = Tally::new(vec![q.clone()])?.margin(0)?;
+    /// assert_eq!(margin.categories(), &q);
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     pub fn categories(&self) -> &Categories {
         &self.categories
     }
 
     /// Single choice or multi-select.
+    ///
+    /// ```
+    /// use survey_analytics::{Categories, MultiSelectTally, QuestionKind, Tally};
+    ///
+    /// let q = Categories::new("q", ["a", "b"])?;
+    /// assert_eq!(Tally::new(vec![q.clone()])?.margin(0)?.kind(), QuestionKind::SingleChoice);
+    /// let multi = MultiSelectTally::new(q, Categories::new("role", ["leader"])?);
+    /// assert_eq!(multi.margin()?.kind(), QuestionKind::MultiSelect);
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     pub fn kind(&self) -> QuestionKind {
         self.kind
     }
 
     /// Totals for category `index` (empty totals past the end).
+    ///
+    /// ```
+    /// use survey_analytics::{Categories, Sums, Tally};
+    ///
+    /// let mut tally = Tally::new(vec![Categories::new("q", ["yes", "no"])?])?;
+    /// tally.add(&[Some(1)])?;
+    /// let margin = tally.margin(0)?;
+    /// assert_eq!((margin.cell(0).count(), margin.cell(1).count()), (0, 1));
+    /// assert_eq!(margin.cell(2), Sums::default()); // past the end
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     pub fn cell(&self, index: usize) -> Sums {
         self.cells.get(index).copied().unwrap_or_default()
     }
 
     /// Totals per category, in order.
+    ///
+    /// ```
+    /// use survey_analytics::{Categories, Tally};
+    ///
+    /// let mut tally = Tally::new(vec![Categories::new("q", ["yes", "no", "unsure"])?])?;
+    /// for answer in [0, 2, 2] {
+    ///     tally.add(&[Some(answer)])?;
+    /// }
+    /// let margin = tally.margin(0)?;
+    /// let counts: Vec<u64> = margin.cells().iter().map(|s| s.count()).collect();
+    /// assert_eq!(counts, [1, 0, 2]);
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     pub fn cells(&self) -> &[Sums] {
         &self.cells
     }
 
     /// Respondents who answered.
+    ///
+    /// ```
+    /// use survey_analytics::{Categories, MultiSelectTally};
+    ///
+    /// let uses = Categories::new("ai_use", ["content", "images"])?;
+    /// let mut tally = MultiSelectTally::new(uses, Categories::new("role", ["leader"])?);
+    /// tally.add(Some(&[0, 1]), Some(0))?;
+    /// tally.add(Some(&[1]), Some(0))?;
+    /// tally.add(None, Some(0))?; // skipped the question: not in the base
+    /// let margin = tally.margin()?;
+    /// assert_eq!(margin.base().count(), 2); // respondents, not mentions
+    /// assert_eq!(margin.cells().iter().map(|s| s.count()).sum::<u64>(), 3);
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     pub fn base(&self) -> Sums {
         self.base
     }
 
     /// Respondents who gave no answer.
+    ///
+    /// ```
+    /// use survey_analytics::{Categories, Tally};
+    ///
+    /// let mut tally = Tally::new(vec![Categories::new("q", ["yes", "no"])?])?;
+    /// tally.add(&[Some(0)])?;
+    /// tally.add(&[None])?;
+    /// tally.add(&[None])?;
+    /// assert_eq!(tally.margin(0)?.missing().count(), 2);
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     pub fn missing(&self) -> Sums {
         self.missing
     }
@@ -107,6 +213,23 @@ impl Margin {
 /// Built by [`Tally::cross`](crate::Tally::cross) or
 /// [`MultiSelectTally::cross`](crate::MultiSelectTally::cross); analysed by
 /// [`Crosstab`](crate::Crosstab) and [`Comparison`](crate::Comparison).
+///
+/// ```
+/// use survey_analytics::{Categories, Tally};
+///
+/// let q = Categories::new("q", ["yes", "no"])?;
+/// let mut tally = Tally::new(vec![q, Categories::new("role", ["leader", "ic"])?])?;
+/// tally.add(&[Some(0), Some(0)])?; // a leader who said yes
+/// tally.add(&[Some(1), Some(1)])?; // an individual contributor who said no
+/// tally.add(&[None, Some(1)])?; // an individual contributor who did not answer
+/// tally.add(&[Some(0), None])?; // a yes from someone whose role is unknown
+/// let counts = tally.cross(0, 1)?;
+/// assert_eq!((counts.rows().name(), counts.columns().name()), ("q", "role"));
+/// assert_eq!((counts.cell(0, 0).count(), counts.cell(1, 1).count()), (1, 1));
+/// assert_eq!((counts.base(1).count(), counts.missing(1).count()), (1, 1));
+/// assert_eq!(counts.ungrouped().count(), 1);
+/// # Ok::<(), survey_analytics::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CrossCounts {
     rows: Categories,
@@ -195,26 +318,82 @@ impl CrossCounts {
     }
 
     /// Whether the counts carry weights.
+    ///
+    /// ```
+    /// use survey_analytics::{Categories, Tally};
+    ///
+    /// let (q, role) = (Categories::new("q", ["yes", "no"])?, Categories::new("role", ["ic"])?);
+    /// let mut tally = Tally::new_weighted(vec![q, role])?;
+    /// tally.add_weighted(&[Some(0), Some(0)], 1.5)?;
+    /// let counts = tally.cross(0, 1)?;
+    /// assert!(counts.is_weighted());
+    /// assert_eq!(counts.cell(0, 0).weight(), 1.5);
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     pub fn is_weighted(&self) -> bool {
         self.weighted
     }
 
     /// The question's categories (rows).
+    ///
+    /// ```
+    /// use survey_analytics::{Categories, Tally};
+    ///
+    /// let (q, role) = (Categories::new("q", ["yes", "no"])?, Categories::new("role", ["ic"])?);
+    /// let counts = Tally::new(vec![q.clone(), role])?.cross(0, 1)?;
+    /// assert_eq!(counts.rows(), &q);
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     pub fn rows(&self) -> &Categories {
         &self.rows
     }
 
     /// The groups (columns).
+    ///
+    /// ```
+    /// use survey_analytics::{Categories, Tally};
+    ///
+    /// let (q, role) = (Categories::new("q", ["yes", "no"])?, Categories::new("role", ["ic"])?);
+    /// let counts = Tally::new(vec![q.clone(), role.clone()])?.cross(0, 1)?;
+    /// assert_eq!(counts.columns(), &role);
+    /// // Crossing the other way round swaps rows and columns.
+    /// let swapped = Tally::new(vec![q.clone(), role.clone()])?.cross(1, 0)?;
+    /// assert_eq!((swapped.rows(), swapped.columns()), (&role, &q));
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     pub fn columns(&self) -> &Categories {
         &self.columns
     }
 
     /// Single choice or multi-select.
+    ///
+    /// ```
+    /// use survey_analytics::{Categories, MultiSelectTally, QuestionKind, Tally};
+    ///
+    /// let (q, role) = (Categories::new("q", ["a", "b"])?, Categories::new("role", ["ic"])?);
+    /// let single = Tally::new(vec![q.clone(), role.clone()])?.cross(0, 1)?;
+    /// assert_eq!(single.kind(), QuestionKind::SingleChoice);
+    /// assert_eq!(MultiSelectTally::new(q, role).cross()?.kind(), QuestionKind::MultiSelect);
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     pub fn kind(&self) -> QuestionKind {
         self.kind
     }
 
     /// Totals of answer `row` in group `column` (empty totals outside the table).
+    ///
+    /// ```
+    /// use survey_analytics::{Categories, Sums, Tally};
+    ///
+    /// let q = Categories::new("q", ["yes", "no"])?;
+    /// let mut tally = Tally::new(vec![q, Categories::new("role", ["leader", "ic"])?])?;
+    /// tally.add(&[Some(1), Some(0)])?;
+    /// let counts = tally.cross(0, 1)?;
+    /// assert_eq!(counts.cell(1, 0).count(), 1); // a leader who said no
+    /// assert_eq!(counts.cell(0, 0).count(), 0);
+    /// assert_eq!(counts.cell(2, 0), Sums::default()); // outside the table
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     pub fn cell(&self, row: usize, column: usize) -> Sums {
         if row >= self.rows.len() || column >= self.columns.len() {
             return Sums::default();
@@ -226,16 +405,55 @@ impl CrossCounts {
     }
 
     /// Respondents in group `column` who answered.
+    ///
+    /// ```
+    /// use survey_analytics::{Categories, Tally};
+    ///
+    /// let q = Categories::new("q", ["yes", "no"])?;
+    /// let mut tally = Tally::new(vec![q, Categories::new("role", ["leader", "ic"])?])?;
+    /// tally.add(&[Some(0), Some(1)])?;
+    /// tally.add(&[Some(1), Some(1)])?;
+    /// tally.add(&[None, Some(1)])?; // no answer: not in the base
+    /// let counts = tally.cross(0, 1)?;
+    /// assert_eq!((counts.base(0).count(), counts.base(1).count()), (0, 2));
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     pub fn base(&self, column: usize) -> Sums {
         self.bases.get(column).copied().unwrap_or_default()
     }
 
     /// Respondents in group `column` who gave no answer.
+    ///
+    /// ```
+    /// use survey_analytics::{Categories, Tally};
+    ///
+    /// let q = Categories::new("q", ["yes", "no"])?;
+    /// let mut tally = Tally::new(vec![q, Categories::new("role", ["leader", "ic"])?])?;
+    /// tally.add(&[None, Some(0)])?;
+    /// tally.add(&[Some(0), Some(0)])?;
+    /// let counts = tally.cross(0, 1)?;
+    /// assert_eq!((counts.missing(0).count(), counts.missing(1).count()), (1, 0));
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     pub fn missing(&self, column: usize) -> Sums {
         self.missing.get(column).copied().unwrap_or_default()
     }
 
     /// Records whose group is unknown (with or without an answer): left out of every column.
+    ///
+    /// ```
+    /// use survey_analytics::{Categories, Tally};
+    ///
+    /// let q = Categories::new("q", ["yes", "no"])?;
+    /// let mut tally = Tally::new(vec![q, Categories::new("role", ["leader", "ic"])?])?;
+    /// tally.add(&[Some(0), None])?; // answered, role unknown
+    /// tally.add(&[None, None])?; // neither
+    /// tally.add(&[Some(0), Some(0)])?;
+    /// let counts = tally.cross(0, 1)?;
+    /// assert_eq!(counts.ungrouped().count(), 2);
+    /// assert_eq!(counts.base(0).count() + counts.base(1).count(), 1);
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     pub fn ungrouped(&self) -> Sums {
         self.ungrouped
     }

@@ -50,48 +50,217 @@ impl Default for CrosstabOptions {
 
 impl CrosstabOptions {
     /// Sets the confidence level of the intervals.
+    ///
+    /// ```
+    /// use survey_analytics::{Categories, ConfidenceLevel, Crosstab, CrosstabOptions, Tally};
+    /// # let knows = Categories::new("knows_impact", ["yes", "no"])?;
+    /// # let roles = Categories::new("role", ["leader", "manager", "ic"])?;
+    /// # let mut tally = Tally::new(vec![knows, roles])?;
+    /// # for (role, yes, no) in [(0, 53, 77), (1, 126, 174), (2, 72, 328)] {
+    /// #     for (answer, n) in [(0, yes), (1, no)] {
+    /// #         for _ in 0..n {
+    /// #             tally.add(&[Some(answer), Some(role)])?;
+    /// #         }
+    /// #     }
+    /// # }
+    /// // Yes: 53/130 leaders (A), 126/300 managers (B), 72/400 individual contributors (C).
+    /// let counts = tally.cross(0, 1)?;
+    /// let options = CrosstabOptions::default().level(ConfidenceLevel::NINETY);
+    /// let narrow = Crosstab::new(&counts, &options)?;
+    /// let usual = Crosstab::new(&counts, &CrosstabOptions::default())?;
+    /// assert_eq!(narrow.level(), ConfidenceLevel::NINETY);
+    /// let width = |t: &Crosstab| t.rows()[0].cells[0].estimate.interval.map(|ci| ci.width());
+    /// assert!(width(&narrow) < width(&usual));
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     pub fn level(mut self, level: ConfidenceLevel) -> Self {
         self.level = level;
         self
     }
 
     /// Sets the interval method.
+    ///
+    /// ```
+    /// use survey_analytics::{Categories, Crosstab, CrosstabOptions, ProportionMethod, Tally};
+    /// # let knows = Categories::new("knows_impact", ["yes", "no"])?;
+    /// # let roles = Categories::new("role", ["leader", "manager", "ic"])?;
+    /// # let mut tally = Tally::new(vec![knows, roles])?;
+    /// # for (role, yes, no) in [(0, 53, 77), (1, 126, 174), (2, 72, 328)] {
+    /// #     for (answer, n) in [(0, yes), (1, no)] {
+    /// #         for _ in 0..n {
+    /// #             tally.add(&[Some(answer), Some(role)])?;
+    /// #         }
+    /// #     }
+    /// # }
+    /// // Yes: 53/130 leaders (A), 126/300 managers (B), 72/400 individual contributors (C).
+    /// let counts = tally.cross(0, 1)?;
+    /// let options = CrosstabOptions::default().method(ProportionMethod::Jeffreys);
+    /// let jeffreys = Crosstab::new(&counts, &options)?;
+    /// let wilson = Crosstab::new(&counts, &CrosstabOptions::default())?;
+    /// assert_eq!(jeffreys.method(), ProportionMethod::Jeffreys);
+    /// let interval = |t: &Crosstab| t.rows()[0].cells[0].estimate.interval;
+    /// assert_ne!(interval(&jeffreys), interval(&wilson));
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     pub fn method(mut self, method: ProportionMethod) -> Self {
         self.method = method;
         self
     }
 
     /// Sets the p-value adjustment applied within each row.
+    ///
+    /// ```
+    /// use survey_analytics::{Categories, Crosstab, CrosstabOptions, PValueAdjustment, Tally};
+    /// # let knows = Categories::new("knows_impact", ["yes", "no"])?;
+    /// # let roles = Categories::new("role", ["leader", "manager", "ic"])?;
+    /// # let mut tally = Tally::new(vec![knows, roles])?;
+    /// # for (role, yes, no) in [(0, 53, 77), (1, 126, 174), (2, 72, 328)] {
+    /// #     for (answer, n) in [(0, yes), (1, no)] {
+    /// #         for _ in 0..n {
+    /// #             tally.add(&[Some(answer), Some(role)])?;
+    /// #         }
+    /// #     }
+    /// # }
+    /// // Yes: 53/130 leaders (A), 126/300 managers (B), 72/400 individual contributors (C).
+    /// let counts = tally.cross(0, 1)?;
+    /// let options = CrosstabOptions::default().adjustment(PValueAdjustment::None);
+    /// let raw = Crosstab::new(&counts, &options)?;
+    /// assert_eq!(raw.adjustment(), PValueAdjustment::None);
+    /// assert!(raw.rows()[0].tests.iter().all(|t| t.adjusted_p_value == t.p_value));
+    /// let holm = Crosstab::new(&counts, &CrosstabOptions::default())?;
+    /// assert!(holm.rows()[0].tests.iter().any(|t| t.adjusted_p_value > t.p_value));
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     pub fn adjustment(mut self, adjustment: PValueAdjustment) -> Self {
         self.adjustment = adjustment;
         self
     }
 
     /// Sets the significance level of the letters (checked by [`Crosstab::new`]).
+    ///
+    /// ```
+    /// use survey_analytics::{Categories, Crosstab, CrosstabOptions, Error, Tally};
+    /// # let knows = Categories::new("knows_impact", ["yes", "no"])?;
+    /// # let roles = Categories::new("role", ["leader", "manager", "ic"])?;
+    /// # let mut tally = Tally::new(vec![knows, roles])?;
+    /// # for (role, yes, no) in [(0, 53, 77), (1, 126, 174), (2, 72, 328)] {
+    /// #     for (answer, n) in [(0, yes), (1, no)] {
+    /// #         for _ in 0..n {
+    /// #             tally.add(&[Some(answer), Some(role)])?;
+    /// #         }
+    /// #     }
+    /// # }
+    /// // Yes: 53/130 leaders (A), 126/300 managers (B), 72/400 individual contributors (C).
+    /// let counts = tally.cross(0, 1)?;
+    /// let strict = Crosstab::new(&counts, &CrosstabOptions::default().alpha(1e-9))?;
+    /// assert_eq!(strict.alpha(), 1e-9);
+    /// let yes = &strict.rows()[0];
+    /// assert_eq!((yes.cells[0].letters.as_str(), yes.cells[1].letters.as_str()), ("", "C"));
+    ///
+    /// let err = Crosstab::new(&counts, &CrosstabOptions::default().alpha(1.5)).unwrap_err();
+    /// assert_eq!(err, Error::InvalidAlpha { alpha: 1.5 });
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     pub fn alpha(mut self, alpha: f64) -> Self {
         self.alpha = alpha;
         self
     }
 
     /// Sets the minimum unweighted base below which a column is shown but not tested.
+    ///
+    /// ```
+    /// use survey_analytics::{Categories, Crosstab, CrosstabOptions, Tally};
+    /// # let knows = Categories::new("knows_impact", ["yes", "no"])?;
+    /// # let roles = Categories::new("role", ["leader", "manager", "ic"])?;
+    /// # let mut tally = Tally::new(vec![knows, roles])?;
+    /// # for (role, yes, no) in [(0, 53, 77), (1, 126, 174), (2, 72, 328)] {
+    /// #     for (answer, n) in [(0, yes), (1, no)] {
+    /// #         for _ in 0..n {
+    /// #             tally.add(&[Some(answer), Some(role)])?;
+    /// #         }
+    /// #     }
+    /// # }
+    /// // Yes: 53/130 leaders (A), 126/300 managers (B), 72/400 individual contributors (C).
+    /// let counts = tally.cross(0, 1)?;
+    /// let table = Crosstab::new(&counts, &CrosstabOptions::default().min_base(200))?;
+    /// assert_eq!(table.min_base(), 200);
+    /// assert!(!table.columns()[0].tested); // 130 leaders: shown but not tested
+    /// assert_eq!(table.rows()[0].cells[0].letters, "");
+    /// assert_eq!(table.rows()[0].cells[1].letters, "C");
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     pub fn min_base(mut self, min_base: u64) -> Self {
         self.min_base = min_base;
         self
     }
 
     /// Adds a net row (single-choice questions).
+    ///
+    /// ```
+    /// use survey_analytics::{Categories, Crosstab, CrosstabOptions, Net, Tally};
+    /// # let knows = Categories::new("knows_impact", ["yes", "no"])?;
+    /// # let roles = Categories::new("role", ["leader", "manager", "ic"])?;
+    /// # let mut tally = Tally::new(vec![knows, roles])?;
+    /// # for (role, yes, no) in [(0, 53, 77), (1, 126, 174), (2, 72, 328)] {
+    /// #     for (answer, n) in [(0, yes), (1, no)] {
+    /// #         for _ in 0..n {
+    /// #             tally.add(&[Some(answer), Some(role)])?;
+    /// #         }
+    /// #     }
+    /// # }
+    /// // Yes: 53/130 leaders (A), 126/300 managers (B), 72/400 individual contributors (C).
+    /// let counts = tally.cross(0, 1)?;
+    /// let options = CrosstabOptions::default().net(Net::new("Any answer", [0, 1])?);
+    /// let table = Crosstab::new(&counts, &options)?;
+    /// let net = &table.rows()[2]; // after the two answers
+    /// assert!(net.is_net);
+    /// assert!(net.cells.iter().all(|c| c.estimate.share == Some(1.0) && c.letters.is_empty()));
+    ///
+    /// let bad = CrosstabOptions::default().net(Net::new("No such answer", [2])?);
+    /// assert!(Crosstab::new(&counts, &bad).is_err());
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     pub fn net(mut self, net: Net) -> Self {
         self.nets.push(net);
         self
     }
 
     /// The minimum base.
+    ///
+    /// ```
+    /// use survey_analytics::CrosstabOptions;
+    ///
+    /// assert_eq!(CrosstabOptions::default().get_min_base(), 30);
+    /// assert_eq!(CrosstabOptions::default().min_base(100).get_min_base(), 100);
+    /// ```
     pub fn get_min_base(&self) -> u64 {
         self.min_base
     }
 }
 
 /// A column (group) of a [`Crosstab`].
+///
+/// ```
+/// use survey_analytics::{Categories, Crosstab, CrosstabOptions, Tally};
+/// # let knows = Categories::new("knows_impact", ["yes", "no"])?;
+/// # let roles = Categories::new("role", ["leader", "manager", "ic"])?;
+/// # let mut tally = Tally::new(vec![knows, roles])?;
+/// # for (role, yes, no) in [(0, 53, 77), (1, 126, 174), (2, 72, 328)] {
+/// #     for (answer, n) in [(0, yes), (1, no)] {
+/// #         for _ in 0..n {
+/// #             tally.add(&[Some(answer), Some(role)])?;
+/// #         }
+/// #     }
+/// # }
+/// // Yes: 53/130 leaders (A), 126/300 managers (B), 72/400 individual contributors (C).
+/// let counts = tally.cross(0, 1)?;
+/// let table = Crosstab::new(&counts, &CrosstabOptions::default().min_base(200))?;
+/// let leaders = &table.columns()[0];
+/// assert_eq!((leaders.label.as_str(), leaders.letter.as_str()), ("leader", "A"));
+/// assert_eq!((leaders.base.count, leaders.missing.count), (130, 0));
+/// assert!(!leaders.tested); // below the minimum base of 200
+/// # Ok::<(), survey_analytics::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CrosstabColumn {
     /// The group label.
@@ -107,6 +276,27 @@ pub struct CrosstabColumn {
 }
 
 /// A cell of a [`Crosstab`]: the estimate and the letters of the columns it significantly exceeds.
+///
+/// ```
+/// use survey_analytics::{Categories, Crosstab, CrosstabOptions, Tally};
+/// # let knows = Categories::new("knows_impact", ["yes", "no"])?;
+/// # let roles = Categories::new("role", ["leader", "manager", "ic"])?;
+/// # let mut tally = Tally::new(vec![knows, roles])?;
+/// # for (role, yes, no) in [(0, 53, 77), (1, 126, 174), (2, 72, 328)] {
+/// #     for (answer, n) in [(0, yes), (1, no)] {
+/// #         for _ in 0..n {
+/// #             tally.add(&[Some(answer), Some(role)])?;
+/// #         }
+/// #     }
+/// # }
+/// // Yes: 53/130 leaders (A), 126/300 managers (B), 72/400 individual contributors (C).
+/// let counts = tally.cross(0, 1)?;
+/// let table = Crosstab::new(&counts, &CrosstabOptions::default())?;
+/// let managers_yes = &table.rows()[0].cells[1];
+/// assert_eq!((managers_yes.estimate.count, managers_yes.estimate.share), (126, Some(0.42)));
+/// assert_eq!(managers_yes.letters, "C"); // higher than individual contributors
+/// # Ok::<(), survey_analytics::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CrosstabCell {
     /// Count, share and interval.
@@ -116,6 +306,28 @@ pub struct CrosstabCell {
 }
 
 /// A row (answer or net) of a [`Crosstab`].
+///
+/// ```
+/// use survey_analytics::{Categories, Crosstab, CrosstabOptions, Tally};
+/// # let knows = Categories::new("knows_impact", ["yes", "no"])?;
+/// # let roles = Categories::new("role", ["leader", "manager", "ic"])?;
+/// # let mut tally = Tally::new(vec![knows, roles])?;
+/// # for (role, yes, no) in [(0, 53, 77), (1, 126, 174), (2, 72, 328)] {
+/// #     for (answer, n) in [(0, yes), (1, no)] {
+/// #         for _ in 0..n {
+/// #             tally.add(&[Some(answer), Some(role)])?;
+/// #         }
+/// #     }
+/// # }
+/// // Yes: 53/130 leaders (A), 126/300 managers (B), 72/400 individual contributors (C).
+/// let counts = tally.cross(0, 1)?;
+/// let table = Crosstab::new(&counts, &CrosstabOptions::default())?;
+/// let no = &table.rows()[1];
+/// assert_eq!((no.label.as_str(), no.is_net, no.cells.len()), ("no", false, 3));
+/// assert_eq!(no.tests.len(), 3); // A-B, A-C and B-C
+/// assert_eq!(no.cells[2].letters, "AB"); // individual contributors say no more often
+/// # Ok::<(), survey_analytics::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CrosstabRow {
     /// The answer (or net) label.
@@ -189,6 +401,24 @@ pub struct Crosstab {
 
 impl Crosstab {
     /// Computes the crosstab of `counts`.
+    ///
+    /// ```
+    /// use survey_analytics::{Categories, Crosstab, CrosstabOptions, Error, MultiSelectTally, Net};
+    ///
+    /// let uses = Categories::new("ai_use", ["content", "images"])?;
+    /// let mut tally = MultiSelectTally::new(uses, Categories::new("role", ["leader", "ic"])?);
+    /// tally.add(Some(&[0, 1]), Some(0))?;
+    /// tally.add(Some(&[1]), Some(1))?;
+    /// let counts = tally.cross()?;
+    /// let table = Crosstab::new(&counts, &CrosstabOptions::default())?;
+    /// assert_eq!(table.rows()[1].cells[1].estimate.share, Some(1.0));
+    ///
+    /// let err = Crosstab::new(&counts, &CrosstabOptions::default().alpha(0.0)).unwrap_err();
+    /// assert_eq!(err, Error::InvalidAlpha { alpha: 0.0 });
+    /// let net = CrosstabOptions::default().net(Net::new("Any", [0, 1])?);
+    /// assert!(matches!(Crosstab::new(&counts, &net), Err(Error::InvalidParameter { .. })));
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     ///
     /// # Errors
     ///
@@ -292,67 +522,317 @@ impl Crosstab {
     }
 
     /// The question (rows) name.
+    ///
+    /// ```
+    /// use survey_analytics::{Categories, Crosstab, CrosstabOptions, Tally};
+    /// # let knows = Categories::new("knows_impact", ["yes", "no"])?;
+    /// # let roles = Categories::new("role", ["leader", "manager", "ic"])?;
+    /// # let mut tally = Tally::new(vec![knows, roles])?;
+    /// # for (role, yes, no) in [(0, 53, 77), (1, 126, 174), (2, 72, 328)] {
+    /// #     for (answer, n) in [(0, yes), (1, no)] {
+    /// #         for _ in 0..n {
+    /// #             tally.add(&[Some(answer), Some(role)])?;
+    /// #         }
+    /// #     }
+    /// # }
+    /// // Yes: 53/130 leaders (A), 126/300 managers (B), 72/400 individual contributors (C).
+    /// let counts = tally.cross(0, 1)?;
+    /// let table = Crosstab::new(&counts, &CrosstabOptions::default())?;
+    /// assert_eq!(table.question(), "knows_impact");
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     pub fn question(&self) -> &str {
         &self.question
     }
 
     /// The grouping (columns) name.
+    ///
+    /// ```
+    /// use survey_analytics::{Categories, Crosstab, CrosstabOptions, Tally};
+    /// # let knows = Categories::new("knows_impact", ["yes", "no"])?;
+    /// # let roles = Categories::new("role", ["leader", "manager", "ic"])?;
+    /// # let mut tally = Tally::new(vec![knows, roles])?;
+    /// # for (role, yes, no) in [(0, 53, 77), (1, 126, 174), (2, 72, 328)] {
+    /// #     for (answer, n) in [(0, yes), (1, no)] {
+    /// #         for _ in 0..n {
+    /// #             tally.add(&[Some(answer), Some(role)])?;
+    /// #         }
+    /// #     }
+    /// # }
+    /// // Yes: 53/130 leaders (A), 126/300 managers (B), 72/400 individual contributors (C).
+    /// let counts = tally.cross(0, 1)?;
+    /// let table = Crosstab::new(&counts, &CrosstabOptions::default())?;
+    /// assert_eq!(table.group_by(), "role");
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     pub fn group_by(&self) -> &str {
         &self.group_by
     }
 
     /// Single choice or multi-select.
+    ///
+    /// ```
+    /// use survey_analytics::{Categories, Crosstab, CrosstabOptions, QuestionKind, Tally};
+    /// # let knows = Categories::new("knows_impact", ["yes", "no"])?;
+    /// # let roles = Categories::new("role", ["leader", "manager", "ic"])?;
+    /// # let mut tally = Tally::new(vec![knows, roles])?;
+    /// # for (role, yes, no) in [(0, 53, 77), (1, 126, 174), (2, 72, 328)] {
+    /// #     for (answer, n) in [(0, yes), (1, no)] {
+    /// #         for _ in 0..n {
+    /// #             tally.add(&[Some(answer), Some(role)])?;
+    /// #         }
+    /// #     }
+    /// # }
+    /// // Yes: 53/130 leaders (A), 126/300 managers (B), 72/400 individual contributors (C).
+    /// let counts = tally.cross(0, 1)?;
+    /// let table = Crosstab::new(&counts, &CrosstabOptions::default())?;
+    /// assert_eq!(table.kind(), QuestionKind::SingleChoice);
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     pub fn kind(&self) -> QuestionKind {
         self.kind
     }
 
     /// Whether shares are weighted.
+    ///
+    /// ```
+    /// use survey_analytics::{Categories, Crosstab, CrosstabOptions, Tally};
+    ///
+    /// let q = Categories::new("q", ["yes", "no"])?;
+    /// let mut tally = Tally::new_weighted(vec![q, Categories::new("role", ["leader", "ic"])?])?;
+    /// for (answer, role, weight) in [(0, 0, 1.0), (1, 0, 3.0), (0, 1, 2.0), (1, 1, 2.0)] {
+    ///     tally.add_weighted(&[Some(answer), Some(role)], weight)?;
+    /// }
+    /// let table = Crosstab::new(&tally.cross(0, 1)?, &CrosstabOptions::default())?;
+    /// assert!(table.is_weighted());
+    /// let leaders = table.columns()[0].base;
+    /// assert_eq!((leaders.count, leaders.weighted, leaders.effective), (2, 4.0, 1.6));
+    /// assert_eq!(table.rows()[0].cells[0].estimate.share, Some(0.25));
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     pub fn is_weighted(&self) -> bool {
         self.weighted
     }
 
     /// The confidence level of the intervals.
+    ///
+    /// ```
+    /// use survey_analytics::{Categories, ConfidenceLevel, Crosstab, CrosstabOptions, Tally};
+    /// # let knows = Categories::new("knows_impact", ["yes", "no"])?;
+    /// # let roles = Categories::new("role", ["leader", "manager", "ic"])?;
+    /// # let mut tally = Tally::new(vec![knows, roles])?;
+    /// # for (role, yes, no) in [(0, 53, 77), (1, 126, 174), (2, 72, 328)] {
+    /// #     for (answer, n) in [(0, yes), (1, no)] {
+    /// #         for _ in 0..n {
+    /// #             tally.add(&[Some(answer), Some(role)])?;
+    /// #         }
+    /// #     }
+    /// # }
+    /// // Yes: 53/130 leaders (A), 126/300 managers (B), 72/400 individual contributors (C).
+    /// let counts = tally.cross(0, 1)?;
+    /// let table = Crosstab::new(&counts, &CrosstabOptions::default())?;
+    /// assert_eq!(table.level(), ConfidenceLevel::NINETY_FIVE);
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     pub fn level(&self) -> ConfidenceLevel {
         self.level
     }
 
     /// The interval method.
+    ///
+    /// ```
+    /// use survey_analytics::{Categories, Crosstab, CrosstabOptions, ProportionMethod, Tally};
+    /// # let knows = Categories::new("knows_impact", ["yes", "no"])?;
+    /// # let roles = Categories::new("role", ["leader", "manager", "ic"])?;
+    /// # let mut tally = Tally::new(vec![knows, roles])?;
+    /// # for (role, yes, no) in [(0, 53, 77), (1, 126, 174), (2, 72, 328)] {
+    /// #     for (answer, n) in [(0, yes), (1, no)] {
+    /// #         for _ in 0..n {
+    /// #             tally.add(&[Some(answer), Some(role)])?;
+    /// #         }
+    /// #     }
+    /// # }
+    /// // Yes: 53/130 leaders (A), 126/300 managers (B), 72/400 individual contributors (C).
+    /// let counts = tally.cross(0, 1)?;
+    /// let table = Crosstab::new(&counts, &CrosstabOptions::default())?;
+    /// assert_eq!(table.method(), ProportionMethod::Wilson);
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     pub fn method(&self) -> ProportionMethod {
         self.method
     }
 
     /// The p-value adjustment within rows.
+    ///
+    /// ```
+    /// use survey_analytics::{Categories, Crosstab, CrosstabOptions, PValueAdjustment, Tally};
+    /// # let knows = Categories::new("knows_impact", ["yes", "no"])?;
+    /// # let roles = Categories::new("role", ["leader", "manager", "ic"])?;
+    /// # let mut tally = Tally::new(vec![knows, roles])?;
+    /// # for (role, yes, no) in [(0, 53, 77), (1, 126, 174), (2, 72, 328)] {
+    /// #     for (answer, n) in [(0, yes), (1, no)] {
+    /// #         for _ in 0..n {
+    /// #             tally.add(&[Some(answer), Some(role)])?;
+    /// #         }
+    /// #     }
+    /// # }
+    /// // Yes: 53/130 leaders (A), 126/300 managers (B), 72/400 individual contributors (C).
+    /// let counts = tally.cross(0, 1)?;
+    /// let table = Crosstab::new(&counts, &CrosstabOptions::default())?;
+    /// assert_eq!(table.adjustment(), PValueAdjustment::Holm);
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     pub fn adjustment(&self) -> PValueAdjustment {
         self.adjustment
     }
 
     /// The significance level of the letters.
+    ///
+    /// ```
+    /// use survey_analytics::{Categories, Crosstab, CrosstabOptions, Tally};
+    /// # let knows = Categories::new("knows_impact", ["yes", "no"])?;
+    /// # let roles = Categories::new("role", ["leader", "manager", "ic"])?;
+    /// # let mut tally = Tally::new(vec![knows, roles])?;
+    /// # for (role, yes, no) in [(0, 53, 77), (1, 126, 174), (2, 72, 328)] {
+    /// #     for (answer, n) in [(0, yes), (1, no)] {
+    /// #         for _ in 0..n {
+    /// #             tally.add(&[Some(answer), Some(role)])?;
+    /// #         }
+    /// #     }
+    /// # }
+    /// // Yes: 53/130 leaders (A), 126/300 managers (B), 72/400 individual contributors (C).
+    /// let counts = tally.cross(0, 1)?;
+    /// let table = Crosstab::new(&counts, &CrosstabOptions::default())?;
+    /// assert_eq!(table.alpha(), 0.05);
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     pub fn alpha(&self) -> f64 {
         self.alpha
     }
 
     /// The minimum base for testing a column.
+    ///
+    /// ```
+    /// use survey_analytics::{Categories, Crosstab, CrosstabOptions, Tally};
+    /// # let knows = Categories::new("knows_impact", ["yes", "no"])?;
+    /// # let roles = Categories::new("role", ["leader", "manager", "ic"])?;
+    /// # let mut tally = Tally::new(vec![knows, roles])?;
+    /// # for (role, yes, no) in [(0, 53, 77), (1, 126, 174), (2, 72, 328)] {
+    /// #     for (answer, n) in [(0, yes), (1, no)] {
+    /// #         for _ in 0..n {
+    /// #             tally.add(&[Some(answer), Some(role)])?;
+    /// #         }
+    /// #     }
+    /// # }
+    /// // Yes: 53/130 leaders (A), 126/300 managers (B), 72/400 individual contributors (C).
+    /// let counts = tally.cross(0, 1)?;
+    /// let table = Crosstab::new(&counts, &CrosstabOptions::default())?;
+    /// assert_eq!(table.min_base(), 30);
+    /// assert!(table.columns().iter().all(|c| c.tested)); // every base is at least 30
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     pub fn min_base(&self) -> u64 {
         self.min_base
     }
 
     /// The columns, in order.
+    ///
+    /// ```
+    /// use survey_analytics::{Categories, Crosstab, CrosstabOptions, Tally};
+    /// # let knows = Categories::new("knows_impact", ["yes", "no"])?;
+    /// # let roles = Categories::new("role", ["leader", "manager", "ic"])?;
+    /// # let mut tally = Tally::new(vec![knows, roles])?;
+    /// # for (role, yes, no) in [(0, 53, 77), (1, 126, 174), (2, 72, 328)] {
+    /// #     for (answer, n) in [(0, yes), (1, no)] {
+    /// #         for _ in 0..n {
+    /// #             tally.add(&[Some(answer), Some(role)])?;
+    /// #         }
+    /// #     }
+    /// # }
+    /// // Yes: 53/130 leaders (A), 126/300 managers (B), 72/400 individual contributors (C).
+    /// let counts = tally.cross(0, 1)?;
+    /// let table = Crosstab::new(&counts, &CrosstabOptions::default())?;
+    /// let letters: Vec<&str> = table.columns().iter().map(|c| c.letter.as_str()).collect();
+    /// assert_eq!(letters, ["A", "B", "C"]);
+    /// assert_eq!(table.columns()[2].base.count, 400);
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     pub fn columns(&self) -> &[CrosstabColumn] {
         &self.columns
     }
 
     /// The rows: answers in order, then nets.
+    ///
+    /// ```
+    /// use survey_analytics::{Categories, Crosstab, CrosstabOptions, Tally};
+    /// # let knows = Categories::new("knows_impact", ["yes", "no"])?;
+    /// # let roles = Categories::new("role", ["leader", "manager", "ic"])?;
+    /// # let mut tally = Tally::new(vec![knows, roles])?;
+    /// # for (role, yes, no) in [(0, 53, 77), (1, 126, 174), (2, 72, 328)] {
+    /// #     for (answer, n) in [(0, yes), (1, no)] {
+    /// #         for _ in 0..n {
+    /// #             tally.add(&[Some(answer), Some(role)])?;
+    /// #         }
+    /// #     }
+    /// # }
+    /// // Yes: 53/130 leaders (A), 126/300 managers (B), 72/400 individual contributors (C).
+    /// let counts = tally.cross(0, 1)?;
+    /// let table = Crosstab::new(&counts, &CrosstabOptions::default())?;
+    /// let labels: Vec<&str> = table.rows().iter().map(|r| r.label.as_str()).collect();
+    /// assert_eq!(labels, ["yes", "no"]);
+    /// assert_eq!(table.rows()[0].cells[2].estimate.share, Some(0.18));
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     pub fn rows(&self) -> &[CrosstabRow] {
         &self.rows
     }
 
     /// The omnibus chi-square test, when there is one (single choice, at least two tested columns
     /// and two non-empty answers).
+    ///
+    /// ```
+    /// use survey_analytics::{Categories, Crosstab, CrosstabOptions, MultiSelectTally, Tally};
+    /// # let knows = Categories::new("knows_impact", ["yes", "no"])?;
+    /// # let roles = Categories::new("role", ["leader", "manager", "ic"])?;
+    /// # let mut tally = Tally::new(vec![knows, roles])?;
+    /// # for (role, yes, no) in [(0, 53, 77), (1, 126, 174), (2, 72, 328)] {
+    /// #     for (answer, n) in [(0, yes), (1, no)] {
+    /// #         for _ in 0..n {
+    /// #             tally.add(&[Some(answer), Some(role)])?;
+    /// #         }
+    /// #     }
+    /// # }
+    /// // Yes: 53/130 leaders (A), 126/300 managers (B), 72/400 individual contributors (C).
+    /// let counts = tally.cross(0, 1)?;
+    /// let table = Crosstab::new(&counts, &CrosstabOptions::default())?;
+    /// let test = table.omnibus().unwrap();
+    /// assert_eq!(test.df, 2); // (2 answers - 1) x (3 groups - 1)
+    /// assert!(test.p_value < 1e-9);
+    ///
+    /// // Multi-select answers overlap: no omnibus test.
+    /// let uses = Categories::new("ai_use", ["content", "images"])?;
+    /// let multi = MultiSelectTally::new(uses, Categories::new("role", ["leader", "ic"])?);
+    /// assert!(Crosstab::new(&multi.cross()?, &CrosstabOptions::default())?.omnibus().is_none());
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     pub fn omnibus(&self) -> Option<&ChiSquareTest> {
         self.omnibus.as_ref()
     }
 
     /// Records whose group is unknown, left out of every column.
+    ///
+    /// ```
+    /// use survey_analytics::{Categories, Crosstab, CrosstabOptions, Tally};
+    ///
+    /// let q = Categories::new("q", ["yes", "no"])?;
+    /// let mut tally = Tally::new(vec![q, Categories::new("role", ["leader", "ic"])?])?;
+    /// tally.add(&[Some(0), Some(0)])?;
+    /// tally.add(&[Some(1), None])?; // role unknown
+    /// let table = Crosstab::new(&tally.cross(0, 1)?, &CrosstabOptions::default())?;
+    /// assert_eq!(table.ungrouped().count, 1);
+    /// assert_eq!(table.columns().iter().map(|c| c.base.count).sum::<u64>(), 1);
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     pub fn ungrouped(&self) -> Base {
         self.ungrouped
     }

@@ -43,6 +43,26 @@ impl From<Sums> for Base {
 /// One cell of a breakdown or crosstab: how many respondents gave the answer, the share of the base
 /// they make, and the confidence interval of that share. `share` and `interval` are `None` when the
 /// base is empty.
+///
+/// ```
+/// use survey_analytics::{Breakdown, BreakdownOptions, Categories, Tally};
+///
+/// let yes_no = Categories::new("q", ["yes", "no"])?;
+/// let mut tally = Tally::new(vec![yes_no.clone()])?;
+/// for answer in [0, 0, 0, 1] {
+///     tally.add(&[Some(answer)])?;
+/// }
+/// let breakdown = Breakdown::new(&tally.margin(0)?, &BreakdownOptions::default())?;
+/// let yes = breakdown.rows()[0].estimate;
+/// assert_eq!((yes.count, yes.weighted_count, yes.share), (3, 3.0, Some(0.75)));
+/// assert!(yes.interval.is_some_and(|ci| ci.lower < 0.75 && 0.75 < ci.upper));
+///
+/// // An empty base has no share.
+/// let empty = Tally::new(vec![yes_no])?.margin(0)?;
+/// let nobody = Breakdown::new(&empty, &BreakdownOptions::default())?.rows()[0].estimate;
+/// assert_eq!((nobody.share, nobody.interval), (None, None));
+/// # Ok::<(), survey_analytics::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Estimate {
     /// Respondents counted (unweighted).

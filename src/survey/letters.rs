@@ -27,6 +27,25 @@ pub fn column_letter(index: usize) -> String {
 }
 
 /// One pairwise test of a crosstab row.
+///
+/// ```
+/// use survey_analytics::{Categories, Crosstab, CrosstabOptions, Tally};
+///
+/// let knows = Categories::new("knows_impact", ["yes", "no"])?;
+/// let mut tally = Tally::new(vec![knows, Categories::new("role", ["leader", "ic"])?])?;
+/// for (answer, role, n) in [(0, 0, 53), (1, 0, 77), (0, 1, 72), (1, 1, 328)] {
+///     for _ in 0..n {
+///         tally.add(&[Some(answer), Some(role)])?;
+///     }
+/// }
+/// let table = Crosstab::new(&tally.cross(0, 1)?, &CrosstabOptions::default())?;
+/// let test = table.rows()[0].tests[0]; // "yes": leaders (A) against individual contributors (B)
+/// assert_eq!((test.a, test.b), (0, 1));
+/// assert!((test.difference - (53.0 / 130.0 - 72.0 / 400.0)).abs() < 1e-12);
+/// assert!(test.p_value < 1e-6);
+/// assert_eq!(test.adjusted_p_value, test.p_value); // one pair: nothing to adjust
+/// # Ok::<(), survey_analytics::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PairTest {
     /// First column (position).

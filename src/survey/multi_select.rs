@@ -69,12 +69,50 @@ impl<C: Category> std::fmt::Debug for MultiSelect<C> {
 
 impl<C: Category> MultiSelect<C> {
     /// The empty set ("none of these").
+    ///
+    /// ```
+    /// use survey_analytics::{category, MultiSelect};
+    /// # category! {
+    /// #     /// What generative AI is used for.
+    /// #     pub enum AiUse("ai_use") {
+    /// #         /// Writing copy.
+    /// #         Content = "Content creation" as "content",
+    /// #         /// Making images.
+    /// #         Images = "Image generation" as "images",
+    /// #         /// Planning projects.
+    /// #         Planning = "Project planning" as "planning",
+    /// #     }
+    /// # }
+    /// let none_of_these = MultiSelect::<AiUse>::new();
+    /// assert!(none_of_these.is_empty());
+    /// assert_eq!(none_of_these, MultiSelect::default());
+    /// ```
     pub fn new() -> Self {
         Self::default()
     }
 
     /// Adds an option. Options past the 64th are ignored (a category type with more than 64
     /// variants cannot be a multi-select answer).
+    ///
+    /// ```
+    /// use survey_analytics::{category, MultiSelect};
+    /// # category! {
+    /// #     /// What generative AI is used for.
+    /// #     pub enum AiUse("ai_use") {
+    /// #         /// Writing copy.
+    /// #         Content = "Content creation" as "content",
+    /// #         /// Making images.
+    /// #         Images = "Image generation" as "images",
+    /// #         /// Planning projects.
+    /// #         Planning = "Project planning" as "planning",
+    /// #     }
+    /// # }
+    /// let mut chosen = MultiSelect::new();
+    /// chosen.insert(AiUse::Images);
+    /// chosen.insert(AiUse::Images); // a set: no duplicates
+    /// assert_eq!(chosen.len(), 1);
+    /// assert!(chosen.contains(AiUse::Images));
+    /// ```
     pub fn insert(&mut self, option: C) {
         if let Some(bit) = 1_u64
             .checked_shl(option.index() as u32)
@@ -85,21 +123,93 @@ impl<C: Category> MultiSelect<C> {
     }
 
     /// Whether an option was chosen.
+    ///
+    /// ```
+    /// use survey_analytics::{category, MultiSelect};
+    /// # category! {
+    /// #     /// What generative AI is used for.
+    /// #     pub enum AiUse("ai_use") {
+    /// #         /// Writing copy.
+    /// #         Content = "Content creation" as "content",
+    /// #         /// Making images.
+    /// #         Images = "Image generation" as "images",
+    /// #         /// Planning projects.
+    /// #         Planning = "Project planning" as "planning",
+    /// #     }
+    /// # }
+    /// let chosen: MultiSelect<AiUse> = [AiUse::Content].into_iter().collect();
+    /// assert!(chosen.contains(AiUse::Content));
+    /// assert!(!chosen.contains(AiUse::Planning));
+    /// ```
     pub fn contains(&self, option: C) -> bool {
         option.index() < 64 && self.bits & (1 << option.index()) != 0
     }
 
     /// Number of options chosen.
+    ///
+    /// ```
+    /// use survey_analytics::{category, Category, MultiSelect};
+    /// # category! {
+    /// #     /// What generative AI is used for.
+    /// #     pub enum AiUse("ai_use") {
+    /// #         /// Writing copy.
+    /// #         Content = "Content creation" as "content",
+    /// #         /// Making images.
+    /// #         Images = "Image generation" as "images",
+    /// #         /// Planning projects.
+    /// #         Planning = "Project planning" as "planning",
+    /// #     }
+    /// # }
+    /// let chosen: MultiSelect<AiUse> = AiUse::ALL.iter().copied().collect();
+    /// assert_eq!(chosen.len(), 3);
+    /// ```
     pub fn len(&self) -> usize {
         self.bits.count_ones() as usize
     }
 
     /// Whether no option was chosen.
+    ///
+    /// ```
+    /// use survey_analytics::{category, MultiSelect};
+    /// # category! {
+    /// #     /// What generative AI is used for.
+    /// #     pub enum AiUse("ai_use") {
+    /// #         /// Writing copy.
+    /// #         Content = "Content creation" as "content",
+    /// #         /// Making images.
+    /// #         Images = "Image generation" as "images",
+    /// #         /// Planning projects.
+    /// #         Planning = "Project planning" as "planning",
+    /// #     }
+    /// # }
+    /// let mut chosen = MultiSelect::new();
+    /// assert!(chosen.is_empty()); // "none of these", a valid answer
+    /// chosen.insert(AiUse::Planning);
+    /// assert!(!chosen.is_empty());
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.bits == 0
     }
 
     /// The chosen options, in category order.
+    ///
+    /// ```
+    /// use survey_analytics::{category, MultiSelect};
+    /// # category! {
+    /// #     /// What generative AI is used for.
+    /// #     pub enum AiUse("ai_use") {
+    /// #         /// Writing copy.
+    /// #         Content = "Content creation" as "content",
+    /// #         /// Making images.
+    /// #         Images = "Image generation" as "images",
+    /// #         /// Planning projects.
+    /// #         Planning = "Project planning" as "planning",
+    /// #     }
+    /// # }
+    /// let chosen: MultiSelect<AiUse> = [AiUse::Planning, AiUse::Content].into_iter().collect();
+    /// let labels: Vec<String> = chosen.iter().map(|c| c.to_string()).collect();
+    /// assert_eq!(labels, ["Content creation", "Project planning"]); // category order
+    /// ```
     pub fn iter(&self) -> impl Iterator<Item = C> + '_ {
         C::ALL.iter().copied().filter(|&c| self.contains(c))
     }
@@ -156,11 +266,38 @@ pub struct MultiSelectTally {
 
 impl MultiSelectTally {
     /// An empty unweighted tally of `options` by `groups`.
+    ///
+    /// ```
+    /// use survey_analytics::{Categories, Error, MultiSelectTally};
+    ///
+    /// let uses = Categories::new("ai_use", ["content", "images"])?;
+    /// let roles = Categories::new("role", ["leader", "ic"])?;
+    /// let mut tally = MultiSelectTally::new(uses, roles);
+    /// assert_eq!(tally.margin()?.base().count(), 0);
+    /// let err = tally.add_weighted(Some(&[0]), Some(0), 2.0).unwrap_err();
+    /// assert_eq!(err, Error::WeightedTally { weighted: false });
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     pub fn new(options: Categories, groups: Categories) -> Self {
         Self::with(options, groups, false)
     }
 
     /// An empty weighted tally of `options` by `groups`.
+    ///
+    /// ```
+    /// use survey_analytics::{Categories, MultiSelectTally};
+    ///
+    /// let uses = Categories::new("ai_use", ["content", "images"])?;
+    /// let roles = Categories::new("role", ["leader", "ic"])?;
+    /// let mut tally = MultiSelectTally::new_weighted(uses, roles);
+    /// tally.add_weighted(Some(&[0, 1]), Some(0), 2.0)?;
+    /// tally.add_weighted(Some(&[1]), Some(1), 0.5)?;
+    /// let margin = tally.margin()?;
+    /// assert!(margin.is_weighted());
+    /// assert_eq!(margin.base().weight(), 2.5);
+    /// assert_eq!((margin.cell(0).weight(), margin.cell(1).weight()), (2.0, 2.5));
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     pub fn new_weighted(options: Categories, groups: Categories) -> Self {
         Self::with(options, groups, true)
     }
@@ -180,6 +317,45 @@ impl MultiSelectTally {
 
     /// Counts typed records: `answer` gives the chosen options (`None` when the question was
     /// skipped) and `group` the respondent's group.
+    ///
+    /// ```
+    /// use survey_analytics::{category, MultiSelect, MultiSelectTally};
+    ///
+    /// category! {
+    ///     /// What generative AI is used for.
+    ///     pub enum AiUse("ai_use") {
+    ///         /// Writing copy.
+    ///         Content = "Content creation" as "content",
+    ///         /// Making images.
+    ///         Images = "Image generation" as "images",
+    ///         /// Planning projects.
+    ///         Planning = "Project planning" as "planning",
+    ///     }
+    /// }
+    /// category! {
+    ///     /// Role of the respondent.
+    ///     pub enum Role("role") {
+    ///         /// Leads the department.
+    ///         Leader = "Leader" as "leader",
+    ///         /// Individual contributor.
+    ///         Contributor = "Individual contributor" as "ic",
+    ///     }
+    /// }
+    ///
+    /// struct Response { uses: Option<MultiSelect<AiUse>>, role: Option<Role> }
+    /// let both = [AiUse::Content, AiUse::Images].into_iter().collect();
+    /// let responses = [
+    ///     Response { uses: Some(both), role: Some(Role::Leader) },
+    ///     Response { uses: Some(MultiSelect::new()), role: Some(Role::Contributor) },
+    ///     Response { uses: None, role: Some(Role::Contributor) },
+    /// ];
+    /// let tally = MultiSelectTally::count(&responses, |r| r.uses, |r| r.role)?;
+    /// let counts = tally.cross()?;
+    /// assert_eq!(counts.cell(1, 0).count(), 1); // a leader making images
+    /// assert_eq!(counts.base(1).count(), 1); // "none of these" is an answer...
+    /// assert_eq!(counts.missing(1).count(), 1); // ...skipping the question is not
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     ///
     /// # Errors
     ///
@@ -204,6 +380,20 @@ impl MultiSelectTally {
     /// Adds one unweighted respondent: the positions of the chosen options (`None` = skipped) and
     /// the group's position (`None` = unknown).
     ///
+    /// ```
+    /// use survey_analytics::{Categories, Error, MultiSelectTally};
+    ///
+    /// let uses = Categories::new("ai_use", ["content", "images"])?;
+    /// let roles = Categories::new("role", ["leader", "ic"])?;
+    /// let mut tally = MultiSelectTally::new(uses, roles);
+    /// tally.add(Some(&[1]), None)?; // group unknown
+    /// assert_eq!(tally.cross()?.ungrouped().count(), 1);
+    /// assert!(matches!(tally.add(Some(&[2]), Some(0)), Err(Error::CategoryOutOfRange { .. })));
+    /// assert!(matches!(tally.add(Some(&[0]), Some(2)), Err(Error::CategoryOutOfRange { .. })));
+    /// assert_eq!(tally.cross()?.base(0).count(), 0); // rejected respondents were not added
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
+    ///
     /// # Errors
     ///
     /// [`Error::CategoryOutOfRange`] for a position past the options or groups;
@@ -216,6 +406,20 @@ impl MultiSelectTally {
     }
 
     /// Adds one respondent with a weight.
+    ///
+    /// ```
+    /// use survey_analytics::{Categories, Error, MultiSelectTally};
+    ///
+    /// let uses = Categories::new("ai_use", ["content", "images"])?;
+    /// let roles = Categories::new("role", ["leader", "ic"])?;
+    /// let mut tally = MultiSelectTally::new_weighted(uses, roles);
+    /// tally.add_weighted(Some(&[0]), Some(1), 1.5)?;
+    /// assert_eq!(tally.cross()?.cell(0, 1).weight(), 1.5);
+    /// let err = tally.add_weighted(Some(&[0]), Some(1), -2.0).unwrap_err();
+    /// assert_eq!(err, Error::InvalidWeight { value: -2.0, record: None });
+    /// assert!(matches!(tally.add(Some(&[0]), Some(1)), Err(Error::WeightedTally { .. })));
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     ///
     /// # Errors
     ///
@@ -278,6 +482,24 @@ impl MultiSelectTally {
 
     /// Adds another tally's counts (exact, whatever the order of merging).
     ///
+    /// ```
+    /// use survey_analytics::{Categories, Error, MultiSelectTally};
+    ///
+    /// let uses = Categories::new("ai_use", ["content", "images"])?;
+    /// let roles = Categories::new("role", ["leader", "ic"])?;
+    /// let mut north = MultiSelectTally::new(uses.clone(), roles.clone());
+    /// let mut south = north.clone();
+    /// north.add(Some(&[0]), Some(0))?;
+    /// south.add(Some(&[0, 1]), Some(1))?;
+    /// north.merge(&south)?;
+    /// assert_eq!(north.margin()?.cell(0).count(), 2);
+    /// assert_eq!(north.margin()?.base().count(), 2);
+    ///
+    /// let weighted = MultiSelectTally::new_weighted(uses, roles);
+    /// assert_eq!(north.merge(&weighted), Err(Error::IncompatibleTallies));
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
+    ///
     /// # Errors
     ///
     /// [`Error::IncompatibleTallies`] when the options, groups or weighting differ.
@@ -299,6 +521,22 @@ impl MultiSelectTally {
 
     /// Options by group, for a [`Crosstab`](crate::Crosstab).
     ///
+    /// ```
+    /// use survey_analytics::{Categories, MultiSelectTally, QuestionKind};
+    ///
+    /// let uses = Categories::new("ai_use", ["content", "images"])?;
+    /// let roles = Categories::new("role", ["leader", "ic"])?;
+    /// let mut tally = MultiSelectTally::new(uses, roles);
+    /// tally.add(Some(&[0, 1]), Some(0))?;
+    /// tally.add(Some(&[1]), Some(1))?;
+    /// tally.add(Some(&[1]), Some(1))?;
+    /// let counts = tally.cross()?;
+    /// assert_eq!(counts.kind(), QuestionKind::MultiSelect);
+    /// assert_eq!(counts.cell(1, 1).count(), 2); // both individual contributors make images
+    /// assert_eq!(counts.base(0).count(), 1); // one leader, with two mentions
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
+    ///
     /// # Errors
     ///
     /// [`Error::CountTooLarge`] when a weight total saturated.
@@ -316,6 +554,21 @@ impl MultiSelectTally {
     }
 
     /// Options over all respondents whose group is known, for a [`Breakdown`](crate::Breakdown).
+    ///
+    /// ```
+    /// use survey_analytics::{Categories, MultiSelectTally};
+    ///
+    /// let uses = Categories::new("ai_use", ["content", "images"])?;
+    /// let roles = Categories::new("role", ["leader", "ic"])?;
+    /// let mut tally = MultiSelectTally::new(uses, roles);
+    /// tally.add(Some(&[0, 1]), Some(0))?;
+    /// tally.add(Some(&[1]), Some(1))?;
+    /// tally.add(Some(&[0]), None)?; // group unknown: left out
+    /// let margin = tally.margin()?;
+    /// assert_eq!(margin.base().count(), 2);
+    /// assert_eq!((margin.cell(0).count(), margin.cell(1).count()), (1, 2));
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     ///
     /// # Errors
     ///

@@ -49,6 +49,16 @@ pub struct Net {
 impl Net {
     /// A net of category positions.
     ///
+    /// ```
+    /// use survey_analytics::{Error, Net};
+    ///
+    /// let net = Net::new("Any use", [2, 0, 2])?;
+    /// assert_eq!(net.members(), [0, 2]); // sorted, duplicates dropped
+    /// assert!(matches!(Net::new("Empty", []), Err(Error::TooFewValues { .. })));
+    /// assert!(matches!(Net::new("", [0]), Err(Error::InvalidLabel { .. })));
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
+    ///
     /// # Errors
     ///
     /// [`Error::TooFewValues`] for no members; [`Error::InvalidLabel`] for an empty label.
@@ -75,6 +85,31 @@ impl Net {
 
     /// A net of typed categories.
     ///
+    /// ```
+    /// use survey_analytics::{category, Net};
+    /// # category! {
+    /// #     /// Agreement scale.
+    /// #     pub ordinal enum Agreement("agreement") {
+    /// #         /// 1.
+    /// #         StronglyDisagree = "Strongly disagree" as "1",
+    /// #         /// 2.
+    /// #         Disagree = "Disagree" as "2",
+    /// #         /// 3.
+    /// #         Neutral = "Neither" as "3",
+    /// #         /// 4.
+    /// #         Agree = "Agree" as "4",
+    /// #         /// 5.
+    /// #         StronglyAgree = "Strongly agree" as "5",
+    /// #     }
+    /// # }
+    /// // `Agreement` is the five-point scale of the example on `Net`.
+    /// let ends = [Agreement::StronglyAgree, Agreement::StronglyDisagree];
+    /// let strong = Net::of("Strong views", &ends)?;
+    /// assert_eq!(strong.members(), [0, 4]);
+    /// assert!(Net::of::<Agreement>("Nobody", &[]).is_err());
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
+    ///
     /// # Errors
     ///
     /// As [`Net::new`].
@@ -83,6 +118,17 @@ impl Net {
     }
 
     /// A net of categories named by label, for questions known only at run time.
+    ///
+    /// ```
+    /// use survey_analytics::{Categories, Error, Net};
+    ///
+    /// let teams = Categories::new("team", ["PR", "Social media", "Analytics"])?;
+    /// let comms = Net::from_labels("Communications", &teams, &["Social media", "PR"])?;
+    /// assert_eq!(comms.members(), [0, 1]);
+    /// let err = Net::from_labels("Legal and PR", &teams, &["PR", "Legal"]).unwrap_err();
+    /// assert_eq!(err, Error::UnknownCategory { dimension: "team".into(), label: "Legal".into() });
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     ///
     /// # Errors
     ///
@@ -108,6 +154,30 @@ impl Net {
 
     /// The `k` highest points of an ordered scale, labelled "Top k box".
     ///
+    /// ```
+    /// use survey_analytics::{category, Error, Net};
+    /// # category! {
+    /// #     /// Agreement scale.
+    /// #     pub ordinal enum Agreement("agreement") {
+    /// #         /// 1.
+    /// #         StronglyDisagree = "Strongly disagree" as "1",
+    /// #         /// 2.
+    /// #         Disagree = "Disagree" as "2",
+    /// #         /// 3.
+    /// #         Neutral = "Neither" as "3",
+    /// #         /// 4.
+    /// #         Agree = "Agree" as "4",
+    /// #         /// 5.
+    /// #         StronglyAgree = "Strongly agree" as "5",
+    /// #     }
+    /// # }
+    /// // `Agreement` is the five-point scale of the example on `Net`.
+    /// let top = Net::top_box::<Agreement>(1)?;
+    /// assert_eq!((top.label(), top.members()), ("Top 1 box", &[4][..]));
+    /// assert!(matches!(Net::top_box::<Agreement>(6), Err(Error::InvalidParameter { .. })));
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
+    ///
     /// # Errors
     ///
     /// [`Error::InvalidParameter`] unless `1 <= k <= ` the number of points.
@@ -119,6 +189,30 @@ impl Net {
 
     /// The `k` lowest points of an ordered scale, labelled "Bottom k box".
     ///
+    /// ```
+    /// use survey_analytics::{category, Error, Net};
+    /// # category! {
+    /// #     /// Agreement scale.
+    /// #     pub ordinal enum Agreement("agreement") {
+    /// #         /// 1.
+    /// #         StronglyDisagree = "Strongly disagree" as "1",
+    /// #         /// 2.
+    /// #         Disagree = "Disagree" as "2",
+    /// #         /// 3.
+    /// #         Neutral = "Neither" as "3",
+    /// #         /// 4.
+    /// #         Agree = "Agree" as "4",
+    /// #         /// 5.
+    /// #         StronglyAgree = "Strongly agree" as "5",
+    /// #     }
+    /// # }
+    /// // `Agreement` is the five-point scale of the example on `Net`.
+    /// let bottom = Net::bottom_box::<Agreement>(2)?;
+    /// assert_eq!((bottom.label(), bottom.members()), ("Bottom 2 box", &[0, 1][..]));
+    /// assert!(matches!(Net::bottom_box::<Agreement>(0), Err(Error::InvalidParameter { .. })));
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
+    ///
     /// # Errors
     ///
     /// [`Error::InvalidParameter`] unless `1 <= k <= ` the number of points.
@@ -128,6 +222,29 @@ impl Net {
     }
 
     /// `threshold` and every point above it, labelled "At least" and the threshold's label.
+    ///
+    /// ```
+    /// use survey_analytics::{category, Net};
+    /// # category! {
+    /// #     /// Agreement scale.
+    /// #     pub ordinal enum Agreement("agreement") {
+    /// #         /// 1.
+    /// #         StronglyDisagree = "Strongly disagree" as "1",
+    /// #         /// 2.
+    /// #         Disagree = "Disagree" as "2",
+    /// #         /// 3.
+    /// #         Neutral = "Neither" as "3",
+    /// #         /// 4.
+    /// #         Agree = "Agree" as "4",
+    /// #         /// 5.
+    /// #         StronglyAgree = "Strongly agree" as "5",
+    /// #     }
+    /// # }
+    /// // `Agreement` is the five-point scale of the example on `Net`.
+    /// let agree = Net::at_least(Agreement::Agree);
+    /// assert_eq!(agree.label(), "At least Agree");
+    /// assert_eq!(agree.members(), [3, 4]);
+    /// ```
     pub fn at_least<C: Ordinal>(threshold: C) -> Self {
         Self {
             label: format!("At least {}", threshold.label()),
@@ -136,11 +253,25 @@ impl Net {
     }
 
     /// The row label.
+    ///
+    /// ```
+    /// use survey_analytics::Net;
+    ///
+    /// assert_eq!(Net::new("Agree (any)", [3, 4])?.label(), "Agree (any)");
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     pub fn label(&self) -> &str {
         &self.label
     }
 
     /// Positions of the merged categories, ascending.
+    ///
+    /// ```
+    /// use survey_analytics::Net;
+    ///
+    /// assert_eq!(Net::new("Ends of the scale", [4, 0])?.members(), [0, 4]);
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     pub fn members(&self) -> &[usize] {
         &self.members
     }

@@ -44,7 +44,8 @@ impl FixedWeight {
                 record: None,
             });
         }
-        // Both products are below 2^128 here, so the conversions are exact roundings, not saturations.
+        // weight * 2^64 < 2^128 here, so that conversion is an exact rounding; the squared weight
+        // saturates at u128::MAX for weights of 2^32 and more, which `Sums::checked` reports.
         Ok(Self {
             weight: (weight * SCALE).round() as u128,
             squared: (weight * weight * SCALE).round() as u128,
@@ -84,11 +85,31 @@ pub struct Sums {
 
 impl Sums {
     /// Adds one record of weight 1.
+    ///
+    /// ```
+    /// use survey_analytics::Sums;
+    ///
+    /// let mut sums = Sums::default();
+    /// sums.add();
+    /// sums.add();
+    /// assert_eq!((sums.count(), sums.weight(), sums.effective_base()), (2, 2.0, 2.0));
+    /// ```
     pub fn add(&mut self) {
         self.add_fixed(FixedWeight::ONE);
     }
 
     /// Adds one record with a weight.
+    ///
+    /// ```
+    /// use survey_analytics::{Error, Sums};
+    ///
+    /// let mut sums = Sums::default();
+    /// sums.add_weighted(0.5)?;
+    /// let err = sums.add_weighted(f64::INFINITY).unwrap_err();
+    /// assert_eq!(err, Error::InvalidWeight { value: f64::INFINITY, record: None });
+    /// assert_eq!((sums.count(), sums.weight()), (1, 0.5)); // the bad weight was not added
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     ///
     /// # Errors
     ///
@@ -125,6 +146,19 @@ impl Sums {
 
     /// `self`, unless a total saturated.
     ///
+    /// ```
+    /// use survey_analytics::{Error, Sums};
+    ///
+    /// let mut sums = Sums::default();
+    /// sums.add_weighted(3.0)?;
+    /// assert_eq!(sums.checked()?, sums);
+    ///
+    /// let mut huge = Sums::default();
+    /// huge.add_weighted(1e10)?; // its square, 1e20, is past 2^64
+    /// assert!(matches!(huge.checked(), Err(Error::CountTooLarge { .. })));
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
+    ///
     /// # Errors
     ///
     /// [`Error::CountTooLarge`] when the weights or squared weights summed past 2^64.
@@ -158,16 +192,47 @@ impl Sums {
     }
 
     /// Number of records.
+    ///
+    /// ```
+    /// use survey_analytics::Sums;
+    ///
+    /// let mut sums = Sums::default();
+    /// sums.add_weighted(0.0)?; // a zero weight still counts as a record
+    /// assert_eq!((sums.count(), sums.weight()), (1, 0.0));
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     pub fn count(&self) -> u64 {
         self.count
     }
 
     /// Sum of the weights.
+    ///
+    /// ```
+    /// use survey_analytics::Sums;
+    ///
+    /// let mut sums = Sums::default();
+    /// for w in [0.25, 0.75, 1.5] {
+    ///     sums.add_weighted(w)?;
+    /// }
+    /// assert_eq!(sums.weight(), 2.5);
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     pub fn weight(&self) -> f64 {
         to_f64(self.weight)
     }
 
     /// Sum of the squared weights.
+    ///
+    /// ```
+    /// use survey_analytics::Sums;
+    ///
+    /// let mut sums = Sums::default();
+    /// for w in [0.25, 0.75] {
+    ///     sums.add_weighted(w)?;
+    /// }
+    /// assert_eq!(sums.weight_squared(), 0.0625 + 0.5625);
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     pub fn weight_squared(&self) -> f64 {
         to_f64(self.weight_squared)
     }
@@ -176,6 +241,24 @@ impl Sums {
     /// give the same precision. Equal to the count for equal weights; 0 for an empty cell.
     ///
     /// Reference: Kish (1965), *Survey Sampling*, 11.7.
+    ///
+    /// ```
+    /// use survey_analytics::Sums;
+    ///
+    /// let mut equal = Sums::default();
+    /// for _ in 0..4 {
+    ///     equal.add_weighted(3.0)?;
+    /// }
+    /// assert_eq!(equal.effective_base(), 4.0); // equal weights: the count
+    ///
+    /// let mut unequal = Sums::default();
+    /// for w in [1.0, 3.0] {
+    ///     unequal.add_weighted(w)?;
+    /// }
+    /// assert_eq!(unequal.effective_base(), 16.0 / 10.0); // fewer than 2 records' worth
+    /// assert_eq!(Sums::default().effective_base(), 0.0);
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     pub fn effective_base(&self) -> f64 {
         let squared = self.weight_squared();
         if squared > 0.0 {

@@ -106,6 +106,24 @@ impl TryFrom<RawTally> for Tally {
 
 /// A tuple of typed answers, one per dimension of a [`Tally`]: each element is a
 /// [`Category`](crate::Category) or an `Option` of one (`None` = no answer).
+///
+/// ```
+/// use survey_analytics::{category, Key};
+///
+/// category! {
+///     /// A yes/no answer.
+///     pub enum YesNo("answer") {
+///         /// Yes.
+///         Yes = "Yes" as "yes",
+///         /// No.
+///         No = "No" as "no",
+///     }
+/// }
+/// type Answers = (YesNo, Option<YesNo>);
+/// assert_eq!(<Answers as Key<2>>::SLOTS, [3, 3]); // two answers plus "no answer", twice
+/// assert_eq!(<Answers as Key<2>>::STRIDES, [1, 3]);
+/// assert_eq!(<Answers as Key<2>>::CELLS, 9);
+/// ```
 pub trait Key<const D: usize>: Copy {
     /// Slots per dimension (categories plus "no answer"), known at compile time so that the
     /// counting loop multiplies by constants.
@@ -118,9 +136,40 @@ pub trait Key<const D: usize>: Copy {
     const CELLS: usize = cells(Self::SLOTS);
 
     /// The dimensions, from the element types.
+    ///
+    /// ```
+    /// use survey_analytics::{category, Key};
+    /// # category! {
+    /// #     /// A yes/no answer.
+    /// #     pub enum YesNo("answer") {
+    /// #         /// Yes.
+    /// #         Yes = "Yes" as "yes",
+    /// #         /// No.
+    /// #         No = "No" as "no",
+    /// #     }
+    /// # }
+    /// let [first, second] = <(YesNo, Option<YesNo>) as Key<2>>::dimensions();
+    /// assert_eq!(first.name(), "answer");
+    /// assert_eq!(second.labels(), ["Yes", "No"]);
+    /// ```
     fn dimensions() -> [Categories; D];
 
     /// Each element's position, or `None` when missing.
+    ///
+    /// ```
+    /// use survey_analytics::{category, Key};
+    /// # category! {
+    /// #     /// A yes/no answer.
+    /// #     pub enum YesNo("answer") {
+    /// #         /// Yes.
+    /// #         Yes = "Yes" as "yes",
+    /// #         /// No.
+    /// #         No = "No" as "no",
+    /// #     }
+    /// # }
+    /// assert_eq!((YesNo::No, None::<YesNo>).slots(), [Some(1), None]);
+    /// assert_eq!((Some(YesNo::Yes),).slots(), [Some(0)]);
+    /// ```
     fn slots(self) -> [Option<usize>; D];
 }
 
@@ -212,6 +261,19 @@ impl<const D: usize> Layout<D> {
 impl Tally {
     /// An empty unweighted tally over `dimensions`.
     ///
+    /// ```
+    /// use survey_analytics::{Categories, Error, Tally};
+    ///
+    /// let tally = Tally::new(vec![Categories::new("q", ["yes", "no"])?])?;
+    /// assert_eq!(tally.records(), 0);
+    /// assert!(!tally.is_weighted());
+    /// assert!(matches!(Tally::new(vec![]), Err(Error::TooFewValues { .. })));
+    /// // 5001 x 5001 cells is more than 2^24.
+    /// let wide = Categories::new("wide", (0..5000).map(|i| i.to_string()))?;
+    /// assert!(matches!(Tally::new(vec![wide.clone(), wide]), Err(Error::CountTooLarge { .. })));
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
+    ///
     /// # Errors
     ///
     /// [`Error::TooFewValues`] for no dimensions; [`Error::CountTooLarge`] when the dimensions need
@@ -221,6 +283,17 @@ impl Tally {
     }
 
     /// An empty weighted tally over `dimensions`.
+    ///
+    /// ```
+    /// use survey_analytics::{Categories, Tally};
+    ///
+    /// let mut tally = Tally::new_weighted(vec![Categories::new("q", ["yes", "no"])?])?;
+    /// assert!(tally.is_weighted());
+    /// tally.add_weighted(&[Some(0)], 2.5)?;
+    /// assert_eq!(tally.margin(0)?.base().weight(), 2.5);
+    /// assert!(Tally::new_weighted(vec![]).is_err());
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     ///
     /// # Errors
     ///
@@ -266,6 +339,27 @@ impl Tally {
 
     /// Counts typed records in one pass: `key` returns a tuple of answers (categories or options of
     /// them), and the tuple's types give the dimensions.
+    ///
+    /// ```
+    /// use survey_analytics::{category, Tally};
+    ///
+    /// category! {
+    ///     /// A yes/no answer.
+    ///     pub enum YesNo("answer") {
+    ///         /// Yes.
+    ///         Yes = "Yes" as "yes",
+    ///         /// No.
+    ///         No = "No" as "no",
+    ///     }
+    /// }
+    /// let answers = [Some(YesNo::Yes), Some(YesNo::Yes), Some(YesNo::No), None];
+    /// let tally = Tally::count(answers, |a| (*a,))?;
+    /// assert_eq!(tally.records(), 4);
+    /// let margin = tally.margin(0)?;
+    /// assert_eq!((margin.cell(0).count(), margin.cell(1).count()), (2, 1));
+    /// assert_eq!(margin.missing().count(), 1);
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     ///
     /// # Errors
     ///
@@ -400,6 +494,29 @@ impl Tally {
 
     /// Counts typed records with a weight per record, in one pass.
     ///
+    /// ```
+    /// use survey_analytics::{category, Error, Tally};
+    ///
+    /// category! {
+    ///     /// A yes/no answer.
+    ///     pub enum YesNo("answer") {
+    ///         /// Yes.
+    ///         Yes = "Yes" as "yes",
+    ///         /// No.
+    ///         No = "No" as "no",
+    ///     }
+    /// }
+    /// let records = [(YesNo::Yes, 2.0), (YesNo::No, 1.0), (YesNo::Yes, 0.5)];
+    /// let tally = Tally::count_weighted(&records, |r| (r.0,), |r| r.1)?;
+    /// let yes = tally.margin(0)?.cell(0);
+    /// assert_eq!((yes.count(), yes.weight()), (2, 2.5));
+    ///
+    /// let bad = [(YesNo::Yes, 1.0), (YesNo::No, -1.0)];
+    /// let err = Tally::count_weighted(&bad, |r| (r.0,), |r| r.1).unwrap_err();
+    /// assert_eq!(err, Error::InvalidWeight { value: -1.0, record: Some(1) });
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
+    ///
     /// # Errors
     ///
     /// [`Error::InvalidWeight`] (naming the record's position) for a weight that is negative, NaN
@@ -446,6 +563,24 @@ impl Tally {
     }
 
     /// Adds one record with a weight to a weighted tally.
+    ///
+    /// ```
+    /// use survey_analytics::{Categories, Error, Tally};
+    ///
+    /// let q = Categories::new("q", ["yes", "no"])?;
+    /// let mut tally = Tally::new_weighted(vec![q.clone()])?;
+    /// tally.add_weighted(&[Some(0)], 1.5)?;
+    /// tally.add_weighted(&[None], 0.5)?;
+    /// assert_eq!(tally.margin(0)?.cell(0).weight(), 1.5);
+    /// assert_eq!(tally.margin(0)?.missing().weight(), 0.5);
+    /// let err = tally.add_weighted(&[Some(0)], f64::NAN).unwrap_err();
+    /// assert!(matches!(err, Error::InvalidWeight { record: None, .. }));
+    ///
+    /// let mut unweighted = Tally::new(vec![q])?;
+    /// let err = unweighted.add_weighted(&[Some(0)], 1.0).unwrap_err();
+    /// assert_eq!(err, Error::WeightedTally { weighted: false });
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     ///
     /// # Errors
     ///
@@ -540,17 +675,77 @@ impl Tally {
         Ok(())
     }
 
+    /// Renames dimension `index` (typed dimensions are named after their type's question, and
+    /// `bool` answers are all called "yes_no").
+    ///
+    /// ```
+    /// use survey_analytics::Tally;
+    /// let answers = [true, false, true];
+    /// let tally = Tally::count(answers, |a| (*a,))?.renamed(0, "wants more transparency")?;
+    /// assert_eq!(tally.dimensions()[0].name(), "wants more transparency");
+    /// assert!(Tally::count(answers, |a| (*a,))?.renamed(1, "x").is_err());
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::CategoryOutOfRange`] for an index past the dimensions.
+    pub fn renamed(mut self, index: usize, name: impl Into<String>) -> Result<Self> {
+        let len = self.dimensions.len();
+        let dimension = self
+            .dimensions
+            .get_mut(index)
+            .ok_or(Error::CategoryOutOfRange {
+                dimension: "tally dimensions".to_string(),
+                index,
+                len,
+            })?;
+        *dimension = dimension.clone().renamed(name);
+        Ok(self)
+    }
+
     /// The dimensions, in key order.
+    ///
+    /// ```
+    /// use survey_analytics::{Categories, Tally};
+    ///
+    /// let q = Categories::new("q", ["yes", "no"])?;
+    /// let role = Categories::new("role", ["leader", "ic"])?;
+    /// let tally = Tally::new(vec![q, role])?;
+    /// let names: Vec<&str> = tally.dimensions().iter().map(|d| d.name()).collect();
+    /// assert_eq!(names, ["q", "role"]);
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     pub fn dimensions(&self) -> &[Categories] {
         &self.dimensions
     }
 
     /// Whether records carry weights.
+    ///
+    /// ```
+    /// use survey_analytics::{Categories, Tally};
+    ///
+    /// let q = Categories::new("q", ["yes", "no"])?;
+    /// assert!(!Tally::new(vec![q.clone()])?.is_weighted());
+    /// assert!(Tally::new_weighted(vec![q])?.is_weighted());
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     pub fn is_weighted(&self) -> bool {
         self.weighted
     }
 
     /// Total number of records counted (answered or not).
+    ///
+    /// ```
+    /// use survey_analytics::{Categories, Tally};
+    ///
+    /// let mut tally = Tally::new(vec![Categories::new("q", ["yes", "no"])?])?;
+    /// tally.add(&[Some(1)])?;
+    /// tally.add(&[None])?; // no answer is still a record
+    /// assert_eq!(tally.records(), 2);
+    /// assert_eq!(tally.margin(0)?.base().count(), 1);
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     pub fn records(&self) -> u64 {
         self.counts
             .iter()
@@ -583,6 +778,23 @@ impl Tally {
 
     /// The counts of one dimension, summed over all the others: a question's breakdown.
     ///
+    /// ```
+    /// use survey_analytics::{Categories, Error, Tally};
+    ///
+    /// let q = Categories::new("q", ["yes", "no"])?;
+    /// let role = Categories::new("role", ["leader", "ic"])?;
+    /// let mut tally = Tally::new(vec![q, role])?;
+    /// tally.add(&[Some(0), Some(0)])?;
+    /// tally.add(&[Some(0), Some(1)])?;
+    /// tally.add(&[None, Some(1)])?;
+    /// let answers = tally.margin(0)?; // summed over roles
+    /// assert_eq!(answers.cell(0).count(), 2);
+    /// assert_eq!(answers.missing().count(), 1);
+    /// assert_eq!(tally.margin(1)?.cell(1).count(), 2); // two individual contributors
+    /// assert!(matches!(tally.margin(2), Err(Error::CategoryOutOfRange { .. })));
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
+    ///
     /// # Errors
     ///
     /// [`Error::CategoryOutOfRange`] for a dimension index past the tally's;
@@ -609,6 +821,23 @@ impl Tally {
 
     /// The counts of dimension `rows` (a question) by dimension `columns` (a group), summed over any
     /// other dimensions: the input of a [`Crosstab`](crate::Crosstab).
+    ///
+    /// ```
+    /// use survey_analytics::{Categories, Error, Tally};
+    ///
+    /// let q = Categories::new("q", ["yes", "no"])?;
+    /// let role = Categories::new("role", ["leader", "ic"])?;
+    /// let mut tally = Tally::new(vec![q, role])?;
+    /// tally.add(&[Some(0), Some(0)])?;
+    /// tally.add(&[Some(0), Some(1)])?;
+    /// tally.add(&[None, Some(1)])?;
+    /// let counts = tally.cross(0, 1)?;
+    /// assert_eq!(counts.cell(0, 1).count(), 1); // "yes" among individual contributors
+    /// assert_eq!((counts.base(1).count(), counts.missing(1).count()), (1, 1));
+    /// assert!(matches!(tally.cross(0, 0), Err(Error::InvalidParameter { .. })));
+    /// assert!(matches!(tally.cross(0, 2), Err(Error::CategoryOutOfRange { .. })));
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     ///
     /// # Errors
     ///
@@ -648,6 +877,18 @@ impl std::ops::Add for Tally {
     type Output = Tally;
 
     /// Merges two tallies.
+    ///
+    /// ```
+    /// use survey_analytics::{Categories, Tally};
+    ///
+    /// let q = Categories::new("q", ["yes", "no"])?;
+    /// let (mut monday, mut tuesday) = (Tally::new(vec![q.clone()])?, Tally::new(vec![q])?);
+    /// monday.add(&[Some(0)])?;
+    /// tuesday.add(&[None])?;
+    /// let week = monday + tuesday;
+    /// assert_eq!((week.records(), week.margin(0)?.missing().count()), (2, 1));
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     ///
     /// # Panics
     ///

@@ -388,12 +388,17 @@ fn run() -> Result<(), String> {
         options = options.net(net);
     }
     let table = Crosstab::new(&counts, &options).map_err(|e| e.to_string())?;
-    match args.format {
-        Format::Text => print!("{}", table.to_text()),
-        Format::Markdown => print!("{}", table.to_markdown()),
-        Format::Json => println!("{}", to_json(&args, rows.len(), &table)),
+    let output = match args.format {
+        Format::Text => table.to_text(),
+        Format::Markdown => table.to_markdown(),
+        Format::Json => format!("{}\n", to_json(&args, rows.len(), &table)),
+    };
+    // A closed pipe (`| head`) ends the output quietly.
+    use std::io::Write;
+    match std::io::stdout().lock().write_all(output.as_bytes()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.to_string()),
+        _ => Ok(()),
     }
-    Ok(())
 }
 
 fn main() -> ExitCode {

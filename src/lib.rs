@@ -20,7 +20,9 @@
 //!
 //! Three layers, each using only the ones below it: **stats** (pure functions on counts),
 //! **survey** (typed responses to counts to analyses) and **report** (tables as text or
-//! Markdown). Everything public is re-exported here.
+//! Markdown). Everything public is re-exported here. The [`marketing`] module, the collaboration
+//! survey that motivated the crate (typed questions, 830 reconstructed respondents, the report's
+//! findings tested), is an ordinary user of those layers.
 //!
 //! **Answers as types** (survey). [`category!`] declares an answer set as an enum with its labels
 //! and serde keys; [`Category`] and [`Ordinal`] describe it; [`Categories`] is the same thing known
@@ -60,6 +62,8 @@
 //!   when many comparisons are made ([`PValueAdjustment`], Holm by default).
 //! - How many respondents are needed? [`margin_of_error`], [`sample_size_for_margin`],
 //!   [`two_proportion_power`], [`two_proportion_sample_size`].
+//! - What can a reader conclude from printed percentages alone? [`PublishedShare`] recovers the
+//!   counts consistent with a rounded figure and bounds its interval and tests.
 //! - Is growth in mention counts real? [`rate_ratio_interval`] ([`RateRatioMethod`]: score, exact
 //!   conditional, Wald) returns a [`RateRatio`] with its growth and growth interval.
 //!
@@ -88,6 +92,7 @@
 #![deny(missing_docs, missing_debug_implementations)]
 
 mod error;
+pub mod marketing;
 mod report;
 mod stats;
 mod survey;
@@ -109,6 +114,7 @@ pub use stats::multinomial::{MultinomialMethod, simultaneous_intervals};
 pub use stats::planning::{margin_of_error, sample_size_for_margin};
 pub use stats::power::{SampleSize, two_proportion_power, two_proportion_sample_size};
 pub use stats::proportion::{Proportion, ProportionMethod};
+pub use stats::published::{PublishedComparison, PublishedShare};
 pub use stats::rates::{RateRatio, RateRatioMethod, rate_ratio_interval};
 pub use stats::ratio::{
     OddsRatioMethod, RiskRatioMethod, odds_ratio_interval, risk_ratio_interval,

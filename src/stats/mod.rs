@@ -18,6 +18,7 @@ pub(crate) mod numerics;
 pub(crate) mod planning;
 pub(crate) mod power;
 pub(crate) mod proportion;
+pub(crate) mod published;
 pub(crate) mod rates;
 pub(crate) mod ratio;
 pub(crate) mod z_test;

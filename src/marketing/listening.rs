@@ -1,0 +1,98 @@
+//! The social-listening figures (L1 to L3): growth of online mentions, and sentiment.
+
+use serde::Serialize;
+
+use crate::error::Result;
+use crate::stats::interval::Interval;
+use crate::stats::level::ConfidenceLevel;
+use crate::stats::proportion::{Proportion, ProportionMethod};
+use crate::stats::rates::{RateRatio, RateRatioMethod, rate_ratio_interval};
+
+/// A published year-over-year growth in mentions.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct GrowthFigure {
+    /// The report's id.
+    pub id: &'static str,
+    /// What was counted.
+    pub statement: &'static str,
+    /// Published growth (0.41 for "+41%").
+    pub growth: f64,
+}
+
+/// The report's growth figures: L1 (+41%), L2 (+318%) and L3a (+606%).
+pub const GROWTH_FIGURES: [GrowthFigure; 3] = [
+    GrowthFigure {
+        id: "L1",
+        statement: "online discussion of marketing and collaboration",
+        growth: 0.41,
+    },
+    GrowthFigure {
+        id: "L2",
+        statement: "discussion of goals and goal-setting (Reddit, X, Pinterest)",
+        growth: 3.18,
+    },
+    GrowthFigure {
+        id: "L3a",
+        statement: "marketers' mentions of AI together with collaboration",
+        growth: 6.06,
+    },
+];
+
+/// L3b: the published share of AI mentions that are positive.
+pub const POSITIVE_AI_SENTIMENT: f64 = 0.57;
+
+impl GrowthFigure {
+    /// The growth with its confidence interval **if** last year's volume had been
+    /// `previous_mentions` over the same period: this year's count is `previous * (1 + growth)`
+    /// rounded, and the ratio's interval is the score interval for two Poisson counts.
+    ///
+    /// The report gives no mention counts, so the interval of a published growth cannot be
+    /// known; this shows how it depends on volume. Label any use of it as illustrative.
+    ///
+    /// ```
+    /// use survey_analytics::ConfidenceLevel;
+    /// use survey_analytics::marketing::GROWTH_FIGURES;
+    ///
+    /// let l1 = GROWTH_FIGURES[0];
+    /// let small = l1.at_volume(100, ConfidenceLevel::NINETY_FIVE)?;
+    /// let large = l1.at_volume(10_000, ConfidenceLevel::NINETY_FIVE)?;
+    /// assert!(small.growth_interval().lower < 0.1); // +41% on 100 mentions: barely above +9%
+    /// assert!(large.growth_interval().lower > 0.37);
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Undefined`](crate::Error::Undefined) when both counts are zero.
+    pub fn at_volume(&self, previous_mentions: u64, level: ConfidenceLevel) -> Result<RateRatio> {
+        let current = (previous_mentions as f64 * (1.0 + self.growth)).round() as u64;
+        rate_ratio_interval(
+            current,
+            1.0,
+            previous_mentions,
+            1.0,
+            level,
+            RateRatioMethod::Score,
+        )
+    }
+}
+
+/// L3b's positive share with its interval **if** `mentions` AI mentions had been classified: an
+/// illustration, since the report gives no count.
+///
+/// ```
+/// use survey_analytics::ConfidenceLevel;
+/// use survey_analytics::marketing::positive_sentiment_at;
+///
+/// let ci = positive_sentiment_at(700, ConfidenceLevel::NINETY_FIVE)?;
+/// assert!(ci.lower > 0.53 && ci.upper < 0.61);
+/// # Ok::<(), survey_analytics::Error>(())
+/// ```
+///
+/// # Errors
+///
+/// [`Error::EmptyBase`](crate::Error::EmptyBase) for zero mentions.
+pub fn positive_sentiment_at(mentions: u64, level: ConfidenceLevel) -> Result<Interval> {
+    let positive = (mentions as f64 * POSITIVE_AI_SENTIMENT).round() as u64;
+    Ok(Proportion::new(positive, mentions)?.interval(ProportionMethod::Wilson, level))
+}

@@ -412,19 +412,23 @@ fn comparison_json(id: &str, comparison: &Comparison, verdicts: &[ClaimVerdict])
     json!({"id": id, "outcome": comparison.outcome(), "groups": group_values, "pairs": pairs})
 }
 
+/// Bar colour of the charts.
+const BAR: RGBColor = RGBColor(120, 160, 210);
+
 fn findings_chart(found: &Findings, path: &Path) -> Result<(), Box<dyn std::error::Error>> {
     let n = found.figures.len();
     let root = SVGBackend::new(path, (900, 60 + 26 * n as u32)).into_drawing_area();
     root.fill(&WHITE)?;
+    // A discrete usize axis over 0..n-1 has exactly one segment per figure.
     let mut chart = ChartBuilder::on(&root)
         .caption(
-            "Published figures: estimate with 95% interval (red mark: published)",
+            "Published figures: estimate with 95% interval (red dot: published)",
             ("sans-serif", 18),
         )
         .margin(12)
         .x_label_area_size(30)
         .y_label_area_size(60)
-        .build_cartesian_2d(0.0..100.0, (0..n).into_segmented())?;
+        .build_cartesian_2d(0.0..100.0, (0..n - 1).into_segmented())?;
     chart
         .configure_mesh()
         .disable_y_mesh()
@@ -438,12 +442,19 @@ fn findings_chart(found: &Findings, path: &Path) -> Result<(), Box<dyn std::erro
         })
         .x_desc("percent of the subgroup")
         .draw()?;
+    chart.draw_series(
+        Histogram::horizontal(&chart)
+            .style(BAR.filled())
+            .margin(4)
+            .data(
+                found
+                    .figures
+                    .iter()
+                    .enumerate()
+                    .map(|(i, f)| (i, 100.0 * f.estimate)),
+            ),
+    )?;
     for (i, f) in found.figures.iter().enumerate() {
-        let (low, high) = (SegmentValue::Exact(i), SegmentValue::Exact(i + 1));
-        chart.draw_series(std::iter::once(Rectangle::new(
-            [(0.0, low), (100.0 * f.estimate, high)],
-            RGBColor(120, 160, 210).filled(),
-        )))?;
         let mid = SegmentValue::CenterOf(i);
         chart.draw_series(std::iter::once(PathElement::new(
             vec![
@@ -477,7 +488,7 @@ fn roles_chart(found: &Findings, path: &Path) -> Result<(), Box<dyn std::error::
         .margin(12)
         .x_label_area_size(40)
         .y_label_area_size(50)
-        .build_cartesian_2d((0..groups.len()).into_segmented(), 0.0..60.0)?;
+        .build_cartesian_2d((0..groups.len() - 1).into_segmented(), 0.0..60.0)?;
     chart
         .configure_mesh()
         .disable_x_mesh()
@@ -488,14 +499,18 @@ fn roles_chart(found: &Findings, path: &Path) -> Result<(), Box<dyn std::error::
         })
         .y_desc("percent")
         .draw()?;
+    chart.draw_series(
+        Histogram::vertical(&chart)
+            .style(BAR.filled())
+            .margin(30)
+            .data(
+                groups
+                    .iter()
+                    .enumerate()
+                    .map(|(i, g)| (i, 100.0 * g.estimate)),
+            ),
+    )?;
     for (i, g) in groups.iter().enumerate() {
-        chart.draw_series(std::iter::once(Rectangle::new(
-            [
-                (SegmentValue::Exact(i), 0.0),
-                (SegmentValue::Exact(i + 1), 100.0 * g.estimate),
-            ],
-            RGBColor(120, 160, 210).filled(),
-        )))?;
         let mid = SegmentValue::CenterOf(i);
         chart.draw_series(std::iter::once(PathElement::new(
             vec![

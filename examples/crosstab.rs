@@ -7,6 +7,8 @@
 //!     [--method wilson|wald|wilson-corrected|agresti-coull|clopper-pearson|jeffreys]
 //!     [--adjust holm|bonferroni|hochberg|bh|by|none] [--alpha 0.05] [--min-base 30]
 //!     [--format text|markdown|json]
+//!     [--strata COLUMN] [--cluster COLUMN] [--design-interval logit|asin|beta|mean|xlogit]
+//!     [--rake COLUMN=LEVEL:TOTAL,LEVEL:TOTAL,...]... [--poststratify COLUMN=LEVEL:TOTAL,...]
 //! ```
 //!
 //! The file needs a header row. Categories are the distinct non-empty values of a column, sorted
@@ -15,6 +17,15 @@
 //! reported, never dropped silently. `--multi` makes each listed 0/1 column a row, with a base of
 //! the respondents who answered any of them; `--net` (repeatable) adds a row merging the listed
 //! values of the question. Bad input stops with a one-line error naming the file, line and column.
+//!
+//! Any of `--strata`, `--cluster`, `--design-interval`, `--rake` and `--poststratify` switches to
+//! design-based estimation (as R's `survey` package): the weights (1 without `--weight`) are first
+//! post-stratified and then raked to the population totals given, strata and clusters (nested in
+//! strata) define the variance; each cell gets its design-based share, standard error, design
+//! effect and `--design-interval` interval (logit by default), letters come from design-based tests
+//! of each difference, and the omnibus test is Rao-Scott's. The JSON cells then also carry
+//! `std_error` and `deff`, and `omnibus` carries the F test (`statistic`, `ndf`, `ddf`, `p_value`)
+//! and the first-order test (`chisq`, `p_chisq`).
 
 use std::collections::BTreeSet;
 use std::fmt::Display;
@@ -22,13 +33,15 @@ use std::process::ExitCode;
 
 use serde_json::{Value, json};
 use survey_analytics::{
-    Categories, ConfidenceLevel, CrossCounts, Crosstab, CrosstabOptions, MultiSelectTally, Net,
-    PValueAdjustment, ProportionMethod, Render, Tally,
+    CalibrationMargin, Categories, ConfidenceLevel, CrossCounts, Crosstab, CrosstabOptions,
+    DesignInterval, MultiSelectTally, Net, PValueAdjustment, ProportionMethod, RakeOptions, Render,
+    SampleDesign, Tally,
 };
 
 const USAGE: &str = "usage: crosstab FILE.csv --by COLUMN (--question COLUMN | --multi COL1,COL2,...) \
 [--weight COLUMN] [--net NAME=VALUE,VALUE]... [--level 0.95] [--method wilson] [--adjust holm] \
-[--alpha 0.05] [--min-base 30] [--format text|markdown|json]";
+[--alpha 0.05] [--min-base 30] [--format text|markdown|json] [--strata COLUMN] [--cluster COLUMN] \
+[--design-interval logit] [--rake COLUMN=LEVEL:TOTAL,...]... [--poststratify COLUMN=LEVEL:TOTAL,...]";
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Format {
@@ -50,6 +63,49 @@ struct Args {
     alpha: f64,
     min_base: u64,
     format: Format,
+    strata: Option<String>,
+    cluster: Option<String>,
+    design_interval: Option<DesignInterval>,
+    /// Raking margins: column and (level, population total) pairs.
+    rake: Vec<(String, Vec<(String, f64)>)>,
+    poststratify: Option<(String, Vec<(String, f64)>)>,
+}
+
+impl Args {
+    /// Whether any design option was given.
+    fn design_based(&self) -> bool {
+        self.strata.is_some()
+            || self.cluster.is_some()
+            || self.design_interval.is_some()
+            || !self.rake.is_empty()
+            || self.poststratify.is_some()
+    }
+
+    /// The calibration columns, post-stratification first, then the raking margins.
+    fn calibration_columns(&self) -> Vec<&str> {
+        self.poststratify
+            .iter()
+            .chain(&self.rake)
+            .map(|(column, _)| column.as_str())
+            .collect()
+    }
+}
+
+/// `COLUMN=LEVEL:TOTAL,LEVEL:TOTAL`.
+fn totals_spec(flag: &str, spec: &str) -> Result<(String, Vec<(String, f64)>), String> {
+    let bad = || format!("{flag} takes COLUMN=LEVEL:TOTAL,LEVEL:TOTAL, got '{spec}'");
+    let (column, items) = spec.split_once('=').ok_or_else(bad)?;
+    let totals = items
+        .split(',')
+        .map(|item| {
+            let (level, total) = item.rsplit_once(':').ok_or_else(bad)?;
+            let total: f64 = total
+                .parse()
+                .map_err(|_| format!("{flag}: '{total}' is not a number"))?;
+            Ok((level.to_string(), total))
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+    Ok((column.to_string(), totals))
 }
 
 fn parse_args(mut raw: impl Iterator<Item = String>) -> Result<Args, String> {
@@ -60,6 +116,8 @@ fn parse_args(mut raw: impl Iterator<Item = String>) -> Result<Args, String> {
     let mut level = ConfidenceLevel::NINETY_FIVE;
     let (mut method, mut adjustment) = (ProportionMethod::Wilson, PValueAdjustment::Holm);
     let (mut alpha, mut min_base, mut format) = (0.05, 30, Format::Text);
+    let (mut strata, mut cluster, mut design_interval) = (None, None, None);
+    let (mut rake, mut poststratify) = (Vec::new(), None);
     while let Some(arg) = raw.next() {
         let mut value = |flag: &str| raw.next().ok_or_else(|| format!("{flag} needs a value"));
         let text = |e: survey_analytics::Error| e.to_string();
@@ -111,6 +169,15 @@ fn parse_args(mut raw: impl Iterator<Item = String>) -> Result<Args, String> {
                     }
                 }
             }
+            "--strata" => strata = Some(value("--strata")?),
+            "--cluster" => cluster = Some(value("--cluster")?),
+            "--design-interval" => {
+                design_interval = Some(value("--design-interval")?.parse().map_err(text)?)
+            }
+            "--rake" => rake.push(totals_spec("--rake", &value("--rake")?)?),
+            "--poststratify" => {
+                poststratify = Some(totals_spec("--poststratify", &value("--poststratify")?)?)
+            }
             flag if flag.starts_with("--") => return Err(format!("unknown option {flag}")),
             _ if file.is_none() => file = Some(arg),
             _ => return Err(format!("unexpected argument '{arg}'")),
@@ -139,6 +206,11 @@ fn parse_args(mut raw: impl Iterator<Item = String>) -> Result<Args, String> {
         alpha,
         min_base,
         format,
+        strata,
+        cluster,
+        design_interval,
+        rake,
+        poststratify,
     })
 }
 
@@ -150,11 +222,20 @@ struct Row {
     /// Multi-select: the positions of the columns holding 1, or `None` when all are empty.
     chosen: Option<Vec<usize>>,
     weight: f64,
+    stratum: Option<String>,
+    cluster: Option<String>,
+    /// Values of the calibration columns, in `Args::calibration_columns` order.
+    calibration: Vec<String>,
 }
 
 /// An error located in the input file.
 fn at(file: &str, line: u64, message: impl Display) -> String {
     format!("{file}:{line}: {message}")
+}
+
+/// The same, for closures that cannot name `at` (it is shadowed by a local there).
+fn at_line(file: &str, line: u64, message: impl Display) -> String {
+    at(file, line, message)
 }
 
 fn read_rows(args: &Args) -> Result<Vec<Row>, String> {
@@ -184,6 +265,13 @@ fn read_rows(args: &Args) -> Result<Vec<Row>, String> {
         .map(|m| column(m))
         .collect::<Result<Vec<usize>, String>>()?;
     let weight_at = args.weight.as_deref().map(column).transpose()?;
+    let strata_at = args.strata.as_deref().map(column).transpose()?;
+    let cluster_at = args.cluster.as_deref().map(column).transpose()?;
+    let calibration_names = args.calibration_columns();
+    let calibration_at = calibration_names
+        .iter()
+        .map(|c| column(c))
+        .collect::<Result<Vec<usize>, String>>()?;
     let mut rows = Vec::new();
     for record in reader.records() {
         let record = record.map_err(|e| match e.kind() {
@@ -242,11 +330,35 @@ fn read_rows(args: &Args) -> Result<Vec<Row>, String> {
                 }
             }
         }
+        // Design variables must be complete: a respondent without a stratum, cluster or
+        // calibration category cannot be placed in the design.
+        let required = |at: Option<usize>, name: Option<&str>| -> Result<Option<String>, String> {
+            match (at, name) {
+                (Some(i), Some(name)) => field(i).map(Some).ok_or_else(|| {
+                    at_line(
+                        file,
+                        line,
+                        format!("column '{name}' is empty: design variables must be complete"),
+                    )
+                }),
+                _ => Ok(None),
+            }
+        };
+        let stratum = required(strata_at, args.strata.as_deref())?;
+        let cluster = required(cluster_at, args.cluster.as_deref())?;
+        let calibration = calibration_at
+            .iter()
+            .zip(&calibration_names)
+            .map(|(&i, name)| required(Some(i), Some(name)).map(Option::unwrap_or_default))
+            .collect::<Result<Vec<String>, String>>()?;
         rows.push(Row {
             group: field(group_at),
             answer: answer_at.and_then(field),
             chosen,
             weight,
+            stratum,
+            cluster,
+            calibration,
         });
     }
     Ok(rows)
@@ -266,15 +378,31 @@ fn categories(name: &str, values: impl Iterator<Item = String>) -> Result<Catego
     Categories::new(name, labels).map_err(|e| format!("column '{name}': {e}"))
 }
 
-fn tally(args: &Args, rows: &[Row]) -> Result<CrossCounts, String> {
+/// The question's rows and the groups, as categories.
+fn dimensions(args: &Args, rows: &[Row]) -> Result<(Categories, Categories), String> {
+    let located = |e: String| format!("{}: {e}", args.file);
+    let groups =
+        categories(&args.by, rows.iter().filter_map(|r| r.group.clone())).map_err(located)?;
+    let answers =
+        match &args.question {
+            Some(question) => categories(question, rows.iter().filter_map(|r| r.answer.clone()))
+                .map_err(located)?,
+            None => Categories::new(args.multi.join(","), args.multi.clone())
+                .map_err(|e| e.to_string())?,
+        };
+    Ok((answers, groups))
+}
+
+fn tally(
+    args: &Args,
+    rows: &[Row],
+    answers: &Categories,
+    groups: &Categories,
+) -> Result<CrossCounts, String> {
     let text = |e: survey_analytics::Error| e.to_string();
-    let groups = categories(&args.by, rows.iter().filter_map(|r| r.group.clone()))
-        .map_err(|e| format!("{}: {e}", args.file))?;
     let weighted = args.weight.is_some();
     let group_of = |r: &Row| r.group.as_deref().and_then(|g| groups.index_of(g));
-    if let Some(question) = &args.question {
-        let answers = categories(question, rows.iter().filter_map(|r| r.answer.clone()))
-            .map_err(|e| format!("{}: {e}", args.file))?;
+    if args.question.is_some() {
         let dims = vec![answers.clone(), groups.clone()];
         let mut tally = if weighted {
             Tally::new_weighted(dims)
@@ -296,11 +424,10 @@ fn tally(args: &Args, rows: &[Row]) -> Result<CrossCounts, String> {
         }
         tally.cross(0, 1).map_err(text)
     } else {
-        let options = Categories::new(args.multi.join(","), args.multi.clone()).map_err(text)?;
         let mut tally = if weighted {
-            MultiSelectTally::new_weighted(options, groups.clone())
+            MultiSelectTally::new_weighted(answers.clone(), groups.clone())
         } else {
-            MultiSelectTally::new(options, groups.clone())
+            MultiSelectTally::new(answers.clone(), groups.clone())
         };
         for row in rows {
             let chosen = row.chosen.as_deref();
@@ -313,6 +440,123 @@ fn tally(args: &Args, rows: &[Row]) -> Result<CrossCounts, String> {
         }
         tally.cross().map_err(text)
     }
+}
+
+/// A calibration margin from a column's values and `LEVEL:TOTAL` pairs.
+fn margin(
+    args: &Args,
+    rows: &[Row],
+    position: usize,
+    column: &str,
+    totals: &[(String, f64)],
+) -> Result<CalibrationMargin, String> {
+    let cells = rows
+        .iter()
+        .enumerate()
+        .map(|(k, row)| {
+            let value = row
+                .calibration
+                .get(position)
+                .map(String::as_str)
+                .unwrap_or_default();
+            totals
+                .iter()
+                .position(|(level, _)| level == value)
+                .ok_or_else(|| {
+                    // Data rows start on line 2.
+                    at(
+                        &args.file,
+                        k as u64 + 2,
+                        format!("column '{column}': '{value}' has no population total"),
+                    )
+                })
+        })
+        .collect::<Result<Vec<usize>, String>>()?;
+    CalibrationMargin::new(cells, totals.iter().map(|(_, t)| *t).collect())
+        .map_err(|e| format!("{column}: {e}"))
+}
+
+/// The design-based crosstab: weights calibrated as asked, strata and clusters as given.
+fn design_crosstab(
+    args: &Args,
+    rows: &[Row],
+    answers: &Categories,
+    groups: &Categories,
+    options: &CrosstabOptions,
+) -> Result<Crosstab, String> {
+    let text = |e: survey_analytics::Error| e.to_string();
+    let mut design = SampleDesign::new(rows.iter().map(|r| r.weight).collect()).map_err(text)?;
+    if args.strata.is_some() {
+        let strata: Vec<&str> = rows
+            .iter()
+            .map(|r| r.stratum.as_deref().unwrap_or_default())
+            .collect();
+        design = design.with_strata(&strata).map_err(text)?;
+    }
+    if args.cluster.is_some() {
+        let clusters: Vec<&str> = rows
+            .iter()
+            .map(|r| r.cluster.as_deref().unwrap_or_default())
+            .collect();
+        design = design.with_clusters(&clusters).map_err(text)?;
+    }
+    let mut position = 0;
+    if let Some((column, totals)) = &args.poststratify {
+        design = design
+            .post_stratify(&margin(args, rows, position, column, totals)?)
+            .map_err(text)?;
+        position += 1;
+    }
+    if !args.rake.is_empty() {
+        let margins = args
+            .rake
+            .iter()
+            .enumerate()
+            .map(|(i, (column, totals))| margin(args, rows, position + i, column, totals))
+            .collect::<Result<Vec<_>, String>>()?;
+        let (raked, report) = design
+            .rake(&margins, &RakeOptions::default())
+            .map_err(text)?;
+        if !report.converged {
+            eprintln!(
+                "warning: raking did not converge after {} passes (largest margin error {:.3e})",
+                report.iterations, report.largest_margin_error
+            );
+        }
+        design = raked;
+    }
+    let interval = args.design_interval.unwrap_or_default();
+    let group_codes: Vec<Option<usize>> = rows
+        .iter()
+        .map(|r| r.group.as_deref().and_then(|g| groups.index_of(g)))
+        .collect();
+    if args.question.is_some() {
+        let answer_codes: Vec<Option<usize>> = rows
+            .iter()
+            .map(|r| r.answer.as_deref().and_then(|a| answers.index_of(a)))
+            .collect();
+        Crosstab::from_design(
+            &design,
+            answers,
+            groups,
+            &answer_codes,
+            &group_codes,
+            options,
+            interval,
+        )
+    } else {
+        let chosen: Vec<Option<Vec<usize>>> = rows.iter().map(|r| r.chosen.clone()).collect();
+        Crosstab::from_design_multi(
+            &design,
+            answers,
+            groups,
+            &chosen,
+            &group_codes,
+            options,
+            interval,
+        )
+    }
+    .map_err(text)
 }
 
 fn to_json(args: &Args, rows_read: usize, table: &Crosstab) -> Value {
@@ -345,22 +589,38 @@ fn to_json(args: &Args, rows_read: usize, table: &Crosstab) -> Value {
                 .iter()
                 .map(|cell| {
                     let e = &cell.estimate;
-                    json!({"count": e.count, "weighted_count": e.weighted_count, "share": e.share,
+                    let mut value = json!({"count": e.count, "weighted_count": e.weighted_count, "share": e.share,
                            "lower": e.interval.map(|i| i.lower), "upper": e.interval.map(|i| i.upper),
-                           "letters": cell.letters})
+                           "letters": cell.letters});
+                    // Design-based cells also carry their standard error and design effect.
+                    if let (Some(design), Value::Object(fields)) = (table.design(), &mut value) {
+                        let _ = design;
+                        fields.insert("std_error".to_string(), json!(cell.std_error));
+                        fields.insert("deff".to_string(), json!(cell.deff));
+                    }
+                    value
                 })
                 .collect();
             json!({"label": row.label, "cells": cells})
         })
         .collect();
-    let omnibus = table
-        .omnibus()
-        .map(|t| json!({"statistic": t.statistic, "df": t.df, "p_value": t.p_value}));
+    let omnibus = match table.design() {
+        Some(design) => design.rao_scott.map(|t| {
+            json!({"statistic": t.statistic, "ndf": t.ndf, "ddf": t.ddf, "p_value": t.p_value,
+                   "chisq": t.chisq, "p_chisq": t.p_chisq})
+        }),
+        None => table
+            .omnibus()
+            .map(|t| json!({"statistic": t.statistic, "df": t.df, "p_value": t.p_value})),
+    };
     json!({
         "question": args.question.clone().unwrap_or_else(|| args.multi.join(",")),
         "group_by": args.by,
         "level": table.level().value(),
-        "method": table.method().name(),
+        "method": match table.design() {
+            Some(design) => design.interval.name(),
+            None => table.method().name(),
+        },
         "adjustment": table.adjustment().name(),
         "alpha": table.alpha(),
         "weighted": table.is_weighted(),
@@ -375,7 +635,7 @@ fn to_json(args: &Args, rows_read: usize, table: &Crosstab) -> Value {
 fn run() -> Result<(), String> {
     let args = parse_args(std::env::args().skip(1)).map_err(|e| format!("{e}\n{USAGE}"))?;
     let rows = read_rows(&args)?;
-    let counts = tally(&args, &rows)?;
+    let (answers, groups) = dimensions(&args, &rows)?;
     let mut options = CrosstabOptions::default()
         .level(args.level)
         .method(args.method)
@@ -383,11 +643,16 @@ fn run() -> Result<(), String> {
         .alpha(args.alpha)
         .min_base(args.min_base);
     for (name, values) in &args.nets {
-        let net = Net::from_labels(name.clone(), counts.rows(), values)
+        let net = Net::from_labels(name.clone(), &answers, values)
             .map_err(|e| format!("--net '{name}': {e}"))?;
         options = options.net(net);
     }
-    let table = Crosstab::new(&counts, &options).map_err(|e| e.to_string())?;
+    let table = if args.design_based() {
+        design_crosstab(&args, &rows, &answers, &groups, &options)?
+    } else {
+        Crosstab::new(&tally(&args, &rows, &answers, &groups)?, &options)
+            .map_err(|e| e.to_string())?
+    };
     let output = match args.format {
         Format::Text => table.to_text(),
         Format::Markdown => table.to_markdown(),

@@ -216,6 +216,46 @@ pub enum Error {
     #[error("tallies with different dimensions or weighting cannot be merged")]
     IncompatibleTallies,
 
+    /// A stratum with a single primary sampling unit, whose variance cannot be estimated.
+    #[error(
+        "stratum '{stratum}' has a single PSU, so its variance cannot be estimated; choose how to \
+         treat it with SampleDesign::with_lonely_psu (certainty, remove, adjust or average)"
+    )]
+    LonelyPsu {
+        /// The stratum's label.
+        stratum: String,
+    },
+
+    /// A calibration cell with a population total but no sample weight, or the reverse.
+    #[error(
+        "category {category} of margin {margin} has sample weight {sample} but population total \
+         {population}: merge it with a neighbouring category or check the totals"
+    )]
+    EmptyCalibrationCell {
+        /// Position of the margin.
+        margin: usize,
+        /// The category.
+        category: usize,
+        /// Weighted sample total of the category.
+        sample: f64,
+        /// Its population total.
+        population: f64,
+    },
+
+    /// Raking margins whose population totals differ.
+    #[error(
+        "margin {margin} totals {total} but the first margin totals {first}: every margin must \
+         describe the same population"
+    )]
+    InconsistentMargins {
+        /// Position of the inconsistent margin.
+        margin: usize,
+        /// Its total.
+        total: f64,
+        /// The first margin's total.
+        first: f64,
+    },
+
     /// Counts so large that their sum overflows, or that exceed what the method handles exactly.
     #[error("{name} is too large ({value}); counts up to {max} are supported")]
     CountTooLarge {

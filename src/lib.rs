@@ -127,7 +127,14 @@ pub use survey::comparison::{
     Comparison, ComparisonOptions, GroupEstimate, PairComparison, Verdict,
 };
 pub use survey::counts::{CrossCounts, Margin, QuestionKind};
-pub use survey::crosstab::{Crosstab, CrosstabCell, CrosstabColumn, CrosstabOptions, CrosstabRow};
+pub use survey::crosstab::{
+    Crosstab, CrosstabCell, CrosstabColumn, CrosstabOptions, CrosstabRow, DesignSummary,
+};
+pub use survey::design::estimate::{DesignContrast, DesignEstimate, DomainEstimates};
+pub use survey::design::interval::DesignInterval;
+pub use survey::design::rao_scott::RaoScottTest;
+pub use survey::design::weighting::{CalibrationMargin, RakeOptions, RakeReport};
+pub use survey::design::{LonelyPsu, SampleDesign};
 pub use survey::estimate::{Base, Estimate};
 pub use survey::letters::{PairTest, column_letter};
 pub use survey::multi_select::{MultiSelect, MultiSelectTally};

@@ -111,6 +111,15 @@ fn p_value(p: f64) -> String {
     }
 }
 
+/// `p = 0.012`, or `p < 0.001`.
+fn p_text(p: f64) -> String {
+    let text = p_value(p);
+    match text.strip_prefix('<') {
+        Some(bound) => format!("p < {bound}"),
+        None => format!("p = {text}"),
+    }
+}
+
 /// `49.0% [45.6, 52.4]`, or `-` for an empty base.
 fn share_with_interval(estimate: &Estimate) -> String {
     match (estimate.share, &estimate.interval) {
@@ -178,12 +187,15 @@ impl Render for Crosstab {
             let flag = if column.tested { "" } else { "*" };
             header.push(format!("{} ({}){flag}", column.label, column.letter));
         }
+        let (method, test) = match self.design() {
+            Some(design) => (design.interval.name(), "design-based t-tests"),
+            None => (self.method().name(), "z-tests"),
+        };
         let mut table = Table::new(header).title(format!(
-            "{} by {} ({} {} intervals; letters: {}-adjusted z-tests at alpha {})",
+            "{} by {} ({} {method} intervals; letters: {}-adjusted {test} at alpha {})",
             self.question(),
             self.group_by(),
             self.level(),
-            self.method(),
             self.adjustment(),
             self.alpha()
         ));
@@ -220,15 +232,27 @@ impl Render for Crosstab {
             });
             table.push_row(std::iter::once(label).chain(cells));
         }
-        if let Some(test) = self.omnibus() {
-            let p = p_value(test.p_value);
-            let p = match p.strip_prefix('<') {
-                Some(bound) => format!("p < {bound}"),
-                None => format!("p = {p}"),
-            };
+        if let Some(design) = self.design() {
             table.note(format!(
-                "Omnibus chi-square = {:.2}, df = {}, {p}",
-                test.statistic, test.df
+                "Design-based: {} intervals and t-tests on {} degrees of freedom.",
+                design.interval, design.degrees_of_freedom
+            ));
+            if let Some(test) = &design.rao_scott {
+                table.note(format!(
+                    "Rao-Scott F = {:.2} on {:.2} and {:.1} df, {}",
+                    test.statistic,
+                    test.ndf,
+                    test.ddf,
+                    p_text(test.p_value)
+                ));
+            }
+        }
+        if let Some(test) = self.omnibus() {
+            table.note(format!(
+                "Omnibus chi-square = {:.2}, df = {}, {}",
+                test.statistic,
+                test.df,
+                p_text(test.p_value)
             ));
         }
         if self.columns().iter().any(|c| !c.tested) {

@@ -12,6 +12,8 @@ use crate::stats::numerics::chi_square_sf;
 use crate::stats::proportion::ProportionMethod;
 use crate::survey::breakdown::check_net;
 use crate::survey::counts::{CrossCounts, QuestionKind};
+use crate::survey::design::interval::DesignInterval;
+use crate::survey::design::rao_scott::RaoScottTest;
 use crate::survey::estimate::{Base, Estimate, estimate, share_of};
 use crate::survey::letters::{PairTest, column_letter, significance};
 use crate::survey::net::Net;
@@ -225,6 +227,21 @@ impl CrosstabOptions {
         self
     }
 
+    /// The confidence level.
+    pub(crate) fn get_level(&self) -> ConfidenceLevel {
+        self.level
+    }
+
+    /// The significance level of the letters.
+    pub(crate) fn get_alpha(&self) -> f64 {
+        self.alpha
+    }
+
+    /// The adjustment within rows.
+    pub(crate) fn get_adjustment(&self) -> PValueAdjustment {
+        self.adjustment
+    }
+
     /// The minimum base.
     ///
     /// ```
@@ -303,6 +320,12 @@ pub struct CrosstabCell {
     pub estimate: Estimate,
     /// Letters of the columns this cell's share is significantly higher than, e.g. `"AC"`.
     pub letters: String,
+    /// Design-based standard error of the share (crosstabs built with a [`SampleDesign`]).
+    ///
+    /// [`SampleDesign`]: crate::SampleDesign
+    pub std_error: Option<f64>,
+    /// Design effect of the share, as R's `deff = TRUE` (crosstabs built with a design).
+    pub deff: Option<f64>,
 }
 
 /// A row (answer or net) of a [`Crosstab`].
@@ -397,6 +420,19 @@ pub struct Crosstab {
     rows: Vec<CrosstabRow>,
     omnibus: Option<ChiSquareTest>,
     ungrouped: Base,
+    pub(crate) design: Option<DesignSummary>,
+}
+
+/// How a crosstab built from a [`SampleDesign`](crate::SampleDesign) was estimated.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct DesignSummary {
+    /// The interval method of the cells.
+    pub interval: DesignInterval,
+    /// The design's degrees of freedom (PSUs minus strata), used by the letters' t-tests.
+    pub degrees_of_freedom: f64,
+    /// The Rao-Scott test of independence (single-choice questions with at least two testable
+    /// columns and answers).
+    pub rao_scott: Option<RaoScottTest>,
 }
 
 impl Crosstab {
@@ -490,6 +526,8 @@ impl Crosstab {
                         options.level,
                     ),
                     letters: beaten.into_iter().map(column_letter).collect(),
+                    std_error: None,
+                    deff: None,
                 })
                 .collect();
             table_rows.push(CrosstabRow {
@@ -518,7 +556,50 @@ impl Crosstab {
             rows: table_rows,
             omnibus,
             ungrouped: Base::from(counts.ungrouped()),
+            design: None,
         })
+    }
+
+    /// Assembles a crosstab computed elsewhere in the crate (the design-based path).
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn assemble(
+        question: String,
+        group_by: String,
+        kind: QuestionKind,
+        options: &CrosstabOptions,
+        alpha: f64,
+        columns: Vec<CrosstabColumn>,
+        rows: Vec<CrosstabRow>,
+        ungrouped: Base,
+        design: DesignSummary,
+    ) -> Self {
+        Self {
+            question,
+            group_by,
+            kind,
+            weighted: true,
+            level: options.level,
+            method: options.method,
+            adjustment: options.adjustment,
+            alpha,
+            min_base: options.min_base,
+            columns,
+            rows,
+            omnibus: None,
+            ungrouped,
+            design: Some(design),
+        }
+    }
+
+    /// How the crosstab was estimated when it was built from a sample design; `None` for
+    /// crosstabs of counts.
+    pub fn design(&self) -> Option<&DesignSummary> {
+        self.design.as_ref()
+    }
+
+    /// The options' nets, for the design-based path.
+    pub(crate) fn option_nets(options: &CrosstabOptions) -> &[Net] {
+        &options.nets
     }
 
     /// The question (rows) name.

@@ -9,6 +9,7 @@ pub(crate) mod category;
 pub(crate) mod comparison;
 pub(crate) mod counts;
 pub(crate) mod crosstab;
+pub(crate) mod design;
 pub(crate) mod estimate;
 pub(crate) mod letters;
 pub(crate) mod multi_select;

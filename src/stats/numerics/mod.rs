@@ -7,6 +7,7 @@ pub(crate) mod gamma;
 pub(crate) mod loader;
 pub(crate) mod normal;
 pub(crate) mod root;
+pub(crate) mod student_f;
 
 /// `P(X > x)` for a chi-square variable with `df > 0` degrees of freedom: `Q(df/2, x/2)` by the
 /// crate's incomplete gamma function (`gamma.rs`).

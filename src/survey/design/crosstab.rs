@@ -1,0 +1,350 @@
+//! Crosstabs under a sample design: design-based shares, standard errors, design effects and
+//! intervals per cell, letters from design-based tests of each difference, and the Rao-Scott test.
+
+use crate::error::{Error, Result};
+use crate::stats::adjust::adjust_p_values;
+use crate::stats::level::check_alpha;
+use crate::stats::numerics::student_f::t_two_sided_p;
+use crate::survey::categories::Categories;
+use crate::survey::counts::QuestionKind;
+use crate::survey::crosstab::{
+    Crosstab, CrosstabCell, CrosstabColumn, CrosstabOptions, CrosstabRow, DesignSummary,
+};
+use crate::survey::design::SampleDesign;
+use crate::survey::design::interval::DesignInterval;
+use crate::survey::estimate::{Base, Estimate};
+use crate::survey::letters::{PairTest, column_letter};
+use crate::survey::sums::Sums;
+
+/// A row to estimate: its label, whether it is a net, and for each respondent whether the row's
+/// answer was given (`None` when the question was not answered).
+struct RowSpec<'a> {
+    label: String,
+    is_net: bool,
+    outcome: Box<dyn Fn(usize) -> Option<bool> + 'a>,
+}
+
+impl Crosstab {
+    /// A crosstab of a single-choice question by a group under a sample design.
+    ///
+    /// `answers[k]` and `groups[k]` are respondent `k`'s answer and group positions (`None` when
+    /// missing). Each cell's share is the design-based domain proportion (R's `svyby(~I(answer ==
+    /// r), ~group, design, svymean)`), with its standard error, design effect and the interval of
+    /// `interval` (R's `svyciprop` on the group's domain). Letters compare every pair of tested
+    /// columns with a t-test of the design-based difference (`svycontrast` on `svyby(covmat =
+    /// TRUE)`), on the design's degrees of freedom, adjusted within each row as usual. The omnibus
+    /// test is the Rao-Scott F test of the answers by the tested columns (R's `svychisq`).
+    ///
+    /// ```
+    /// use survey_analytics::{Categories, Crosstab, CrosstabOptions, DesignInterval, SampleDesign};
+    ///
+    /// let design = SampleDesign::new(vec![1.0, 2.0, 1.0, 2.0, 1.5, 1.0, 2.0, 1.0])?
+    ///     .with_clusters(&[1, 1, 2, 2, 3, 3, 4, 4])?;
+    /// let answers = Categories::new("knows", ["yes", "no"])?;
+    /// let groups = Categories::new("role", ["leader", "ic"])?;
+    /// let knows = [Some(0), Some(1), Some(0), Some(1), Some(0), Some(0), None, Some(1)];
+    /// let role = [Some(0), Some(1), Some(0), Some(1), Some(0), Some(1), Some(1), Some(0)];
+    /// let options = CrosstabOptions::default().min_base(2);
+    /// let table = Crosstab::from_design(&design, &answers, &groups, &knows, &role, &options, DesignInterval::Logit)?;
+    /// let cell = &table.rows()[0].cells[0];
+    /// assert!(cell.std_error.is_some());
+    /// assert_eq!(table.columns()[1].missing.count, 1);
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::LengthMismatch`] unless answers and groups have one entry per respondent;
+    /// [`Error::CategoryOutOfRange`] for a position past its categories; [`Error::InvalidAlpha`];
+    /// net errors as for [`Crosstab::new`]; [`Error::LonelyPsu`] per the design's option.
+    pub fn from_design(
+        design: &SampleDesign,
+        answers: &Categories,
+        groups: &Categories,
+        answer_codes: &[Option<usize>],
+        group_codes: &[Option<usize>],
+        options: &CrosstabOptions,
+        interval: DesignInterval,
+    ) -> Result<Crosstab> {
+        design.check_len("answers", answer_codes.len())?;
+        if let Some(&index) = answer_codes.iter().flatten().find(|&&a| a >= answers.len()) {
+            return Err(Error::CategoryOutOfRange {
+                dimension: answers.name().to_string(),
+                index,
+                len: answers.len(),
+            });
+        }
+        let answer = |k: usize| answer_codes.get(k).copied().flatten();
+        let mut rows: Vec<RowSpec> = (0..answers.len())
+            .map(|r| RowSpec {
+                label: answers.label(r).unwrap_or_default().to_string(),
+                is_net: false,
+                outcome: Box::new(move |k| answer(k).map(|a| a == r)),
+            })
+            .collect();
+        for net in Crosstab::option_nets(options) {
+            crate::survey::breakdown::check_net(net, QuestionKind::SingleChoice, answers)?;
+            let members = net.members().to_vec();
+            rows.push(RowSpec {
+                label: net.label().to_string(),
+                is_net: true,
+                outcome: Box::new(move |k| answer(k).map(|a| members.contains(&a))),
+            });
+        }
+        let answered = |k: usize| answer(k).is_some();
+        let table = build(
+            design,
+            answers.name(),
+            groups,
+            group_codes,
+            &rows,
+            &answered,
+            options,
+            interval,
+            QuestionKind::SingleChoice,
+        )?;
+        // Rao-Scott on the answers by the tested columns.
+        let tested: Vec<bool> = table.columns().iter().map(|c| c.tested).collect();
+        let tested_group = |k: usize| {
+            group_codes
+                .get(k)
+                .copied()
+                .flatten()
+                .filter(|&g| tested.get(g).copied().unwrap_or(false))
+        };
+        let row_codes: Vec<Option<usize>> = (0..design.len()).map(answer).collect();
+        let column_codes: Vec<Option<usize>> = (0..design.len()).map(tested_group).collect();
+        let rao_scott = design
+            .rao_scott(&row_codes, &column_codes, answers.len(), groups.len())
+            .ok();
+        Ok(table.with_rao_scott(rao_scott))
+    }
+
+    /// A crosstab of a multi-select question by a group under a sample design: `chosen[k]` lists
+    /// the options respondent `k` chose (`None` when the question was skipped); each option is a
+    /// row whose share is of the group's respondents who answered. No omnibus test (the rows
+    /// overlap).
+    ///
+    /// ```
+    /// use survey_analytics::{Categories, Crosstab, CrosstabOptions, DesignInterval, SampleDesign};
+    ///
+    /// let design = SampleDesign::new(vec![1.0; 6])?.with_clusters(&[1, 1, 2, 2, 3, 3])?;
+    /// let uses = Categories::new("ai_use", ["content", "images"])?;
+    /// let groups = Categories::new("all", ["everyone"])?;
+    /// let chosen = [Some(vec![0]), Some(vec![0, 1]), Some(vec![]), None, Some(vec![1]), Some(vec![0])];
+    /// let table = Crosstab::from_design_multi(&design, &uses, &groups, &chosen, &[Some(0); 6], &CrosstabOptions::default().min_base(1), DesignInterval::Beta)?;
+    /// assert_eq!(table.rows()[0].cells[0].estimate.share, Some(0.6));
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`Crosstab::from_design`].
+    pub fn from_design_multi(
+        design: &SampleDesign,
+        options_categories: &Categories,
+        groups: &Categories,
+        chosen: &[Option<Vec<usize>>],
+        group_codes: &[Option<usize>],
+        options: &CrosstabOptions,
+        interval: DesignInterval,
+    ) -> Result<Crosstab> {
+        design.check_len("chosen options", chosen.len())?;
+        let len = options_categories.len();
+        if let Some(&index) = chosen.iter().flatten().flatten().find(|&&o| o >= len) {
+            return Err(Error::CategoryOutOfRange {
+                dimension: options_categories.name().to_string(),
+                index,
+                len,
+            });
+        }
+        let rows: Vec<RowSpec> = (0..len)
+            .map(|r| RowSpec {
+                label: options_categories.label(r).unwrap_or_default().to_string(),
+                is_net: false,
+                outcome: Box::new(move |k| {
+                    chosen
+                        .get(k)
+                        .and_then(Option::as_ref)
+                        .map(|set| set.contains(&r))
+                }),
+            })
+            .collect();
+        let answered = |k: usize| chosen.get(k).is_some_and(Option::is_some);
+        build(
+            design,
+            options_categories.name(),
+            groups,
+            group_codes,
+            &rows,
+            &answered,
+            options,
+            interval,
+            QuestionKind::MultiSelect,
+        )
+    }
+
+    fn with_rao_scott(
+        mut self,
+        test: Option<crate::survey::design::rao_scott::RaoScottTest>,
+    ) -> Self {
+        if let Some(design) = self.design.as_mut() {
+            design.rao_scott = test;
+        }
+        self
+    }
+}
+
+/// The shared body of the design-based crosstabs.
+#[allow(clippy::too_many_arguments)]
+fn build(
+    design: &SampleDesign,
+    question: &str,
+    groups: &Categories,
+    group_codes: &[Option<usize>],
+    rows: &[RowSpec],
+    answered: &dyn Fn(usize) -> bool,
+    options: &CrosstabOptions,
+    interval: DesignInterval,
+    kind: QuestionKind,
+) -> Result<Crosstab> {
+    let alpha = check_alpha(options.get_alpha())?;
+    design.check_len("groups", group_codes.len())?;
+    let g = groups.len();
+    if let Some(&index) = group_codes.iter().flatten().find(|&&c| c >= g) {
+        return Err(Error::CategoryOutOfRange {
+            dimension: groups.name().to_string(),
+            index,
+            len: g,
+        });
+    }
+    let weights = design.weights();
+    // Bases, missing and ungrouped, from the weights.
+    let mut bases = vec![Sums::default(); g];
+    let mut missing = vec![Sums::default(); g];
+    let mut ungrouped = Sums::default();
+    for (k, &w) in weights.iter().enumerate() {
+        let target = match group_codes.get(k).copied().flatten() {
+            None => &mut ungrouped,
+            Some(c) if answered(k) => bases.get_mut(c).ok_or(Error::IncompatibleTallies)?,
+            Some(c) => missing.get_mut(c).ok_or(Error::IncompatibleTallies)?,
+        };
+        target.add_weighted(w)?;
+    }
+    let columns: Vec<CrosstabColumn> = (0..g)
+        .map(|c| {
+            let base = bases.get(c).copied().unwrap_or_default();
+            CrosstabColumn {
+                label: groups.label(c).unwrap_or_default().to_string(),
+                letter: column_letter(c),
+                base: Base::from(base),
+                missing: Base::from(missing.get(c).copied().unwrap_or_default()),
+                tested: base.count() >= options.get_min_base().max(1),
+            }
+        })
+        .collect();
+    let df = design.degrees_of_freedom();
+    let level = options.get_level();
+    let mut table_rows = Vec::with_capacity(rows.len());
+    for row in rows {
+        let values: Vec<f64> = (0..design.len())
+            .map(|k| (row.outcome)(k).map_or(f64::NAN, |b| f64::from(u8::from(b))))
+            .collect();
+        let domains = design.domain_means(&values, group_codes, g)?;
+        // Unweighted and weighted counts of the row's answer per column.
+        let mut counts = vec![Sums::default(); g];
+        for (k, &w) in weights.iter().enumerate() {
+            if let (Some(c), Some(true)) = (group_codes.get(k).copied().flatten(), (row.outcome)(k))
+                && let Some(sums) = counts.get_mut(c)
+            {
+                sums.add_weighted(w)?;
+            }
+        }
+        // Design-based t-tests of every pair of tested columns.
+        let mut tests = Vec::new();
+        for a in 0..g {
+            for b in a + 1..g {
+                let tested = |c: usize| columns.get(c).is_some_and(|col| col.tested);
+                if !(tested(a) && tested(b)) {
+                    continue;
+                }
+                let Ok(contrast) = domains.contrast(a, b) else {
+                    continue;
+                };
+                let p_value = if contrast.std_error > 0.0 {
+                    t_two_sided_p(contrast.estimate / contrast.std_error, df)
+                } else if contrast.estimate == 0.0 {
+                    1.0
+                } else {
+                    0.0
+                };
+                tests.push(PairTest {
+                    a,
+                    b,
+                    difference: contrast.estimate,
+                    p_value,
+                    adjusted_p_value: p_value,
+                });
+            }
+        }
+        let raw: Vec<f64> = tests.iter().map(|t| t.p_value).collect();
+        let mut beats = vec![Vec::new(); g];
+        for (test, q) in tests
+            .iter_mut()
+            .zip(adjust_p_values(&raw, options.get_adjustment())?)
+        {
+            test.adjusted_p_value = q;
+            if q < alpha && test.difference != 0.0 {
+                let (winner, loser) = if test.difference > 0.0 {
+                    (test.a, test.b)
+                } else {
+                    (test.b, test.a)
+                };
+                if let Some(list) = beats.get_mut(winner) {
+                    list.push(loser);
+                }
+            }
+        }
+        let cells = (0..g)
+            .map(|c| {
+                let sums = counts.get(c).copied().unwrap_or_default();
+                let estimate = domains.estimates().get(c).copied().flatten();
+                let mut letters: Vec<usize> = beats.get(c).cloned().unwrap_or_default();
+                letters.sort_unstable();
+                CrosstabCell {
+                    estimate: Estimate {
+                        count: sums.count(),
+                        weighted_count: sums.weight(),
+                        share: estimate.map(|e| e.estimate),
+                        interval: estimate
+                            .and_then(|e| e.proportion_interval(interval, level).ok()),
+                    },
+                    letters: letters.into_iter().map(column_letter).collect(),
+                    std_error: estimate.map(|e| e.std_error),
+                    deff: estimate.and_then(|e| e.deff),
+                }
+            })
+            .collect();
+        table_rows.push(CrosstabRow {
+            label: row.label.clone(),
+            is_net: row.is_net,
+            cells,
+            tests,
+        });
+    }
+    Ok(Crosstab::assemble(
+        question.to_string(),
+        groups.name().to_string(),
+        kind,
+        options,
+        alpha,
+        columns,
+        table_rows,
+        Base::from(ungrouped),
+        DesignSummary {
+            interval,
+            degrees_of_freedom: df,
+            rao_scott: None,
+        },
+    ))
+}

@@ -1,0 +1,330 @@
+//! Design-based means, proportions and totals, overall and by domain, with standard errors and
+//! design effects (R's `svymean`, `svytotal`, `svyby` with `covmat = TRUE`, `svycontrast`).
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::survey::design::SampleDesign;
+
+/// A design-based estimate with its standard error.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct DesignEstimate {
+    /// The estimate (a mean, proportion or total).
+    pub estimate: f64,
+    /// Its Taylor-linearised standard error.
+    pub std_error: f64,
+    /// The design effect, as R's `deff = TRUE` reports it: the design variance over the variance
+    /// under simple random sampling without replacement of the same number of respondents from a
+    /// population of size `sum w`. `None` when undefined (the weights sum to less than the number
+    /// of respondents, or fewer than two respondents).
+    pub deff: Option<f64>,
+    /// Design degrees of freedom of the estimate's domain (PSUs minus strata with respondents),
+    /// used for t-based intervals.
+    pub degrees_of_freedom: f64,
+    /// Respondents with a non-zero weight that the estimate uses.
+    pub observations: u64,
+    /// Their total weight.
+    pub weight_sum: f64,
+}
+
+/// A difference between two domain estimates with its design-based standard error (R's
+/// `svycontrast` on `svyby(..., covmat = TRUE)`).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct DesignContrast {
+    /// First estimate minus second.
+    pub estimate: f64,
+    /// Standard error from the joint design covariance.
+    pub std_error: f64,
+}
+
+/// Estimates for several domains (subgroups) of one design, with their covariance matrix.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DomainEstimates {
+    estimates: Vec<Option<DesignEstimate>>,
+    /// Row-major `k x k` covariance of the estimates (zero rows for empty domains).
+    covariance: Vec<f64>,
+}
+
+impl DomainEstimates {
+    /// Estimate for each domain, in order; `None` for a domain with no respondents.
+    pub fn estimates(&self) -> &[Option<DesignEstimate>] {
+        &self.estimates
+    }
+
+    /// The design covariance of the estimates of domains `a` and `b`.
+    pub fn covariance(&self, a: usize, b: usize) -> Option<f64> {
+        let k = self.estimates.len();
+        if a >= k || b >= k {
+            return None;
+        }
+        self.covariance.get(a * k + b).copied()
+    }
+
+    /// The difference between domains `a` and `b`, with its standard error from the joint
+    /// covariance: `sqrt(v_aa + v_bb - 2 v_ab)`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::CategoryOutOfRange`] for a domain past the estimates; [`Error::EmptyBase`] when a
+    /// domain has no respondents.
+    pub fn contrast(&self, a: usize, b: usize) -> Result<DesignContrast> {
+        let k = self.estimates.len();
+        let estimate = |d: usize| -> Result<DesignEstimate> {
+            match self.estimates.get(d) {
+                None => Err(Error::CategoryOutOfRange {
+                    dimension: "domains".to_string(),
+                    index: d,
+                    len: k,
+                }),
+                Some(None) => Err(Error::EmptyBase),
+                Some(Some(e)) => Ok(*e),
+            }
+        };
+        let (ea, eb) = (estimate(a)?, estimate(b)?);
+        let v = |i, j| self.covariance(i, j).unwrap_or(0.0);
+        let variance = (v(a, a) + v(b, b) - 2.0 * v(a, b)).max(0.0);
+        Ok(DesignContrast {
+            estimate: ea.estimate - eb.estimate,
+            std_error: variance.sqrt(),
+        })
+    }
+}
+
+/// Per-domain sums for means.
+struct DomainSums {
+    weight: f64,
+    weighted_value: f64,
+    observations: u64,
+}
+
+impl SampleDesign {
+    /// The design-based mean of `values` (NaN marks a missing value, left out as R's
+    /// `na.rm = TRUE` does: the mean is then a domain estimate over the full design).
+    ///
+    /// The linearised values are `w_k (y_k - ybar) / sum w` (Woodruff 1971).
+    ///
+    /// ```
+    /// use survey_analytics::SampleDesign;
+    ///
+    /// let design = SampleDesign::new(vec![1.0, 2.0, 1.0, 4.0])?.with_clusters(&[1, 1, 2, 2])?;
+    /// let mean = design.mean(&[1.0, 0.0, 1.0, f64::NAN])?;
+    /// assert!((mean.estimate - 0.5).abs() < 1e-15);
+    /// assert_eq!(mean.observations, 3);
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::LengthMismatch`] unless there is one value per respondent; [`Error::EmptyBase`]
+    /// when no respondent with a positive weight has a value; [`Error::LonelyPsu`] per the
+    /// design's lonely-PSU option.
+    pub fn mean(&self, values: &[f64]) -> Result<DesignEstimate> {
+        let domains: Vec<Option<usize>> =
+            values.iter().map(|v| (!v.is_nan()).then_some(0)).collect();
+        let estimates = self.domain_means(values, &domains, 1)?;
+        estimates
+            .estimates
+            .into_iter()
+            .next()
+            .flatten()
+            .ok_or(Error::EmptyBase)
+    }
+
+    /// The design-based proportion of `true` among the answered (`None` = no answer).
+    ///
+    /// # Errors
+    ///
+    /// As [`SampleDesign::mean`].
+    pub fn proportion(&self, outcome: &[Option<bool>]) -> Result<DesignEstimate> {
+        let values: Vec<f64> = outcome
+            .iter()
+            .map(|o| o.map_or(f64::NAN, |b| f64::from(u8::from(b))))
+            .collect();
+        self.mean(&values)
+    }
+
+    /// Design-based means of `values` in each of `count` domains (`domains[k]` is the domain of
+    /// respondent `k`, `None` for none), with their joint covariance: R's
+    /// `svyby(~y, ~domain, design, svymean, covmat = TRUE, deff = TRUE)`. Each domain is estimated
+    /// on the full design (respondents outside it count with zero weight), which is what makes the
+    /// standard errors and their covariances correct.
+    ///
+    /// ```
+    /// use survey_analytics::SampleDesign;
+    ///
+    /// let design = SampleDesign::new(vec![1.0; 6])?.with_clusters(&[1, 1, 2, 2, 3, 3])?;
+    /// let by_group = design.domain_means(&[1.0, 0.0, 1.0, 1.0, 0.0, 0.0], &[Some(0), Some(1), Some(0), Some(1), Some(0), None], 2)?;
+    /// let first = by_group.estimates()[0].unwrap();
+    /// assert!((first.estimate - 2.0 / 3.0).abs() < 1e-15);
+    /// let gap = by_group.contrast(0, 1)?;
+    /// assert!((gap.estimate - (2.0 / 3.0 - 0.5)).abs() < 1e-15);
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::LengthMismatch`] unless `values` and `domains` have one entry per respondent;
+    /// [`Error::CategoryOutOfRange`] for a domain index of `count` or more; [`Error::LonelyPsu`].
+    pub fn domain_means(
+        &self,
+        values: &[f64],
+        domains: &[Option<usize>],
+        count: usize,
+    ) -> Result<DomainEstimates> {
+        self.check_len("values", values.len())?;
+        self.check_len("domains", domains.len())?;
+        let member = |k: usize| -> Option<usize> {
+            let d = domains.get(k).copied().flatten()?;
+            let v = values.get(k).copied()?;
+            (!v.is_nan()).then_some(d)
+        };
+        let mut sums: Vec<DomainSums> = (0..count)
+            .map(|_| DomainSums {
+                weight: 0.0,
+                weighted_value: 0.0,
+                observations: 0,
+            })
+            .collect();
+        for (k, &w) in self.weights.iter().enumerate() {
+            let Some(d) = member(k) else { continue };
+            let sum = sums.get_mut(d).ok_or_else(|| Error::CategoryOutOfRange {
+                dimension: "domains".to_string(),
+                index: d,
+                len: count,
+            })?;
+            let y = values.get(k).copied().unwrap_or(0.0);
+            sum.weight += w;
+            sum.weighted_value += w * y;
+            sum.observations += u64::from(w != 0.0);
+        }
+        let means: Vec<Option<f64>> = sums
+            .iter()
+            .map(|s| (s.weight > 0.0).then(|| s.weighted_value / s.weight))
+            .collect();
+        // Linearised values, one column per domain.
+        let mut columns = vec![vec![0.0; self.len()]; count];
+        for (k, &w) in self.weights.iter().enumerate() {
+            if let Some(d) = member(k)
+                && let (Some(Some(mean)), Some(sum), Some(column)) =
+                    (means.get(d), sums.get(d), columns.get_mut(d))
+                && let Some(slot) = column.get_mut(k)
+            {
+                *slot = w * (values.get(k).copied().unwrap_or(0.0) - mean) / sum.weight;
+            }
+        }
+        let covariance = self.covariance(&columns)?;
+        let estimates = (0..count)
+            .map(|d| {
+                let (mean, sum) = (means.get(d).copied().flatten()?, sums.get(d)?);
+                let variance = covariance.get(d * count + d).copied().unwrap_or(0.0);
+                let deff = mean_deff(
+                    variance,
+                    |f| self.weighted_squares_in(values, |k| member(k) == Some(d), mean, f),
+                    sum.weight,
+                    sum.observations,
+                );
+                Some(DesignEstimate {
+                    estimate: mean,
+                    std_error: variance.sqrt(),
+                    deff,
+                    degrees_of_freedom: self.degrees_of_freedom_in(|k| member(k) == Some(d)),
+                    observations: sum.observations,
+                    weight_sum: sum.weight,
+                })
+            })
+            .collect();
+        Ok(DomainEstimates {
+            estimates,
+            covariance,
+        })
+    }
+
+    /// The design-based total of `values` (NaN = missing, counted as zero in the total's domain
+    /// as R's `na.rm = TRUE` does).
+    ///
+    /// ```
+    /// use survey_analytics::SampleDesign;
+    /// let design = SampleDesign::new(vec![10.0, 20.0, 30.0])?;
+    /// let total = design.total(&[1.0, 0.0, 1.0])?;
+    /// assert_eq!(total.estimate, 40.0);
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`SampleDesign::mean`].
+    pub fn total(&self, values: &[f64]) -> Result<DesignEstimate> {
+        self.check_len("values", values.len())?;
+        let present = |k: usize| values.get(k).is_some_and(|v| !v.is_nan());
+        let mut column = vec![0.0; self.len()];
+        let (mut total, mut weight, mut observations) = (0.0, 0.0, 0_u64);
+        for (k, (&w, slot)) in self.weights.iter().zip(column.iter_mut()).enumerate() {
+            if present(k) {
+                let y = values.get(k).copied().unwrap_or(0.0);
+                *slot = w * y;
+                total += w * y;
+                weight += w;
+                observations += u64::from(w != 0.0);
+            }
+        }
+        if observations == 0 {
+            return Err(Error::EmptyBase);
+        }
+        let variance = self.variance(column)?;
+        // R: vsrs = svyvar(y) * psum^2 * (psum - n) / (psum * n) for the total.
+        let mean = values
+            .iter()
+            .zip(&self.weights)
+            .enumerate()
+            .filter(|(k, _)| present(*k))
+            .map(|(_, (y, w))| y * w)
+            .sum::<f64>()
+            / weight;
+        let deff = mean_deff(
+            variance,
+            |f| self.weighted_squares_in(values, present, mean, f),
+            weight,
+            observations,
+        )
+        .map(|d| d / (weight * weight));
+        Ok(DesignEstimate {
+            estimate: total,
+            std_error: variance.sqrt(),
+            deff,
+            degrees_of_freedom: self.degrees_of_freedom_in(present),
+            observations,
+            weight_sum: weight,
+        })
+    }
+
+    /// `sum over kept respondents of w (y - centre)^2 * factor`.
+    fn weighted_squares_in(
+        &self,
+        values: &[f64],
+        keep: impl Fn(usize) -> bool,
+        centre: f64,
+        factor: f64,
+    ) -> f64 {
+        self.weights
+            .iter()
+            .enumerate()
+            .filter(|(k, _)| keep(*k))
+            .map(|(k, &w)| {
+                let d = values.get(k).copied().unwrap_or(0.0) - centre;
+                w * d * d * factor
+            })
+            .sum()
+    }
+}
+
+/// R's design effect of a mean: the variance over `svyvar(y) (psum - n) / (psum n)`, where
+/// `svyvar = sum w (y - ybar)^2 / psum * n / (n - 1)`; `squares(1)` returns `sum w (y - ybar)^2`.
+fn mean_deff(variance: f64, squares: impl Fn(f64) -> f64, psum: f64, n: u64) -> Option<f64> {
+    let n = n as f64;
+    if n < 2.0 || psum < n || psum <= 0.0 {
+        return None;
+    }
+    let svyvar = squares(1.0) / psum * n / (n - 1.0);
+    let srs = svyvar * (psum - n) / (psum * n);
+    (srs > 0.0).then(|| variance / srs)
+}

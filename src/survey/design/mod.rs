@@ -1,0 +1,337 @@
+//! Complex samples: weights, strata and clusters, with design-based (Taylor-linearised) variances,
+//! as R's `survey` package computes them.
+
+pub(crate) mod crosstab;
+pub(crate) mod estimate;
+pub(crate) mod interval;
+pub(crate) mod rao_scott;
+pub(crate) mod variance;
+pub(crate) mod weighting;
+
+use std::collections::HashMap;
+use std::hash::Hash;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::stats::names::method_names;
+
+/// What to do with a stratum that has a single primary sampling unit, whose variance cannot be
+/// estimated from within the stratum (R's `options(survey.lonely.psu = ...)`).
+///
+/// | option | contribution of the stratum to the variance |
+/// |---|---|
+/// | `Fail` (the default, as in R) | none: estimation stops with [`Error::LonelyPsu`] |
+/// | `Certainty` | zero: the PSU is treated as sampled with certainty |
+/// | `Remove` | zero: the stratum is ignored |
+/// | `Adjust` | the PSU's deviation from the grand mean (zero) rather than the stratum mean: conservative |
+/// | `Average` | the average of the other strata's contributions |
+///
+/// ```
+/// use survey_analytics::LonelyPsu;
+/// assert_eq!(LonelyPsu::default(), LonelyPsu::Fail);
+/// assert_eq!("adjust".parse::<LonelyPsu>()?, LonelyPsu::Adjust);
+/// # Ok::<(), survey_analytics::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LonelyPsu {
+    /// Refuse to estimate the variance.
+    #[default]
+    Fail,
+    /// Contribute zero (certainty PSU).
+    Certainty,
+    /// Contribute zero (stratum removed from the variance).
+    Remove,
+    /// Centre the lonely PSU at the grand mean.
+    Adjust,
+    /// Replace the stratum's contribution by the average of the others.
+    Average,
+}
+
+method_names!(LonelyPsu, "lonely-PSU option",
+    Fail => "fail",
+    Certainty => "certainty",
+    Remove => "remove",
+    Adjust => "adjust",
+    Average => "average",
+);
+
+/// A post-stratification or raking step, kept so that variances account for it (R's
+/// `design$postStrata`).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Calibration {
+    /// One post-stratification: cell of each record, weights before and after.
+    PostStrata {
+        cells: Vec<u32>,
+        old_weights: Vec<f64>,
+        new_weights: Vec<f64>,
+    },
+    /// The last pass of a raking: per margin, the cell of each record and the weights after
+    /// that margin was matched.
+    Raking { margins: Vec<(Vec<u32>, Vec<f64>)> },
+}
+
+/// A survey sample's design: a weight per respondent and, optionally, strata and primary sampling
+/// units (clusters), for design-based estimation as in R's
+/// `svydesign(ids = ~psu, strata = ~stratum, weights = ~weight, nest = TRUE)`.
+///
+/// Variances are the with-replacement (first-stage, "ultimate cluster") Taylor linearisation of
+/// Wolter (2007) and Lumley (2004): within each stratum `h` with `n_h` PSUs,
+/// `n_h / (n_h - 1) * sum over PSUs of (z_hi - zbar_h)^2`, where `z_hi` is the PSU total of the
+/// estimate's linearised values. Clusters are nested in strata: the same cluster label in two
+/// strata names two clusters. Without clusters every respondent is its own PSU; without strata
+/// there is one stratum. Strata with a single PSU are handled by [`LonelyPsu`].
+///
+/// ```
+/// use survey_analytics::SampleDesign;
+///
+/// let weights = vec![1.0, 2.0, 1.5, 3.0, 2.5, 1.0];
+/// let design = SampleDesign::new(weights)?
+///     .with_strata(&["a", "a", "a", "b", "b", "b"])?
+///     .with_clusters(&[1, 1, 2, 1, 2, 2])?;
+/// assert_eq!(design.len(), 6);
+/// assert_eq!(design.degrees_of_freedom(), 2.0); // 4 PSUs - 2 strata
+/// assert!(SampleDesign::new(vec![1.0, -1.0]).is_err());
+/// # Ok::<(), survey_analytics::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct SampleDesign {
+    weights: Vec<f64>,
+    /// Dense stratum index of each record.
+    stratum: Vec<u32>,
+    /// Dense cluster index of each record, when clusters were given.
+    cluster: Option<Vec<u32>>,
+    /// Dense PSU index of each record (unique across strata).
+    psu: Vec<u32>,
+    /// Stratum of each PSU.
+    psu_stratum: Vec<u32>,
+    strata: usize,
+    /// Label of each stratum, for error messages.
+    stratum_labels: Vec<String>,
+    lonely: LonelyPsu,
+    calibrations: Vec<Calibration>,
+    has_strata: bool,
+    has_clusters: bool,
+}
+
+/// Dense indices for labels, in order of first appearance.
+fn dense<T: Hash + Eq>(labels: impl Iterator<Item = T>) -> (Vec<u32>, usize) {
+    let mut seen: HashMap<T, u32> = HashMap::new();
+    let codes = labels
+        .map(|label| {
+            let next = seen.len() as u32;
+            *seen.entry(label).or_insert(next)
+        })
+        .collect();
+    (codes, seen.len())
+}
+
+impl SampleDesign {
+    /// A design of weights only: every respondent is its own PSU, in one stratum (R's
+    /// `svydesign(ids = ~1, weights = ~w)`).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::TooFewValues`] for no weights; [`Error::InvalidWeight`] (with the record's position)
+    /// for a weight that is negative, NaN or infinite.
+    pub fn new(weights: Vec<f64>) -> Result<Self> {
+        if weights.is_empty() {
+            return Err(Error::TooFewValues {
+                name: "weights",
+                len: 0,
+                min: 1,
+            });
+        }
+        if let Some((record, &value)) = weights
+            .iter()
+            .enumerate()
+            .find(|(_, w)| !(w.is_finite() && **w >= 0.0))
+        {
+            return Err(Error::InvalidWeight {
+                value,
+                record: Some(record),
+            });
+        }
+        let n = weights.len();
+        let mut design = Self {
+            weights,
+            stratum: vec![0; n],
+            cluster: None,
+            psu: Vec::new(),
+            psu_stratum: Vec::new(),
+            strata: 1,
+            stratum_labels: vec!["(all)".to_string()],
+            lonely: LonelyPsu::default(),
+            calibrations: Vec::new(),
+            has_strata: false,
+            has_clusters: false,
+        };
+        design.rebuild_psus();
+        Ok(design)
+    }
+
+    /// Adds strata: one label per respondent.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::LengthMismatch`] unless there is one label per weight.
+    pub fn with_strata<T: Hash + Eq + std::fmt::Display>(mut self, strata: &[T]) -> Result<Self> {
+        self.check_len("strata", strata.len())?;
+        let (codes, count) = dense(strata.iter());
+        let mut labels = vec![String::new(); count];
+        for (&code, label) in codes.iter().zip(strata) {
+            if let Some(slot) = labels.get_mut(code as usize).filter(|s| s.is_empty()) {
+                *slot = label.to_string();
+            }
+        }
+        self.stratum_labels = labels;
+        self.stratum = codes;
+        self.strata = count;
+        self.has_strata = true;
+        self.rebuild_psus();
+        Ok(self)
+    }
+
+    /// Adds clusters (primary sampling units): one label per respondent, nested in strata.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::LengthMismatch`] unless there is one label per weight.
+    pub fn with_clusters<T: Hash + Eq>(mut self, clusters: &[T]) -> Result<Self> {
+        self.check_len("clusters", clusters.len())?;
+        self.cluster = Some(dense(clusters.iter()).0);
+        self.has_clusters = true;
+        self.rebuild_psus();
+        Ok(self)
+    }
+
+    /// Sets the handling of strata with a single PSU.
+    pub fn with_lonely_psu(mut self, lonely: LonelyPsu) -> Self {
+        self.lonely = lonely;
+        self
+    }
+
+    pub(crate) fn check_len(&self, name: &'static str, len: usize) -> Result<()> {
+        if len != self.weights.len() {
+            return Err(Error::LengthMismatch {
+                name,
+                expected: self.weights.len(),
+                len,
+            });
+        }
+        Ok(())
+    }
+
+    /// PSUs are (stratum, cluster) pairs; without clusters, each record is a PSU.
+    fn rebuild_psus(&mut self) {
+        let (psu, count) = match &self.cluster {
+            Some(clusters) => dense(self.stratum.iter().zip(clusters)),
+            None => ((0..self.weights.len() as u32).collect(), self.weights.len()),
+        };
+        let mut psu_stratum = vec![0; count];
+        for (&p, &h) in psu.iter().zip(&self.stratum) {
+            if let Some(slot) = psu_stratum.get_mut(p as usize) {
+                *slot = h;
+            }
+        }
+        self.psu = psu;
+        self.psu_stratum = psu_stratum;
+    }
+
+    /// Number of respondents.
+    pub fn len(&self) -> usize {
+        self.weights.len()
+    }
+
+    /// Always false: a design has at least one respondent.
+    pub fn is_empty(&self) -> bool {
+        self.weights.is_empty()
+    }
+
+    /// The weights (after any post-stratification, raking or trimming).
+    pub fn weights(&self) -> &[f64] {
+        &self.weights
+    }
+
+    /// The lonely-PSU option.
+    pub fn lonely_psu(&self) -> LonelyPsu {
+        self.lonely
+    }
+
+    /// Whether strata were given.
+    pub fn has_strata(&self) -> bool {
+        self.has_strata
+    }
+
+    /// Whether clusters were given.
+    pub fn has_clusters(&self) -> bool {
+        self.has_clusters
+    }
+
+    /// Design degrees of freedom: PSUs minus strata, counting only those with a non-zero weight
+    /// (R's `degf`).
+    pub fn degrees_of_freedom(&self) -> f64 {
+        self.degrees_of_freedom_in(|_| true)
+    }
+
+    /// Degrees of freedom of the records selected by `keep` (a domain): PSUs minus strata among
+    /// them with a non-zero weight, as R computes `degf` of a subset.
+    pub(crate) fn degrees_of_freedom_in(&self, keep: impl Fn(usize) -> bool) -> f64 {
+        let mut psus = vec![false; self.psu_stratum.len()];
+        let mut strata = vec![false; self.strata];
+        for (i, ((&w, &p), &h)) in self
+            .weights
+            .iter()
+            .zip(&self.psu)
+            .zip(&self.stratum)
+            .enumerate()
+        {
+            if w != 0.0 && keep(i) {
+                if let Some(s) = psus.get_mut(p as usize) {
+                    *s = true;
+                }
+                if let Some(s) = strata.get_mut(h as usize) {
+                    *s = true;
+                }
+            }
+        }
+        let count = |v: &[bool]| v.iter().filter(|&&b| b).count() as f64;
+        count(&psus) - count(&strata)
+    }
+
+    /// The Kish design effect of unequal weighting, `n sum w^2 / (sum w)^2 = 1 + CV(w)^2`
+    /// (Kish 1965, 11.7): the variance inflation due to weights alone.
+    ///
+    /// ```
+    /// use survey_analytics::SampleDesign;
+    /// let design = SampleDesign::new(vec![1.0, 1.0, 2.0, 4.0])?;
+    /// assert!((design.kish_deff() - 4.0 * 22.0 / 64.0).abs() < 1e-15);
+    /// assert!((design.kish_effective_base() - 64.0 / 22.0).abs() < 1e-12);
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
+    pub fn kish_deff(&self) -> f64 {
+        let (sum, squares) = self
+            .weights
+            .iter()
+            .fold((0.0, 0.0), |(s, q), w| (s + w, q + w * w));
+        if sum > 0.0 {
+            self.weights.len() as f64 * squares / (sum * sum)
+        } else {
+            f64::NAN
+        }
+    }
+
+    /// The Kish effective base `(sum w)^2 / sum w^2`.
+    pub fn kish_effective_base(&self) -> f64 {
+        let (sum, squares) = self
+            .weights
+            .iter()
+            .fold((0.0, 0.0), |(s, q), w| (s + w, q + w * w));
+        if squares > 0.0 {
+            sum * sum / squares
+        } else {
+            0.0
+        }
+    }
+}

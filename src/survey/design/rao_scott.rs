@@ -1,0 +1,311 @@
+//! Rao-Scott tests of independence in a two-way table under a complex design (R's `svychisq`).
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::stats::chi_square::{ContinuityCorrection, pearson_statistic};
+use crate::stats::numerics::chi_square_sf;
+use crate::stats::numerics::student_f::f_sf;
+use crate::survey::design::SampleDesign;
+
+/// Result of [`SampleDesign::rao_scott`]: Pearson's statistic corrected for the design.
+///
+/// With `Delta` the matrix of generalised design effects of the table's interaction contrasts:
+///
+/// * first order (`statistic = "Chisq"` in R): `X^2 / mean(eigenvalues of Delta)` on `(r-1)(c-1)`
+///   degrees of freedom;
+/// * second order (`statistic = "F"`, R's default): `F = X^2 / trace(Delta)` on `d` and `d nu`
+///   degrees of freedom, `d = trace(Delta)^2 / trace(Delta^2)` and `nu` the design's degrees of
+///   freedom (PSUs minus strata).
+///
+/// Both are invariant to the scale of the weights.
+///
+/// References: Rao & Scott (1981, 1984); Lumley (2010), *Complex Surveys*, 6.3.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct RaoScottTest {
+    /// Pearson's `X^2` of the weighted table scaled to the number of respondents.
+    pub pearson: f64,
+    /// The second-order (F) statistic.
+    pub statistic: f64,
+    /// Its numerator degrees of freedom `d` (fractional).
+    pub ndf: f64,
+    /// Its denominator degrees of freedom `d nu`.
+    pub ddf: f64,
+    /// `P(F(ndf, ddf) > statistic)`.
+    pub p_value: f64,
+    /// The first-order corrected chi-square.
+    pub chisq: f64,
+    /// Its degrees of freedom `(r - 1)(c - 1)`.
+    pub chisq_df: f64,
+    /// `P(chi2(chisq_df) > chisq)`.
+    pub p_chisq: f64,
+}
+
+/// Row-major dense matrix helpers for the small matrices of the test.
+fn multiply(a: &[f64], b: &[f64], n: usize, m: usize, p: usize) -> Vec<f64> {
+    let mut out = vec![0.0; n * p];
+    for i in 0..n {
+        for k in 0..m {
+            let aik = a.get(i * m + k).copied().unwrap_or(0.0);
+            if aik == 0.0 {
+                continue;
+            }
+            for j in 0..p {
+                if let (Some(o), Some(bkj)) = (out.get_mut(i * p + j), b.get(k * p + j)) {
+                    *o += aik * bkj;
+                }
+            }
+        }
+    }
+    out
+}
+
+fn transpose(a: &[f64], n: usize, m: usize) -> Vec<f64> {
+    let mut out = vec![0.0; n * m];
+    for i in 0..n {
+        for j in 0..m {
+            if let (Some(o), Some(v)) = (out.get_mut(j * n + i), a.get(i * m + j)) {
+                *o = *v;
+            }
+        }
+    }
+    out
+}
+
+/// Solves `a x = b` for square `a` (`n x n`) and `b` (`n x m`) by Gaussian elimination with
+/// partial pivoting; `None` when `a` is singular.
+fn solve(mut a: Vec<f64>, mut b: Vec<f64>, n: usize, m: usize) -> Option<Vec<f64>> {
+    for col in 0..n {
+        let pivot =
+            (col..n).max_by(|&i, &j| a[i * n + col].abs().total_cmp(&a[j * n + col].abs()))?;
+        if a[pivot * n + col].abs() < 1e-300 {
+            return None;
+        }
+        if pivot != col {
+            for j in 0..n {
+                a.swap(pivot * n + j, col * n + j);
+            }
+            for j in 0..m {
+                b.swap(pivot * m + j, col * m + j);
+            }
+        }
+        for row in 0..n {
+            if row == col {
+                continue;
+            }
+            let factor = a[row * n + col] / a[col * n + col];
+            if factor == 0.0 {
+                continue;
+            }
+            for j in col..n {
+                a[row * n + j] -= factor * a[col * n + j];
+            }
+            for j in 0..m {
+                b[row * m + j] -= factor * b[col * m + j];
+            }
+        }
+    }
+    for row in 0..n {
+        let d = a[row * n + row];
+        for j in 0..m {
+            b[row * m + j] /= d;
+        }
+    }
+    Some(b)
+}
+
+/// Helmert contrasts: `k x (k - 1)`, orthogonal columns summing to zero.
+fn helmert(k: usize) -> Vec<f64> {
+    let mut h = vec![0.0; k * (k - 1)];
+    for j in 0..k - 1 {
+        for i in 0..=j {
+            h[i * (k - 1) + j] = 1.0;
+        }
+        h[(j + 1) * (k - 1) + j] = -((j + 1) as f64);
+    }
+    h
+}
+
+impl SampleDesign {
+    /// Rao-Scott tests of independence between two categorical variables (codes `0..rows` and
+    /// `0..columns`, `None` = missing; respondents missing either are left out as a domain), as R's
+    /// `svychisq(~row + col, design, statistic = "F")` and `statistic = "Chisq"`. Categories with no
+    /// respondent are dropped, as R builds the table from the values present.
+    ///
+    /// ```
+    /// use survey_analytics::SampleDesign;
+    ///
+    /// let design = SampleDesign::new(vec![1.0; 8])?.with_clusters(&[1, 1, 2, 2, 3, 3, 4, 4])?;
+    /// let role = [Some(0), Some(1), Some(0), Some(1), Some(0), Some(1), Some(0), Some(1)];
+    /// let knows = [Some(0), Some(1), Some(0), Some(0), Some(1), Some(1), Some(0), Some(1)];
+    /// let test = design.rao_scott(&role, &knows, 2, 2)?;
+    /// assert!(test.p_value > 0.05 && test.ddf > 0.0);
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::LengthMismatch`] for codes not one per respondent; [`Error::CategoryOutOfRange`]
+    /// for a code past its count; [`Error::TooFewValues`] when fewer than two rows or columns have
+    /// respondents; [`Error::Undefined`] when the design leaves no degrees of freedom or the
+    /// contrasts' covariance is singular; [`Error::LonelyPsu`].
+    pub fn rao_scott(
+        &self,
+        row_codes: &[Option<usize>],
+        column_codes: &[Option<usize>],
+        rows: usize,
+        columns: usize,
+    ) -> Result<RaoScottTest> {
+        self.check_len("row codes", row_codes.len())?;
+        self.check_len("column codes", column_codes.len())?;
+        let cell_of = |k: usize| -> Result<Option<(usize, usize)>> {
+            match (
+                row_codes.get(k).copied().flatten(),
+                column_codes.get(k).copied().flatten(),
+            ) {
+                (Some(r), Some(c)) => {
+                    if r >= rows {
+                        return Err(Error::CategoryOutOfRange {
+                            dimension: "rows".to_string(),
+                            index: r,
+                            len: rows,
+                        });
+                    }
+                    if c >= columns {
+                        return Err(Error::CategoryOutOfRange {
+                            dimension: "columns".to_string(),
+                            index: c,
+                            len: columns,
+                        });
+                    }
+                    Ok(Some((r, c)))
+                }
+                _ => Ok(None),
+            }
+        };
+        // Weighted table, and which rows and columns are present.
+        let mut table = vec![0.0; rows * columns];
+        let mut observations = 0_u64;
+        let mut row_seen = vec![false; rows];
+        let mut column_seen = vec![false; columns];
+        let mut cells = Vec::with_capacity(self.len());
+        for (k, &w) in self.weights.iter().enumerate() {
+            let cell = cell_of(k)?;
+            if let Some((r, c)) = cell {
+                if let Some(t) = table.get_mut(r * columns + c) {
+                    *t += w;
+                }
+                row_seen[r] |= w != 0.0;
+                column_seen[c] |= w != 0.0;
+                observations += u64::from(w != 0.0);
+            }
+            cells.push(cell);
+        }
+        let kept_rows: Vec<usize> = (0..rows).filter(|&r| row_seen[r]).collect();
+        let kept_columns: Vec<usize> = (0..columns).filter(|&c| column_seen[c]).collect();
+        let (nr, nc) = (kept_rows.len(), kept_columns.len());
+        if nr < 2 || nc < 2 {
+            return Err(Error::TooFewValues {
+                name: "rows and columns with respondents",
+                len: nr.min(nc),
+                min: 2,
+            });
+        }
+        let position = |r: usize, c: usize| -> Option<usize> {
+            let i = kept_rows.iter().position(|&x| x == r)?;
+            let j = kept_columns.iter().position(|&x| x == c)?;
+            Some(i + nr * j) // rows vary fastest, as R's interaction()
+        };
+        let total: f64 = table.iter().sum();
+        let cells_count = nr * nc;
+        let mut shares = vec![0.0; cells_count];
+        for &r in &kept_rows {
+            for &c in &kept_columns {
+                if let (Some(j), Some(t)) = (position(r, c), table.get(r * columns + c)) {
+                    shares[j] = t / total;
+                }
+            }
+        }
+        // Linearised cell proportions: w (1{cell = j} - p_j) / W over the domain.
+        let mut linearised = vec![vec![0.0; self.len()]; cells_count];
+        for (k, (&w, cell)) in self.weights.iter().zip(&cells).enumerate() {
+            let Some((r, c)) = cell else { continue };
+            let own = position(*r, *c);
+            for (j, column) in linearised.iter_mut().enumerate() {
+                let indicator = if own == Some(j) { 1.0 } else { 0.0 };
+                column[k] = w * (indicator - shares[j]) / total;
+            }
+        }
+        let v = self.covariance(&linearised)?;
+        let n = observations as f64;
+        // Interaction contrasts C (cells x m), m = (nr - 1)(nc - 1): Kronecker of Helmert bases.
+        let m = (nr - 1) * (nc - 1);
+        let (hr, hc) = (helmert(nr), helmert(nc));
+        let mut contrast = vec![0.0; cells_count * m];
+        for i in 0..nr {
+            for j in 0..nc {
+                for a in 0..nr - 1 {
+                    for b in 0..nc - 1 {
+                        contrast[(i + nr * j) * m + (a + (nr - 1) * b)] =
+                            hr[i * (nr - 1) + a] * hc[j * (nc - 1) + b];
+                    }
+                }
+            }
+        }
+        let inverse_shares: Vec<f64> = shares
+            .iter()
+            .map(|&p| if p == 0.0 { 0.0 } else { 1.0 / p })
+            .collect();
+        // D^-1 C, then denom = C' D^-1 C / n and numr = (D^-1 C)' V (D^-1 C).
+        let scaled: Vec<f64> = (0..cells_count * m)
+            .map(|x| contrast[x] * inverse_shares[x / m])
+            .collect();
+        let ct = transpose(&contrast, cells_count, m);
+        let denom: Vec<f64> = multiply(&ct, &scaled, m, cells_count, m)
+            .iter()
+            .map(|x| x / n)
+            .collect();
+        let scaled_t = transpose(&scaled, cells_count, m);
+        let numr = multiply(
+            &multiply(&scaled_t, &v, m, cells_count, cells_count),
+            &scaled,
+            m,
+            cells_count,
+            m,
+        );
+        let delta = solve(denom, numr, m, m).ok_or(Error::Undefined {
+            what: "Rao-Scott test",
+            reason: "the table's contrasts are degenerate (a row or column holds a single cell)",
+        })?;
+        let trace: f64 = (0..m).map(|i| delta[i * m + i]).sum();
+        let trace_square: f64 = multiply(&delta, &delta, m, m, m)
+            .iter()
+            .enumerate()
+            .filter(|(x, _)| x / m == x % m)
+            .map(|(_, v)| v)
+            .sum();
+        let nu = self.degrees_of_freedom_in(|k| cells.get(k).is_some_and(Option::is_some));
+        if !(nu > 0.0 && trace > 0.0) {
+            return Err(Error::Undefined {
+                what: "Rao-Scott test",
+                reason: "the design leaves no degrees of freedom or no variance",
+            });
+        }
+        let observed: Vec<f64> = shares.iter().map(|p| p * n).collect();
+        // `observed` is column-major (rows fastest); Pearson's statistic is symmetric in layout.
+        let pearson = pearson_statistic(&observed, nc, nr, ContinuityCorrection::None)?;
+        let d = trace * trace / trace_square;
+        let statistic = pearson / trace;
+        let chisq = pearson / (trace / m as f64);
+        Ok(RaoScottTest {
+            pearson,
+            statistic,
+            ndf: d,
+            ddf: d * nu,
+            p_value: f_sf(statistic, d, d * nu),
+            chisq,
+            chisq_df: m as f64,
+            p_chisq: chi_square_sf(chisq, m as f64),
+        })
+    }
+}

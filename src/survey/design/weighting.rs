@@ -1,0 +1,347 @@
+//! Weighting to population totals: post-stratification, raking and trimming (R's
+//! `postStratify`, `rake` and `trimWeights`).
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::survey::design::{Calibration, SampleDesign};
+
+/// One calibration margin: the category of each respondent and the population total of each
+/// category.
+///
+/// ```
+/// use survey_analytics::CalibrationMargin;
+/// let gender = CalibrationMargin::new(vec![0, 1, 1, 0], vec![26_000.0, 24_000.0])?;
+/// assert_eq!(gender.total(), 50_000.0);
+/// assert!(CalibrationMargin::new(vec![0, 2], vec![1.0, 1.0]).is_err());
+/// # Ok::<(), survey_analytics::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CalibrationMargin {
+    cells: Vec<usize>,
+    totals: Vec<f64>,
+}
+
+impl CalibrationMargin {
+    /// A margin from each respondent's category (a position in `totals`) and the population
+    /// totals.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::CategoryOutOfRange`] for a category past the totals; [`Error::InvalidParameter`]
+    /// for a total that is negative, NaN or infinite.
+    pub fn new(cells: Vec<usize>, totals: Vec<f64>) -> Result<Self> {
+        if let Some(&index) = cells.iter().find(|&&c| c >= totals.len()) {
+            return Err(Error::CategoryOutOfRange {
+                dimension: "margin".to_string(),
+                index,
+                len: totals.len(),
+            });
+        }
+        if let Some(&value) = totals.iter().find(|t| !(t.is_finite() && **t >= 0.0)) {
+            return Err(Error::InvalidParameter {
+                name: "population total",
+                value,
+                requirement: "must be finite and non-negative",
+            });
+        }
+        Ok(Self { cells, totals })
+    }
+
+    /// The population total over all categories.
+    pub fn total(&self) -> f64 {
+        self.totals.iter().sum()
+    }
+}
+
+/// When raking stops.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct RakeOptions {
+    /// Largest number of full passes over the margins.
+    pub max_iterations: usize,
+    /// Stop when no cell of the joint table of the raking variables moves by more than this
+    /// fraction of the total weight between two passes.
+    pub relative_tolerance: f64,
+}
+
+impl Default for RakeOptions {
+    /// 100 passes, relative tolerance 1e-10: converged to working precision on realistic margins.
+    fn default() -> Self {
+        Self {
+            max_iterations: 100,
+            relative_tolerance: 1e-10,
+        }
+    }
+}
+
+impl RakeOptions {
+    /// R's defaults (`maxit = 10`, `epsilon = 1` weight unit), for reproducing R's `rake` output
+    /// exactly; `total_weight` is the design's total weight before raking.
+    pub fn r_defaults(total_weight: f64) -> Self {
+        Self {
+            max_iterations: 10,
+            relative_tolerance: if total_weight > 0.0 {
+                1.0 / total_weight
+            } else {
+                1.0
+            },
+        }
+    }
+}
+
+/// What raking did.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct RakeReport {
+    /// Full passes over the margins.
+    pub iterations: usize,
+    /// Whether the change between the last two passes fell below the tolerance.
+    pub converged: bool,
+    /// The largest difference between a margin's weighted total and its population total after the
+    /// last pass, in weight units.
+    pub largest_margin_error: f64,
+}
+
+impl SampleDesign {
+    /// Post-stratifies the weights to population totals: every weight of category `h` is
+    /// multiplied by `N_h / W_h` (population over weighted sample total), as R's `postStratify`.
+    /// Variances of later estimates use residuals from the post-stratum means (Lumley 2010, 7.2).
+    ///
+    /// ```
+    /// use survey_analytics::{CalibrationMargin, SampleDesign};
+    ///
+    /// let design = SampleDesign::new(vec![1.0, 1.0, 1.0, 1.0])?;
+    /// let adjusted = design.post_stratify(&CalibrationMargin::new(vec![0, 0, 0, 1], vec![50.0, 50.0])?)?;
+    /// assert_eq!(adjusted.weights(), [50.0 / 3.0, 50.0 / 3.0, 50.0 / 3.0, 50.0]);
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::LengthMismatch`] unless the margin has one category per respondent;
+    /// [`Error::EmptyCalibrationCell`] when a category with a positive population total has no
+    /// weight in the sample, or the reverse.
+    pub fn post_stratify(&self, margin: &CalibrationMargin) -> Result<SampleDesign> {
+        self.check_len("margin categories", margin.cells.len())?;
+        let mut design = self.clone();
+        let old_weights = self.weights.clone();
+        design.weights = post_stratified(&self.weights, margin, 0)?;
+        design.calibrations.push(Calibration::PostStrata {
+            cells: margin.cells.iter().map(|&c| c as u32).collect(),
+            old_weights,
+            new_weights: design.weights.clone(),
+        });
+        Ok(design)
+    }
+
+    /// Rakes the weights to several margins by iterative proportional fitting (Deming & Stephan
+    /// 1940), as R's `rake`: each pass post-stratifies to every margin in turn; passes stop when no
+    /// cell of the joint table of the raking variables changes by more than the tolerance. Later
+    /// variances use R's projection of residuals on the margins of the last pass.
+    ///
+    /// ```
+    /// use survey_analytics::{CalibrationMargin, RakeOptions, SampleDesign};
+    ///
+    /// let design = SampleDesign::new(vec![1.0; 6])?;
+    /// let region = CalibrationMargin::new(vec![0, 0, 1, 1, 1, 1], vec![60.0, 40.0])?;
+    /// let gender = CalibrationMargin::new(vec![0, 1, 0, 1, 0, 1], vec![52.0, 48.0])?;
+    /// let (raked, report) = design.rake(&[region, gender], &RakeOptions::default())?;
+    /// assert!(report.converged && report.largest_margin_error < 1e-6);
+    /// let total: f64 = raked.weights().iter().sum();
+    /// assert!((total - 100.0).abs() < 1e-9);
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::TooFewValues`] for no margins; [`Error::InconsistentMargins`] when the margins'
+    /// population totals differ (by more than 1e-9 relative); as [`SampleDesign::post_stratify`].
+    pub fn rake(
+        &self,
+        margins: &[CalibrationMargin],
+        options: &RakeOptions,
+    ) -> Result<(SampleDesign, RakeReport)> {
+        let first = margins.first().ok_or(Error::TooFewValues {
+            name: "raking margins",
+            len: 0,
+            min: 1,
+        })?;
+        for (index, margin) in margins.iter().enumerate() {
+            self.check_len("margin categories", margin.cells.len())?;
+            let (a, b) = (first.total(), margin.total());
+            if (a - b).abs() > 1e-9 * a.abs().max(b.abs()) {
+                return Err(Error::InconsistentMargins {
+                    margin: index,
+                    total: b,
+                    first: a,
+                });
+            }
+        }
+        // Joint cell of each respondent in the cross-classification of the margins.
+        let mut joint = vec![0_usize; self.len()];
+        let mut stride = 1_usize;
+        for margin in margins {
+            for (j, &c) in joint.iter_mut().zip(&margin.cells) {
+                *j += c * stride;
+            }
+            stride = stride.saturating_mul(margin.totals.len().max(1));
+        }
+        let joint_cells = joint.iter().max().map_or(1, |m| m + 1);
+        let table = |weights: &[f64]| {
+            let mut t = vec![0.0; joint_cells];
+            for (&j, &w) in joint.iter().zip(weights) {
+                if let Some(slot) = t.get_mut(j) {
+                    *slot += w;
+                }
+            }
+            t
+        };
+        let epsilon = options.relative_tolerance * self.weights.iter().sum::<f64>();
+        let mut weights = self.weights.clone();
+        let mut old_table = table(&weights);
+        let mut last_pass: Vec<(Vec<u32>, Vec<f64>)> = Vec::new();
+        let (mut iterations, mut converged) = (0, false);
+        while iterations < options.max_iterations {
+            last_pass.clear();
+            for (index, margin) in margins.iter().enumerate() {
+                weights = post_stratified(&weights, margin, index)?;
+                last_pass.push((
+                    margin.cells.iter().map(|&c| c as u32).collect(),
+                    weights.clone(),
+                ));
+            }
+            let new_table = table(&weights);
+            let delta = old_table
+                .iter()
+                .zip(&new_table)
+                .fold(0.0_f64, |m, (a, b)| m.max((a - b).abs()));
+            iterations += 1;
+            if delta < epsilon {
+                converged = true;
+                break;
+            }
+            old_table = new_table;
+        }
+        let largest_margin_error = margins.iter().fold(0.0_f64, |worst, margin| {
+            let mut sums = vec![0.0; margin.totals.len()];
+            for (&c, &w) in margin.cells.iter().zip(&weights) {
+                if let Some(s) = sums.get_mut(c) {
+                    *s += w;
+                }
+            }
+            sums.iter()
+                .zip(&margin.totals)
+                .fold(worst, |m, (s, t)| m.max((s - t).abs()))
+        });
+        let mut design = self.clone();
+        design.weights = weights;
+        if !last_pass.is_empty() {
+            design
+                .calibrations
+                .push(Calibration::Raking { margins: last_pass });
+        }
+        Ok((
+            design,
+            RakeReport {
+                iterations,
+                converged,
+                largest_margin_error,
+            },
+        ))
+    }
+
+    /// Trims the weights to `[lower, upper]` and spreads the weight removed (or added) equally over
+    /// the weights that were inside the bounds, keeping the total, as R's `trimWeights`. With
+    /// `strict`, repeats until every weight is within the bounds (spreading can push some out).
+    ///
+    /// ```
+    /// use survey_analytics::SampleDesign;
+    /// let design = SampleDesign::new(vec![1.0, 2.0, 3.0, 10.0])?;
+    /// let trimmed = design.trim_weights(0.0, 6.0, false)?;
+    /// // 10 is cut to 6, and the 4 removed is shared equally by the other three weights.
+    /// let expected = [1.0 + 4.0 / 3.0, 2.0 + 4.0 / 3.0, 3.0 + 4.0 / 3.0, 6.0];
+    /// assert!(trimmed.weights().iter().zip(expected).all(|(w, e)| (w - e).abs() < 1e-12));
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameter`] when `lower > upper` or a bound is NaN, or when every weight is
+    /// outside the bounds (there is nowhere to spread the trimmed weight).
+    pub fn trim_weights(&self, lower: f64, upper: f64, strict: bool) -> Result<SampleDesign> {
+        if lower.is_nan() || upper.is_nan() || lower > upper {
+            return Err(Error::InvalidParameter {
+                name: "lower bound",
+                value: lower,
+                requirement: "must be at most the upper bound (and not NaN)",
+            });
+        }
+        let mut weights = self.weights.clone();
+        // Each strict round moves at least one weight inside the bounds for good; cap the rounds.
+        for _ in 0..weights.len().max(1) {
+            let outside = |w: f64| w < lower || w > upper;
+            let inside = weights.iter().filter(|&&w| !outside(w)).count();
+            if inside == weights.len() {
+                break;
+            }
+            if inside == 0 {
+                return Err(Error::InvalidParameter {
+                    name: "bounds",
+                    value: upper,
+                    requirement: "at least one weight must lie within the trimming bounds",
+                });
+            }
+            let trimmed: f64 = weights.iter().map(|&w| w - w.clamp(lower, upper)).sum();
+            let share = trimmed / inside as f64;
+            for w in &mut weights {
+                *w = if outside(*w) {
+                    w.clamp(lower, upper)
+                } else {
+                    *w + share
+                };
+            }
+            if !strict {
+                break;
+            }
+        }
+        let mut design = self.clone();
+        design.weights = weights;
+        Ok(design)
+    }
+}
+
+/// `weights` post-stratified to one margin (`index` names the margin in errors).
+fn post_stratified(weights: &[f64], margin: &CalibrationMargin, index: usize) -> Result<Vec<f64>> {
+    let mut sample = vec![0.0; margin.totals.len()];
+    for (&c, &w) in margin.cells.iter().zip(weights) {
+        if let Some(s) = sample.get_mut(c) {
+            *s += w;
+        }
+    }
+    let mut ratio = vec![0.0; margin.totals.len()];
+    for (category, ((s, t), r)) in sample
+        .iter()
+        .zip(&margin.totals)
+        .zip(&mut ratio)
+        .enumerate()
+    {
+        // A category empty on both sides is ignored (R drops it); empty on one side is an error.
+        match (*s > 0.0, *t > 0.0) {
+            (true, true) => *r = t / s,
+            (false, false) => *r = 0.0,
+            _ => {
+                return Err(Error::EmptyCalibrationCell {
+                    margin: index,
+                    category,
+                    sample: *s,
+                    population: *t,
+                });
+            }
+        }
+    }
+    Ok(margin
+        .cells
+        .iter()
+        .zip(weights)
+        .map(|(&c, &w)| w * ratio.get(c).copied().unwrap_or(0.0))
+        .collect())
+}

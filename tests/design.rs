@@ -1,0 +1,539 @@
+//! Design-based estimation against R's `survey` package (Lumley), on the committed synthetic
+//! complex sample `fixtures/design/survey.csv` (6 strata, 45 PSUs, unequal weights).
+//!
+//! Reference values: `fixtures/design/expected.tsv`, written by `fixtures/design/generate.R`
+//! (R 4.2.2, survey 4.1.1; the R calls are listed in `fixtures/design/README.md`).
+//! Tolerances (relative): 1e-9 for closed forms; 1e-7 for R's iterative results (the `logit`
+//! interval from an iteratively fitted `svyglm`, raking).
+
+use std::collections::HashMap;
+
+use survey_analytics::{
+    CalibrationMargin, ConfidenceLevel, DesignInterval, LonelyPsu, RakeOptions, SampleDesign,
+};
+
+struct Data {
+    stratum: Vec<String>,
+    psu: Vec<String>,
+    weight: Vec<f64>,
+    columns: HashMap<String, Vec<String>>,
+}
+
+fn load() -> Data {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/design/survey.csv"
+    );
+    let mut reader = csv::Reader::from_path(path).unwrap();
+    let headers: Vec<String> = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_string)
+        .collect();
+    let mut columns: HashMap<String, Vec<String>> =
+        headers.iter().map(|h| (h.clone(), Vec::new())).collect();
+    for record in reader.records() {
+        let record = record.unwrap();
+        for (h, v) in headers.iter().zip(record.iter()) {
+            columns.get_mut(h).unwrap().push(v.to_string());
+        }
+    }
+    Data {
+        stratum: columns["stratum"].clone(),
+        psu: columns["psu"].clone(),
+        weight: columns["weight"]
+            .iter()
+            .map(|w| w.parse().unwrap())
+            .collect(),
+        columns,
+    }
+}
+
+fn expected() -> HashMap<(String, String), f64> {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/design/expected.tsv"
+    );
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .skip(1)
+        .map(|line| {
+            let mut parts = line.split('\t');
+            let (case, key, value) = (
+                parts.next().unwrap(),
+                parts.next().unwrap(),
+                parts.next().unwrap(),
+            );
+            ((case.to_string(), key.to_string()), value.parse().unwrap())
+        })
+        .collect()
+}
+
+impl Data {
+    fn design(&self) -> SampleDesign {
+        SampleDesign::new(self.weight.clone())
+            .unwrap()
+            .with_strata(&self.stratum)
+            .unwrap()
+            .with_clusters(&self.psu)
+            .unwrap()
+    }
+
+    /// A numeric column, NaN where empty.
+    fn numbers(&self, name: &str) -> Vec<f64> {
+        self.columns[name]
+            .iter()
+            .map(|v| {
+                if v.is_empty() {
+                    f64::NAN
+                } else {
+                    v.parse().unwrap()
+                }
+            })
+            .collect()
+    }
+
+    /// Positions of a column's values in `levels` (None where empty).
+    fn codes(&self, name: &str, levels: &[&str]) -> Vec<Option<usize>> {
+        self.columns[name]
+            .iter()
+            .map(|v| levels.iter().position(|l| l == v))
+            .collect()
+    }
+}
+
+struct Check {
+    want: HashMap<(String, String), f64>,
+    failures: Vec<String>,
+    checked: usize,
+}
+
+impl Check {
+    fn new() -> Self {
+        Self {
+            want: expected(),
+            failures: Vec::new(),
+            checked: 0,
+        }
+    }
+
+    fn value(&self, case: &str, key: &str) -> f64 {
+        *self
+            .want
+            .get(&(case.to_string(), key.to_string()))
+            .unwrap_or_else(|| panic!("no {case}/{key}"))
+    }
+
+    fn close(&mut self, case: &str, key: &str, got: f64, relative: f64) {
+        let want = self.value(case, key);
+        self.checked += 1;
+        if got.is_nan() || (got - want).abs() > relative * want.abs() + 1e-300 {
+            self.failures.push(format!(
+                "{case}/{key}: got {got:e}, R {want:e} (rel {:.1e})",
+                ((got - want) / want).abs()
+            ));
+        }
+    }
+
+    fn finish(self) {
+        assert!(self.checked > 0);
+        assert!(
+            self.failures.is_empty(),
+            "{} of {} checks failed:\n{}",
+            self.failures.len(),
+            self.checked,
+            self.failures.join("\n")
+        );
+    }
+}
+
+const ROLES: [&str; 3] = ["Leader", "Manager", "IC"];
+
+#[test]
+fn design_summary_means_and_totals_match_r() {
+    let data = load();
+    let design = data.design();
+    let mut check = Check::new();
+    check.close("design", "degf", design.degrees_of_freedom(), 0.0);
+    check.close("design", "kish_deff", design.kish_deff(), 1e-12);
+    check.close(
+        "design",
+        "kish_effective_base",
+        design.kish_effective_base(),
+        1e-12,
+    );
+    for (case, column) in [
+        ("mean_knows", "knows"),
+        ("mean_familiarity", "familiarity"),
+        ("mean_ai_content", "ai_content"),
+    ] {
+        let values = data.numbers(column);
+        let mean = design.mean(&values).unwrap();
+        check.close(case, "estimate", mean.estimate, 1e-12);
+        check.close(case, "se", mean.std_error, 1e-9);
+        check.close(case, "deff", mean.deff.unwrap(), 1e-9);
+        let total = design.total(&values).unwrap();
+        check.close(case, "total", total.estimate, 1e-12);
+        check.close(case, "total_se", total.std_error, 1e-9);
+        check.close(case, "total_deff", total.deff.unwrap(), 1e-9);
+    }
+    check.finish();
+}
+
+#[test]
+fn proportion_intervals_match_svyciprop() {
+    let data = load();
+    let design = data.design();
+    let knows: Vec<Option<bool>> = data
+        .numbers("knows")
+        .iter()
+        .map(|v| (!v.is_nan()).then_some(*v == 1.0))
+        .collect();
+    let p = design.proportion(&knows).unwrap();
+    let mut check = Check::new();
+    for (method, name) in [
+        (DesignInterval::Logit, "logit"),
+        (DesignInterval::Asin, "asin"),
+        (DesignInterval::Beta, "beta"),
+        (DesignInterval::Mean, "mean"),
+        (DesignInterval::Xlogit, "xlogit"),
+    ] {
+        // R's `logit` comes from an iteratively fitted svyglm: 1e-7.
+        let tolerance = if method == DesignInterval::Logit {
+            1e-7
+        } else {
+            1e-9
+        };
+        for level in ["0.90", "0.95", "0.99"] {
+            let case = format!("ciprop_{name}_{level}");
+            let ci = p
+                .proportion_interval(
+                    method,
+                    ConfidenceLevel::new(level.parse().unwrap()).unwrap(),
+                )
+                .unwrap();
+            check.close(&case, "lower", ci.lower, tolerance);
+            check.close(&case, "upper", ci.upper, tolerance);
+            check.close(&case, "degf", p.degrees_of_freedom, 0.0);
+        }
+        // A small domain near 1: Leaders in stratum S1 (4 degrees of freedom).
+        let small: Vec<Option<bool>> = knows
+            .iter()
+            .enumerate()
+            .map(|(k, v)| {
+                v.filter(|_| data.columns["role"][k] == "Leader" && data.stratum[k] == "S1")
+            })
+            .collect();
+        let q = design.proportion(&small).unwrap();
+        let case = format!("ciprop_small_{name}");
+        check.close(&case, "estimate", q.estimate, 1e-12);
+        check.close(&case, "degf", q.degrees_of_freedom, 0.0);
+        let ci = q
+            .proportion_interval(method, ConfidenceLevel::NINETY_FIVE)
+            .unwrap();
+        // Where R's interval leaves the parameter space, the crate departs from it on purpose:
+        // R leaves the `mean` interval unclipped (upper 1.026 here) and maps an `asin` angle past
+        // pi/2 back through sin^2, which folds it down (upper 0.9958 here for an angle of 1.70);
+        // the crate clips both, to 1.
+        let (lower, mut upper) = (check.value(&case, "lower"), check.value(&case, "upper"));
+        let clip = |x: f64| {
+            if method == DesignInterval::Mean {
+                x.clamp(0.0, 1.0)
+            } else {
+                x
+            }
+        };
+        if method == DesignInterval::Asin {
+            let t = 2.776_445_105_197_793_4; // qt(0.975, 4)
+            let angle = q.estimate.sqrt().asin()
+                + t * q.std_error / (2.0 * (q.estimate * (1.0 - q.estimate)).sqrt());
+            assert!(angle > std::f64::consts::FRAC_PI_2, "{angle}");
+            upper = 1.0;
+        }
+        check.checked += 2;
+        for (got, want, key) in [
+            (ci.lower, clip(lower), "lower"),
+            (ci.upper, clip(upper), "upper"),
+        ] {
+            if (got - want).abs() > tolerance * want.abs() {
+                check
+                    .failures
+                    .push(format!("{case}/{key}: got {got:e}, R {want:e}"));
+            }
+        }
+    }
+    check.finish();
+}
+
+#[test]
+fn domain_estimates_and_contrasts_match_svyby() {
+    let data = load();
+    let design = data.design();
+    let role = data.codes("role", &ROLES);
+    let mut check = Check::new();
+    for variable in ["knows", "familiarity"] {
+        let values = data.numbers(variable);
+        let domains = design.domain_means(&values, &role, 3).unwrap();
+        for (d, name) in ROLES.iter().enumerate() {
+            let e = domains.estimates()[d].unwrap();
+            let case = format!("byrole_{variable}_{name}");
+            check.close(&case, "estimate", e.estimate, 1e-12);
+            check.close(&case, "se", e.std_error, 1e-9);
+            check.close(&case, "deff", e.deff.unwrap(), 1e-9);
+            for (d2, name2) in ROLES.iter().enumerate() {
+                check.close(
+                    &format!("byrole_{variable}_cov"),
+                    &format!("{name}_{name2}"),
+                    domains.covariance(d, d2).unwrap(),
+                    1e-9,
+                );
+            }
+        }
+        for (a, b) in [(0, 1), (0, 2), (1, 2)] {
+            let contrast = domains.contrast(a, b).unwrap();
+            let case = format!("contrast_{variable}_{}_{}", ROLES[a], ROLES[b]);
+            check.close(&case, "estimate", contrast.estimate, 1e-12);
+            check.close(&case, "se", contrast.std_error, 1e-9);
+        }
+    }
+    check.finish();
+}
+
+#[test]
+fn rao_scott_tests_match_svychisq() {
+    let data = load();
+    let design = data.design();
+    let role = data.codes("role", &ROLES);
+    let mut check = Check::new();
+    for (case, column, levels) in [
+        (
+            "chisq_role_familiarity",
+            "familiarity",
+            vec!["1", "2", "3", "4", "5"],
+        ),
+        ("chisq_role_knows", "knows", vec!["0", "1"]),
+    ] {
+        let answers = data.codes(column, &levels);
+        let test = design.rao_scott(&role, &answers, 3, levels.len()).unwrap();
+        check.close(case, "f_statistic", test.statistic, 1e-9);
+        check.close(case, "ndf", test.ndf, 1e-9);
+        check.close(case, "ddf", test.ddf, 1e-9);
+        check.close(case, "f_p_value", test.p_value, 1e-8);
+        // R prints the uncorrected X^2 as "statistic" of the "Chisq" test; its p-value uses the
+        // first-order corrected X^2 / mean(eigenvalues), which is the crate's `chisq`.
+        check.close(case, "pearson", test.pearson, 1e-9);
+        check.close(case, "chisq_adjusted", test.chisq, 1e-9);
+        check.close(case, "chisq_df", test.chisq_df, 0.0);
+        check.close(case, "chisq_p_value", test.p_chisq, 1e-8);
+    }
+    check.finish();
+}
+
+/// Population totals from `fixtures/design/population.csv`.
+fn margin(data: &Data, variable: &str) -> CalibrationMargin {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/design/population.csv"
+    );
+    let mut reader = csv::Reader::from_path(path).unwrap();
+    let mut levels = Vec::new();
+    let mut totals = Vec::new();
+    for record in reader.records() {
+        let record = record.unwrap();
+        if &record[0] == variable {
+            levels.push(record[1].to_string());
+            totals.push(record[2].parse().unwrap());
+        }
+    }
+    let cells = if variable == "region:gender" {
+        (0..data.weight.len())
+            .map(|k| {
+                format!(
+                    "{}:{}",
+                    data.columns["region"][k], data.columns["gender"][k]
+                )
+            })
+            .map(|label| levels.iter().position(|l| *l == label).unwrap())
+            .collect()
+    } else {
+        data.columns[variable]
+            .iter()
+            .map(|v| levels.iter().position(|l| l == v).unwrap())
+            .collect()
+    };
+    CalibrationMargin::new(cells, totals).unwrap()
+}
+
+fn weight_summary(check: &mut Check, case: &str, design: &SampleDesign, tolerance: f64) {
+    let w = design.weights();
+    check.close(case, "weight_sum", w.iter().sum(), tolerance);
+    check.close(
+        case,
+        "weight_sumsq",
+        w.iter().map(|x| x * x).sum(),
+        tolerance,
+    );
+    check.close(
+        case,
+        "weight_min",
+        w.iter().copied().fold(f64::INFINITY, f64::min),
+        tolerance,
+    );
+    check.close(
+        case,
+        "weight_max",
+        w.iter().copied().fold(0.0, f64::max),
+        tolerance,
+    );
+    for i in 1..=10 {
+        check.close(case, &format!("w_{i}"), w[i - 1], tolerance);
+    }
+}
+
+#[test]
+fn post_stratification_and_raking_match_r() {
+    let data = load();
+    let design = data.design();
+    let knows = data.numbers("knows");
+    let ai = data.numbers("ai_content");
+    let mut check = Check::new();
+    let post = design
+        .post_stratify(&margin(&data, "region:gender"))
+        .unwrap();
+    weight_summary(&mut check, "poststrat", &post, 1e-12);
+    let mean = post.mean(&knows).unwrap();
+    check.close("poststrat", "knows_estimate", mean.estimate, 1e-12);
+    check.close("poststrat", "knows_se", mean.std_error, 1e-9);
+    check.close("poststrat", "knows_deff", mean.deff.unwrap(), 1e-9);
+    let total = post.total(&ai).unwrap();
+    check.close("poststrat", "ai_total", total.estimate, 1e-12);
+    check.close("poststrat", "ai_total_se", total.std_error, 1e-9);
+
+    let margins = [
+        margin(&data, "region"),
+        margin(&data, "age"),
+        margin(&data, "gender"),
+    ];
+    let options = RakeOptions {
+        max_iterations: 200,
+        relative_tolerance: 1e-12,
+    };
+    let (raked, report) = design.rake(&margins, &options).unwrap();
+    assert!(report.converged);
+    // `cycles` is the smallest `maxit` for which R's rake converges: its number of passes.
+    check.close("rake", "cycles", report.iterations as f64, 0.0);
+    weight_summary(&mut check, "rake", &raked, 1e-7);
+    let mean = raked.mean(&knows).unwrap();
+    check.close("rake", "knows_estimate", mean.estimate, 1e-7);
+    check.close("rake", "knows_se", mean.std_error, 1e-7);
+    check.close("rake", "knows_deff", mean.deff.unwrap(), 1e-7);
+    let total = raked.total(&ai).unwrap();
+    check.close("rake", "ai_total", total.estimate, 1e-7);
+    check.close("rake", "ai_total_se", total.std_error, 1e-7);
+
+    // R's defaults (maxit 10, epsilon 1 weight unit) stop earlier; the crate reproduces them.
+    let total_weight: f64 = design.weights().iter().sum();
+    let (loose, report) = design
+        .rake(&margins, &RakeOptions::r_defaults(total_weight))
+        .unwrap();
+    check.close("rake_default", "cycles", report.iterations as f64, 0.0);
+    weight_summary(&mut check, "rake_default", &loose, 1e-9);
+    let mean = loose.mean(&knows).unwrap();
+    check.close("rake_default", "knows_estimate", mean.estimate, 1e-9);
+    check.close("rake_default", "knows_se", mean.std_error, 1e-9);
+    check.finish();
+}
+
+#[test]
+fn trimming_matches_trim_weights() {
+    let data = load();
+    let design = data.design();
+    let knows = data.numbers("knows");
+    let mut check = Check::new();
+    for (case, strict) in [("trim", false), ("trim_strict", true)] {
+        let (lower, upper) = (check.value(case, "lower"), check.value(case, "upper"));
+        let trimmed = design.trim_weights(lower, upper, strict).unwrap();
+        weight_summary(&mut check, case, &trimmed, 1e-12);
+        let mean = trimmed.mean(&knows).unwrap();
+        check.close(case, "knows_estimate", mean.estimate, 1e-12);
+        check.close(case, "knows_se", mean.std_error, 1e-9);
+    }
+    check.finish();
+}
+
+#[test]
+fn lonely_psu_options_match_r() {
+    let data = load();
+    // Stratum S6 restricted to a single PSU (its first one), as generate.R does.
+    let first_s6 = data
+        .psu
+        .iter()
+        .zip(&data.stratum)
+        .find(|(_, s)| *s == "S6")
+        .map(|(p, _)| p.clone())
+        .unwrap();
+    let keep: Vec<usize> = (0..data.weight.len())
+        .filter(|&k| data.stratum[k] != "S6" || data.psu[k] == first_s6)
+        .collect();
+    let pick = |v: &[String]| -> Vec<String> { keep.iter().map(|&k| v[k].clone()).collect() };
+    let weights: Vec<f64> = keep.iter().map(|&k| data.weight[k]).collect();
+    let knows: Vec<f64> = keep.iter().map(|&k| data.numbers("knows")[k]).collect();
+    let base = SampleDesign::new(weights)
+        .unwrap()
+        .with_strata(&pick(&data.stratum))
+        .unwrap()
+        .with_clusters(&pick(&data.psu))
+        .unwrap();
+    let err = base.mean(&knows).unwrap_err();
+    assert!(err.to_string().contains("'S6' has a single PSU"), "{err}");
+    let mut check = Check::new();
+    for (option, name) in [
+        (LonelyPsu::Certainty, "certainty"),
+        (LonelyPsu::Remove, "remove"),
+        (LonelyPsu::Adjust, "adjust"),
+        (LonelyPsu::Average, "average"),
+    ] {
+        let mean = base.clone().with_lonely_psu(option).mean(&knows).unwrap();
+        let case = format!("lonely_{name}");
+        check.close(&case, "estimate", mean.estimate, 1e-12);
+        check.close(&case, "se", mean.std_error, 1e-9);
+    }
+    check.finish();
+}
+
+#[test]
+fn simpler_designs_match_r() {
+    let data = load();
+    let knows = data.numbers("knows");
+    let mut check = Check::new();
+    let designs = [
+        (
+            "nostrata_knows",
+            SampleDesign::new(data.weight.clone())
+                .unwrap()
+                .with_clusters(&data.psu)
+                .unwrap(),
+        ),
+        (
+            "noclusters_knows",
+            SampleDesign::new(data.weight.clone())
+                .unwrap()
+                .with_strata(&data.stratum)
+                .unwrap(),
+        ),
+        (
+            "weightsonly_knows",
+            SampleDesign::new(data.weight.clone()).unwrap(),
+        ),
+    ];
+    for (case, design) in designs {
+        let mean = design.mean(&knows).unwrap();
+        check.close(case, "estimate", mean.estimate, 1e-12);
+        check.close(case, "se", mean.std_error, 1e-9);
+        check.close(case, "deff", mean.deff.unwrap(), 1e-9);
+        check.close(case, "degf", design.degrees_of_freedom(), 0.0);
+    }
+    check.finish();
+}

@@ -94,7 +94,10 @@ impl RakeOptions {
 pub struct RakeReport {
     /// Full passes over the margins.
     pub iterations: usize,
-    /// Whether the change between the last two passes fell below the tolerance.
+    /// Whether the passes became stationary (no cell of the joint table moved by more than the
+    /// tolerance) *and* every margin is met: within the tolerance times the number of occupied
+    /// joint cells. Stationary passes that leave a margin unmet mean the margins contradict each
+    /// other on this sample; R's `rake` calls that converged, this report does not.
     pub converged: bool,
     /// The largest difference between a margin's weighted total and its population total after the
     /// last pass, in weight units.
@@ -176,16 +179,29 @@ impl SampleDesign {
                 });
             }
         }
-        // Joint cell of each respondent in the cross-classification of the margins.
+        // Joint cell of each respondent in the cross-classification of the margins, numbered densely
+        // in order of first appearance so that many margins with many categories cannot overflow.
         let mut joint = vec![0_usize; self.len()];
-        let mut stride = 1_usize;
+        let mut joint_cells = 1_usize;
         for margin in margins {
-            for (j, &c) in joint.iter_mut().zip(&margin.cells) {
-                *j += c * stride;
+            let categories = margin.totals.len().max(1);
+            match joint_cells.checked_mul(categories) {
+                Some(cells) if cells <= 4 * self.len().max(1) => {
+                    for (j, &c) in joint.iter_mut().zip(&margin.cells) {
+                        *j = *j * categories + c;
+                    }
+                    joint_cells = cells;
+                }
+                _ => {
+                    let mut ids = std::collections::HashMap::new();
+                    for (j, &c) in joint.iter_mut().zip(&margin.cells) {
+                        let next = ids.len();
+                        *j = *ids.entry((*j, c)).or_insert(next);
+                    }
+                    joint_cells = ids.len().max(1);
+                }
             }
-            stride = stride.saturating_mul(margin.totals.len().max(1));
         }
-        let joint_cells = joint.iter().max().map_or(1, |m| m + 1);
         let table = |weights: &[f64]| {
             let mut t = vec![0.0; joint_cells];
             for (&j, &w) in joint.iter().zip(weights) {
@@ -195,11 +211,12 @@ impl SampleDesign {
             }
             t
         };
-        let epsilon = options.relative_tolerance * self.weights.iter().sum::<f64>();
+        let total_weight = self.weights.iter().sum::<f64>();
+        let epsilon = options.relative_tolerance * total_weight;
         let mut weights = self.weights.clone();
         let mut old_table = table(&weights);
         let mut last_pass: Vec<(Vec<u32>, Vec<f64>)> = Vec::new();
-        let (mut iterations, mut converged) = (0, false);
+        let (mut iterations, mut stationary) = (0, false);
         while iterations < options.max_iterations {
             last_pass.clear();
             for (index, margin) in margins.iter().enumerate() {
@@ -216,7 +233,7 @@ impl SampleDesign {
                 .fold(0.0_f64, |m, (a, b)| m.max((a - b).abs()));
             iterations += 1;
             if delta < epsilon {
-                converged = true;
+                stationary = true;
                 break;
             }
             old_table = new_table;
@@ -232,6 +249,11 @@ impl SampleDesign {
                 .zip(&margin.totals)
                 .fold(worst, |m, (s, t)| m.max((s - t).abs()))
         });
+        // Stationary passes that leave a margin unmet mean the margins contradict each other on this
+        // sample (no weights satisfy them all): R's `rake` reports that as converged; we do not.
+        let occupied = old_table.iter().filter(|&&w| w != 0.0).count().max(1) as f64;
+        let converged = stationary
+            && largest_margin_error <= epsilon.max(1e-12 * total_weight.abs()) * occupied;
         let mut design = self.clone();
         design.weights = weights;
         if !last_pass.is_empty() {

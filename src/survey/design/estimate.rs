@@ -173,11 +173,9 @@ impl SampleDesign {
     ) -> Result<DomainEstimates> {
         self.check_len("values", values.len())?;
         self.check_len("domains", domains.len())?;
-        let member = |k: usize| -> Option<usize> {
-            let d = domains.get(k).copied().flatten()?;
-            let v = values.get(k).copied()?;
-            (!v.is_nan()).then_some(d)
-        };
+        // Pass 1: each respondent's domain (`NONE` when outside every domain or the value is
+        // missing) and the domains' weighted sums.
+        const NONE: u32 = u32::MAX;
         let mut sums: Vec<DomainSums> = (0..count)
             .map(|_| DomainSums {
                 weight: 0.0,
@@ -185,49 +183,106 @@ impl SampleDesign {
                 observations: 0,
             })
             .collect();
-        for (k, &w) in self.weights.iter().enumerate() {
-            let Some(d) = member(k) else { continue };
+        let mut codes = Vec::with_capacity(self.len());
+        for ((&w, &y), domain) in self.weights.iter().zip(values).zip(domains) {
+            let Some(d) = *domain else {
+                codes.push(NONE);
+                continue;
+            };
             let sum = sums.get_mut(d).ok_or_else(|| Error::CategoryOutOfRange {
                 dimension: "domains".to_string(),
                 index: d,
                 len: count,
             })?;
-            let y = values.get(k).copied().unwrap_or(0.0);
+            if y.is_nan() {
+                codes.push(NONE);
+                continue;
+            }
             sum.weight += w;
             sum.weighted_value += w * y;
             sum.observations += u64::from(w != 0.0);
+            codes.push(d as u32);
         }
         let means: Vec<Option<f64>> = sums
             .iter()
             .map(|s| (s.weight > 0.0).then(|| s.weighted_value / s.weight))
             .collect();
-        // Linearised values, one column per domain.
-        let mut columns = vec![vec![0.0; self.len()]; count];
-        for (k, &w) in self.weights.iter().enumerate() {
-            if let Some(d) = member(k)
-                && let (Some(Some(mean)), Some(sum), Some(column)) =
-                    (means.get(d), sums.get(d), columns.get_mut(d))
-                && let Some(slot) = column.get_mut(k)
-            {
-                *slot = w * (values.get(k).copied().unwrap_or(0.0) - mean) / sum.weight;
+        // Pass 2: linearised values `w (y - mean) / sum w`, added straight into their PSU's total
+        // unless calibration needs the whole columns; the weighted squares for the design effects;
+        // and which PSUs and strata each domain reaches, for its degrees of freedom.
+        let calibrated = self.is_calibrated();
+        let mut columns = if calibrated {
+            vec![vec![0.0; self.len()]; count]
+        } else {
+            Vec::new()
+        };
+        let mut totals = vec![
+            0.0;
+            if calibrated {
+                0
+            } else {
+                self.psu_count() * count
+            }
+        ];
+        let mut squares = vec![0.0; count];
+        let mut psu_reached = vec![false; self.psu_count() * count];
+        let mut stratum_reached = vec![false; self.strata * count];
+        for (k, (((&w, &y), &code), (&p, &h))) in self
+            .weights
+            .iter()
+            .zip(values)
+            .zip(&codes)
+            .zip(self.psu.iter().zip(&self.stratum))
+            .enumerate()
+        {
+            let d = code as usize;
+            let (Some(Some(mean)), Some(sum)) = (means.get(d), sums.get(d)) else {
+                continue;
+            };
+            let deviation = y - mean;
+            let z = w * deviation / sum.weight;
+            if calibrated {
+                if let Some(slot) = columns.get_mut(d).and_then(|c| c.get_mut(k)) {
+                    *slot = z;
+                }
+            } else if let Some(t) = totals.get_mut(p as usize * count + d) {
+                *t += z;
+            }
+            if let Some(s) = squares.get_mut(d) {
+                *s += w * deviation * deviation;
+            }
+            if w != 0.0 {
+                if let Some(r) = psu_reached.get_mut(p as usize * count + d) {
+                    *r = true;
+                }
+                if let Some(r) = stratum_reached.get_mut(h as usize * count + d) {
+                    *r = true;
+                }
             }
         }
-        let covariance = self.covariance(&columns)?;
+        let covariance = if calibrated {
+            self.covariance(&columns)?
+        } else {
+            self.covariance_of_psu_totals(&totals, count)?
+        };
+        let reached = |flags: &[bool], d: usize| {
+            flags
+                .iter()
+                .skip(d)
+                .step_by(count.max(1))
+                .filter(|&&r| r)
+                .count() as f64
+        };
         let estimates = (0..count)
             .map(|d| {
                 let (mean, sum) = (means.get(d).copied().flatten()?, sums.get(d)?);
                 let variance = covariance.get(d * count + d).copied().unwrap_or(0.0);
-                let deff = mean_deff(
-                    variance,
-                    |f| self.weighted_squares_in(values, |k| member(k) == Some(d), mean, f),
-                    sum.weight,
-                    sum.observations,
-                );
+                let square = squares.get(d).copied().unwrap_or(0.0);
                 Some(DesignEstimate {
                     estimate: mean,
                     std_error: variance.sqrt(),
-                    deff,
-                    degrees_of_freedom: self.degrees_of_freedom_in(|k| member(k) == Some(d)),
+                    deff: mean_deff(variance, square, sum.weight, sum.observations),
+                    degrees_of_freedom: reached(&psu_reached, d) - reached(&stratum_reached, d),
                     observations: sum.observations,
                     weight_sum: sum.weight,
                 })
@@ -282,7 +337,7 @@ impl SampleDesign {
             / weight;
         let deff = mean_deff(
             variance,
-            |f| self.weighted_squares_in(values, present, mean, f),
+            self.weighted_squares_in(values, present, mean),
             weight,
             observations,
         )
@@ -297,13 +352,12 @@ impl SampleDesign {
         })
     }
 
-    /// `sum over kept respondents of w (y - centre)^2 * factor`.
+    /// `sum over kept respondents of w (y - centre)^2`.
     fn weighted_squares_in(
         &self,
         values: &[f64],
         keep: impl Fn(usize) -> bool,
         centre: f64,
-        factor: f64,
     ) -> f64 {
         self.weights
             .iter()
@@ -311,20 +365,20 @@ impl SampleDesign {
             .filter(|(k, _)| keep(*k))
             .map(|(k, &w)| {
                 let d = values.get(k).copied().unwrap_or(0.0) - centre;
-                w * d * d * factor
+                w * d * d
             })
             .sum()
     }
 }
 
 /// R's design effect of a mean: the variance over `svyvar(y) (psum - n) / (psum n)`, where
-/// `svyvar = sum w (y - ybar)^2 / psum * n / (n - 1)`; `squares(1)` returns `sum w (y - ybar)^2`.
-fn mean_deff(variance: f64, squares: impl Fn(f64) -> f64, psum: f64, n: u64) -> Option<f64> {
+/// `svyvar = sum w (y - ybar)^2 / psum * n / (n - 1)`; `squares` is `sum w (y - ybar)^2`.
+fn mean_deff(variance: f64, squares: f64, psum: f64, n: u64) -> Option<f64> {
     let n = n as f64;
     if n < 2.0 || psum < n || psum <= 0.0 {
         return None;
     }
-    let svyvar = squares(1.0) / psum * n / (n - 1.0);
+    let svyvar = squares / psum * n / (n - 1.0);
     let srs = svyvar * (psum - n) / (psum * n);
     (srs > 0.0).then(|| variance / srs)
 }

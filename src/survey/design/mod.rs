@@ -67,9 +67,20 @@ pub(crate) enum Calibration {
         old_weights: Vec<f64>,
         new_weights: Vec<f64>,
     },
-    /// The last pass of a raking: per margin, the cell of each record and the weights after
-    /// that margin was matched.
-    Raking { margins: Vec<(Vec<u32>, Vec<f64>)> },
+    /// A raking. Every record of a joint cell (a combination of the margins' categories) had its
+    /// weight multiplied by the same factors, so the last pass is kept per joint cell: the weight
+    /// after margin `j` is `base_weights[k] * factors[j][joint[k]]`.
+    Raking {
+        /// Joint cell of each record.
+        joint: Vec<u32>,
+        /// The weights before raking.
+        base_weights: Vec<f64>,
+        /// Per margin, the category of each joint cell.
+        categories: Vec<Vec<u32>>,
+        /// Per margin, each joint cell's weight factor after that margin was matched in the last
+        /// pass.
+        factors: Vec<Vec<f64>>,
+    },
 }
 
 /// A survey sample's design: a weight per respondent and, optionally, strata and primary sampling

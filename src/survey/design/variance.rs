@@ -20,15 +20,25 @@ impl SampleDesign {
                 } => {
                     post_stratum_residuals(u, cells, old_weights, new_weights);
                 }
-                Calibration::Raking { margins } => {
-                    for _ in 0..RAKING_PROJECTIONS {
-                        for (cells, weights) in margins {
-                            raking_residuals(u, cells, weights);
-                        }
-                    }
-                }
+                Calibration::Raking {
+                    joint,
+                    base_weights,
+                    categories,
+                    factors,
+                } => raking_residuals(u, joint, base_weights, categories, factors),
             }
         }
+    }
+
+    /// Whether the weights were post-stratified or raked (variances then need the whole
+    /// linearised columns, to take residuals).
+    pub(crate) fn is_calibrated(&self) -> bool {
+        !self.calibrations.is_empty()
+    }
+
+    /// Number of PSUs.
+    pub(crate) fn psu_count(&self) -> usize {
+        self.psu_stratum.len()
     }
 
     /// The design covariance matrix (row-major, `k x k`) of the totals of `k` linearised columns.
@@ -39,10 +49,10 @@ impl SampleDesign {
     /// [`LonelyPsu::Fail`].
     pub(crate) fn covariance(&self, columns: &[Vec<f64>]) -> Result<Vec<f64>> {
         let k = columns.len();
-        let psus = self.psu_stratum.len();
-        let mut totals = vec![0.0; psus * k];
+        let mut totals = vec![0.0; self.psu_count() * k];
+        let mut u = Vec::new();
         for (j, column) in columns.iter().enumerate() {
-            let mut u = column.clone();
+            u.clone_from(column);
             self.calibrate(&mut u);
             for (&p, value) in self.psu.iter().zip(&u) {
                 if let Some(t) = totals.get_mut(p as usize * k + j) {
@@ -50,29 +60,55 @@ impl SampleDesign {
                 }
             }
         }
-        // PSUs of each stratum.
-        let mut members: Vec<Vec<usize>> = vec![Vec::new(); self.strata];
-        for (p, &h) in self.psu_stratum.iter().enumerate() {
-            if let Some(list) = members.get_mut(h as usize) {
-                list.push(p);
+        self.covariance_of_psu_totals(&totals, k)
+    }
+
+    /// The with-replacement covariance (row-major, `k x k`) from the PSU totals of `k` columns
+    /// (`totals[p * k + j]` is column `j`'s total in PSU `p`): within each stratum,
+    /// `n_h / (n_h - 1)` times the cross-products of the deviations from the stratum's mean.
+    ///
+    /// # Errors
+    ///
+    /// As [`SampleDesign::covariance`].
+    pub(crate) fn covariance_of_psu_totals(&self, totals: &[f64], k: usize) -> Result<Vec<f64>> {
+        // PSUs of each stratum, grouped: `order[start[h]..start[h + 1]]`.
+        let mut start = vec![0_usize; self.strata + 1];
+        for &h in &self.psu_stratum {
+            if let Some(s) = start.get_mut(h as usize + 1) {
+                *s += 1;
             }
         }
+        for h in 0..self.strata {
+            start[h + 1] += start[h];
+        }
+        let mut next = start.clone();
+        let mut order = vec![0_usize; self.psu_stratum.len()];
+        for (p, &h) in self.psu_stratum.iter().enumerate() {
+            if let Some(slot) = next.get_mut(h as usize)
+                && let Some(o) = order.get_mut(*slot)
+            {
+                *o = p;
+                *slot += 1;
+            }
+        }
+        let row = |p: usize| totals.get(p * k..p * k + k).unwrap_or(&[]);
         let mut covariance = vec![0.0; k * k];
+        let (mut centre, mut deviation) = (vec![0.0; k], vec![0.0; k]);
         let mut averaged_out = 0_usize;
-        for (h, psus_in) in members.iter().enumerate() {
+        for h in 0..self.strata {
+            let psus_in = order.get(start[h]..start[h + 1]).unwrap_or(&[]);
             let n = psus_in.len();
             if n == 0 {
                 continue;
             }
-            let row = |p: usize| totals.get(p * k..p * k + k).unwrap_or(&[]);
-            let (centre, scale) = if n > 1 {
-                let mut mean = vec![0.0; k];
+            centre.iter_mut().for_each(|m| *m = 0.0);
+            let scale = if n > 1 {
                 for &p in psus_in {
-                    for (m, t) in mean.iter_mut().zip(row(p)) {
+                    for (m, t) in centre.iter_mut().zip(row(p)) {
                         *m += t / n as f64;
                     }
                 }
-                (mean, n as f64 / (n as f64 - 1.0))
+                n as f64 / (n as f64 - 1.0)
             } else {
                 match self.lonely {
                     LonelyPsu::Fail => {
@@ -84,11 +120,13 @@ impl SampleDesign {
                         averaged_out += 1;
                         continue;
                     }
-                    LonelyPsu::Adjust => (vec![0.0; k], 1.0),
+                    LonelyPsu::Adjust => 1.0,
                 }
             };
             for &p in psus_in {
-                let deviation: Vec<f64> = row(p).iter().zip(&centre).map(|(t, m)| t - m).collect();
+                for ((d, t), m) in deviation.iter_mut().zip(row(p)).zip(&centre) {
+                    *d = t - m;
+                }
                 for (a, da) in deviation.iter().enumerate() {
                     for (b, db) in deviation.iter().enumerate() {
                         if let Some(c) = covariance.get_mut(a * k + b) {
@@ -146,26 +184,70 @@ fn post_stratum_residuals(u: &mut [f64], cells: &[u32], old_weights: &[f64], new
     }
 }
 
-/// `u <- u - psw * ave(u / psw, margin)`: the unweighted mean within each margin category.
-fn raking_residuals(u: &mut [f64], cells: &[u32], weights: &[f64]) {
-    let cell_count = cells.iter().map(|&c| c as usize + 1).max().unwrap_or(0);
-    let mut sums = vec![0.0; cell_count];
-    let mut counts = vec![0.0; cell_count];
-    for ((&value, &c), &w) in u.iter().zip(cells).zip(weights) {
-        if let (Some(s), Some(n)) = (sums.get_mut(c as usize), counts.get_mut(c as usize)) {
+/// R's residuals after raking: ten times over, for each margin `j` of the last pass,
+/// `u <- u - psw_j * ave(u / psw_j, margin_j)` with `psw_j` the weights after margin `j` (records
+/// of zero weight count in the averages but add nothing to them). As `psw_j = base * g_j(cell)`
+/// for the record's joint cell, the projections run on per-cell sums of `v = u / base`: each
+/// subtracts `g_j(cell) * mean` from every `v` of the cell, so only the cell totals move until the
+/// final pass applies the accumulated shift to the records.
+fn raking_residuals(
+    u: &mut [f64],
+    joint: &[u32],
+    base_weights: &[f64],
+    categories: &[Vec<u32>],
+    factors: &[Vec<f64>],
+) {
+    let cells = factors.first().map_or(0, Vec::len);
+    // Per joint cell: sum of v, records (all, for the averages), records with a weight (whose v
+    // the projections move).
+    let (mut v, mut records, mut weighted) = (vec![0.0; cells], vec![0.0; cells], vec![0.0; cells]);
+    for ((&value, &j), &w) in u.iter().zip(joint).zip(base_weights) {
+        let j = j as usize;
+        if let (Some(s), Some(n), Some(m)) = (v.get_mut(j), records.get_mut(j), weighted.get_mut(j))
+        {
+            *n += 1.0;
             if w != 0.0 {
                 *s += value / w;
+                *m += 1.0;
             }
-            *n += 1.0;
         }
     }
-    for ((value, &c), &w) in u.iter_mut().zip(cells).zip(weights) {
-        let (s, n) = (
-            sums.get(c as usize).copied().unwrap_or(0.0),
-            counts.get(c as usize).copied().unwrap_or(0.0),
-        );
-        if n > 0.0 {
-            *value -= w * s / n;
+    let mut shift = vec![0.0; cells];
+    for _ in 0..RAKING_PROJECTIONS {
+        for (category, factor) in categories.iter().zip(factors) {
+            let count = category.iter().map(|&c| c as usize + 1).max().unwrap_or(0);
+            let (mut sums, mut counts) = (vec![0.0; count], vec![0.0; count]);
+            for (((&c, &g), &s), &n) in category.iter().zip(factor).zip(&v).zip(&records) {
+                if let (Some(sum), Some(k)) = (sums.get_mut(c as usize), counts.get_mut(c as usize))
+                {
+                    if g != 0.0 {
+                        *sum += s / g;
+                    }
+                    *k += n;
+                }
+            }
+            for ((((&c, &g), s), &m), a) in category
+                .iter()
+                .zip(factor)
+                .zip(&mut v)
+                .zip(&weighted)
+                .zip(&mut shift)
+            {
+                let (sum, k) = (
+                    sums.get(c as usize).copied().unwrap_or(0.0),
+                    counts.get(c as usize).copied().unwrap_or(0.0),
+                );
+                if k > 0.0 {
+                    let step = g * sum / k;
+                    *s -= m * step;
+                    *a += step;
+                }
+            }
+        }
+    }
+    for ((value, &j), &w) in u.iter_mut().zip(joint).zip(base_weights) {
+        if w != 0.0 {
+            *value -= w * shift.get(j as usize).copied().unwrap_or(0.0);
         }
     }
 }

@@ -13,6 +13,8 @@ use crate::survey::design::{Calibration, SampleDesign};
 /// use survey_analytics::CalibrationMargin;
 /// let gender = CalibrationMargin::new(vec![0, 1, 1, 0], vec![26_000.0, 24_000.0])?;
 /// assert_eq!(gender.total(), 50_000.0);
+/// assert_eq!(gender.totals(), &[26_000.0, 24_000.0][..]);
+/// assert_eq!(gender.categories()[1], 1);
 /// assert!(CalibrationMargin::new(vec![0, 2], vec![1.0, 1.0]).is_err());
 /// # Ok::<(), survey_analytics::Error>(())
 /// ```
@@ -51,6 +53,16 @@ impl CalibrationMargin {
     /// The population total over all categories.
     pub fn total(&self) -> f64 {
         self.totals.iter().sum()
+    }
+
+    /// The population total of each category.
+    pub fn totals(&self) -> &[f64] {
+        &self.totals
+    }
+
+    /// Each respondent's category.
+    pub fn categories(&self) -> &[usize] {
+        &self.cells
     }
 }
 
@@ -179,54 +191,48 @@ impl SampleDesign {
                 });
             }
         }
-        // Joint cell of each respondent in the cross-classification of the margins, numbered densely
-        // in order of first appearance so that many margins with many categories cannot overflow.
-        let mut joint = vec![0_usize; self.len()];
-        let mut joint_cells = 1_usize;
-        for margin in margins {
-            let categories = margin.totals.len().max(1);
-            match joint_cells.checked_mul(categories) {
-                Some(cells) if cells <= 4 * self.len().max(1) => {
-                    for (j, &c) in joint.iter_mut().zip(&margin.cells) {
-                        *j = *j * categories + c;
-                    }
-                    joint_cells = cells;
-                }
-                _ => {
-                    let mut ids = std::collections::HashMap::new();
-                    for (j, &c) in joint.iter_mut().zip(&margin.cells) {
-                        let next = ids.len();
-                        *j = *ids.entry((*j, c)).or_insert(next);
-                    }
-                    joint_cells = ids.len().max(1);
+        // Every respondent of a joint cell (a combination of the margins' categories) has its
+        // weight multiplied by the same factors, so the passes run on the joint table, not on the
+        // records: raking a million respondents costs two passes over them.
+        let (joint, cells) = joint_cells(self.len(), margins);
+        let mut base = vec![0.0; cells];
+        let mut category = vec![vec![0_u32; cells]; margins.len()];
+        for (k, (&j, &w)) in joint.iter().zip(&self.weights).enumerate() {
+            let j = j as usize;
+            if let Some(b) = base.get_mut(j) {
+                *b += w;
+            }
+            for (of_margin, margin) in category.iter_mut().zip(margins) {
+                if let (Some(slot), Some(&c)) = (of_margin.get_mut(j), margin.cells.get(k)) {
+                    *slot = c as u32;
                 }
             }
         }
-        let table = |weights: &[f64]| {
-            let mut t = vec![0.0; joint_cells];
-            for (&j, &w) in joint.iter().zip(weights) {
-                if let Some(slot) = t.get_mut(j) {
-                    *slot += w;
-                }
-            }
-            t
-        };
-        let total_weight = self.weights.iter().sum::<f64>();
+        let total_weight: f64 = self.weights.iter().sum();
         let epsilon = options.relative_tolerance * total_weight;
-        let mut weights = self.weights.clone();
-        let mut old_table = table(&weights);
-        let mut last_pass: Vec<(Vec<u32>, Vec<f64>)> = Vec::new();
+        // The product of the factors applied so far, per joint cell, and its value after each
+        // margin of the latest pass (what the variance's residuals need).
+        let mut factor = vec![1.0; cells];
+        let mut after_step = vec![vec![1.0; cells]; margins.len()];
+        let mut old_table = base.clone();
+        let mut new_table = vec![0.0; cells];
         let (mut iterations, mut stationary) = (0, false);
         while iterations < options.max_iterations {
-            last_pass.clear();
-            for (index, margin) in margins.iter().enumerate() {
-                weights = post_stratified(&weights, margin, index)?;
-                last_pass.push((
-                    margin.cells.iter().map(|&c| c as u32).collect(),
-                    weights.clone(),
-                ));
+            for (index, ((margin, of_margin), snapshot)) in margins
+                .iter()
+                .zip(&category)
+                .zip(&mut after_step)
+                .enumerate()
+            {
+                let ratio = category_ratios(margin, index, of_margin, &base, &factor)?;
+                for (f, &c) in factor.iter_mut().zip(of_margin) {
+                    *f *= ratio.get(c as usize).copied().unwrap_or(0.0);
+                }
+                snapshot.copy_from_slice(&factor);
             }
-            let new_table = table(&weights);
+            for ((t, b), f) in new_table.iter_mut().zip(&base).zip(&factor) {
+                *t = b * f;
+            }
             let delta = old_table
                 .iter()
                 .zip(&new_table)
@@ -236,30 +242,41 @@ impl SampleDesign {
                 stationary = true;
                 break;
             }
-            old_table = new_table;
+            std::mem::swap(&mut old_table, &mut new_table);
         }
-        let largest_margin_error = margins.iter().fold(0.0_f64, |worst, margin| {
-            let mut sums = vec![0.0; margin.totals.len()];
-            for (&c, &w) in margin.cells.iter().zip(&weights) {
-                if let Some(s) = sums.get_mut(c) {
-                    *s += w;
-                }
-            }
-            sums.iter()
-                .zip(&margin.totals)
-                .fold(worst, |m, (s, t)| m.max((s - t).abs()))
-        });
+        let largest_margin_error =
+            margins
+                .iter()
+                .zip(&category)
+                .fold(0.0_f64, |worst, (margin, of_margin)| {
+                    let mut sums = vec![0.0; margin.totals.len()];
+                    for ((&c, b), f) in of_margin.iter().zip(&base).zip(&factor) {
+                        if let Some(s) = sums.get_mut(c as usize) {
+                            *s += b * f;
+                        }
+                    }
+                    sums.iter()
+                        .zip(&margin.totals)
+                        .fold(worst, |m, (s, t)| m.max((s - t).abs()))
+                });
         // Stationary passes that leave a margin unmet mean the margins contradict each other on this
         // sample (no weights satisfy them all): R's `rake` reports that as converged; we do not.
-        let occupied = old_table.iter().filter(|&&w| w != 0.0).count().max(1) as f64;
+        let occupied = base.iter().filter(|&&w| w != 0.0).count().max(1) as f64;
         let converged = stationary
             && largest_margin_error <= epsilon.max(1e-12 * total_weight.abs()) * occupied;
         let mut design = self.clone();
-        design.weights = weights;
-        if !last_pass.is_empty() {
-            design
-                .calibrations
-                .push(Calibration::Raking { margins: last_pass });
+        design.weights = joint
+            .iter()
+            .zip(&self.weights)
+            .map(|(&j, &w)| w * factor.get(j as usize).copied().unwrap_or(0.0))
+            .collect();
+        if iterations > 0 {
+            design.calibrations.push(Calibration::Raking {
+                joint,
+                base_weights: self.weights.clone(),
+                categories: category,
+                factors: after_step,
+            });
         }
         Ok((
             design,
@@ -339,31 +356,96 @@ fn post_stratified(weights: &[f64], margin: &CalibrationMargin, index: usize) ->
             *s += w;
         }
     }
-    let mut ratio = vec![0.0; margin.totals.len()];
-    for (category, ((s, t), r)) in sample
-        .iter()
-        .zip(&margin.totals)
-        .zip(&mut ratio)
-        .enumerate()
-    {
-        // A category empty on both sides is ignored (R drops it); empty on one side is an error.
-        match (*s > 0.0, *t > 0.0) {
-            (true, true) => *r = t / s,
-            (false, false) => *r = 0.0,
-            _ => {
-                return Err(Error::EmptyCalibrationCell {
-                    margin: index,
-                    category,
-                    sample: *s,
-                    population: *t,
-                });
-            }
-        }
-    }
+    let ratio = ratios(&sample, margin, index)?;
     Ok(margin
         .cells
         .iter()
         .zip(weights)
         .map(|(&c, &w)| w * ratio.get(c).copied().unwrap_or(0.0))
         .collect())
+}
+
+/// The joint cell of each respondent in the cross-classification of the margins, numbered densely
+/// in order of first appearance, and the number of cells (never more than the respondents, so many
+/// margins with many categories cannot overflow).
+fn joint_cells(len: usize, margins: &[CalibrationMargin]) -> (Vec<u32>, usize) {
+    let mut joint = vec![0_usize; len];
+    let mut cells = 1_usize;
+    for margin in margins {
+        let categories = margin.totals.len().max(1);
+        match cells.checked_mul(categories) {
+            Some(product) if product <= 4 * len.max(1) => {
+                for (j, &c) in joint.iter_mut().zip(&margin.cells) {
+                    *j = *j * categories + c;
+                }
+                cells = product;
+            }
+            _ => {
+                let mut ids = std::collections::HashMap::new();
+                for (j, &c) in joint.iter_mut().zip(&margin.cells) {
+                    let next = ids.len();
+                    *j = *ids.entry((*j, c)).or_insert(next);
+                }
+                cells = ids.len().max(1);
+            }
+        }
+    }
+    let mut dense = vec![u32::MAX; cells];
+    let mut next = 0_u32;
+    let joint = joint
+        .iter()
+        .map(|&j| match dense.get_mut(j) {
+            Some(id) => {
+                if *id == u32::MAX {
+                    *id = next;
+                    next += 1;
+                }
+                *id
+            }
+            None => 0,
+        })
+        .collect();
+    (joint, next.max(1) as usize)
+}
+
+/// The factor that brings each category of `margin` to its population total, from the joint
+/// table (`base` weight times the `factor` applied so far, per joint cell).
+///
+/// # Errors
+///
+/// [`Error::EmptyCalibrationCell`] for a category empty on one side only.
+fn category_ratios(
+    margin: &CalibrationMargin,
+    index: usize,
+    category: &[u32],
+    base: &[f64],
+    factor: &[f64],
+) -> Result<Vec<f64>> {
+    let mut sample = vec![0.0; margin.totals.len()];
+    for ((&c, b), f) in category.iter().zip(base).zip(factor) {
+        if let Some(s) = sample.get_mut(c as usize) {
+            *s += b * f;
+        }
+    }
+    ratios(&sample, margin, index)
+}
+
+/// `total / sample` per category; a category empty on both sides is ignored (R drops it), empty on
+/// one side is an error.
+fn ratios(sample: &[f64], margin: &CalibrationMargin, index: usize) -> Result<Vec<f64>> {
+    sample
+        .iter()
+        .zip(&margin.totals)
+        .enumerate()
+        .map(|(category, (s, t))| match (*s > 0.0, *t > 0.0) {
+            (true, true) => Ok(t / s),
+            (false, false) => Ok(0.0),
+            _ => Err(Error::EmptyCalibrationCell {
+                margin: index,
+                category,
+                sample: *s,
+                population: *t,
+            }),
+        })
+        .collect()
 }

@@ -2,6 +2,8 @@
 //! team (6), generated deterministically, and the work measured on them.
 #![allow(dead_code)] // each bench binary uses a different subset
 
+pub mod design;
+
 use survey_analytics::{Category, Crosstab, CrosstabOptions, Tally, category};
 
 category! {

@@ -1,0 +1,43 @@
+# The R half of benches/compare_r.py: times R's survey package on the sample that
+# benches/design_compare.rs wrote, and prints the medians and the numbers as JSON.
+# Usage: Rscript benches/compare_r.R DATA_FILE RUNS
+suppressPackageStartupMessages(library(survey))
+args <- commandArgs(trailingOnly = TRUE)
+path <- args[1]
+runs <- as.integer(args[2])
+data <- read.csv(path)
+totals <- lapply(strsplit(readLines(paste0(path, ".totals")), ","), as.numeric)
+median_ms <- function(f) {
+  times <- vapply(seq_len(runs), function(i) {
+    gc(FALSE)
+    start <- proc.time()[["elapsed"]]
+    f()
+    (proc.time()[["elapsed"]] - start) * 1000
+  }, numeric(1))
+  sort(times)[(length(times) %/% 2) + 1]
+}
+build <- function() svydesign(ids = ~cluster, strata = ~stratum, weights = ~weight, data = data, nest = TRUE)
+design <- build()
+by_role_fn <- function() svyby(~y, ~role, design, svymean, na.rm = TRUE)
+population <- list(
+  data.frame(region = seq_along(totals[[1]]) - 1, Freq = totals[[1]]),
+  data.frame(gender = seq_along(totals[[2]]) - 1, Freq = totals[[2]]),
+  data.frame(age = seq_along(totals[[3]]) - 1, Freq = totals[[3]])
+)
+rake_fn <- function() rake(design, list(~region, ~gender, ~age), population)
+by_role <- by_role_fn()
+raked <- rake_fn()
+raked_mean_fn <- function() svymean(~y, raked, na.rm = TRUE)
+raked_mean <- raked_mean_fn()
+ms <- c(
+  design = median_ms(build),
+  by_role = median_ms(by_role_fn),
+  rake = median_ms(rake_fn),
+  raked_mean = median_ms(raked_mean_fn)
+)
+fmt <- function(x) formatC(x, digits = 17, format = "g")
+cat(sprintf('{"version":"%s","ms":{%s},"by_role":[%s],"raked_mean":[%s,%s]}\n',
+  as.character(packageVersion("survey")),
+  paste(sprintf('"%s":%s', names(ms), fmt(ms)), collapse = ","),
+  paste(sprintf("[%s,%s]", fmt(coef(by_role)), fmt(SE(by_role))), collapse = ","),
+  fmt(coef(raked_mean)), fmt(SE(raked_mean))))

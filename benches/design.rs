@@ -1,0 +1,41 @@
+//! Criterion bench of design-based estimation (issue 5) on a stratified cluster sample of 100,000
+//! respondents (50 strata, 1,000 clusters): per-role estimates with standard errors and their
+//! covariance, raking to three margins, and a mean on the raked design.
+//!
+//! Run with `cargo bench --bench design`. `benches/compare_r.py` puts these steps beside R's
+//! survey package on a million respondents.
+
+mod common;
+
+use criterion::{Criterion, Throughput, black_box, criterion_group, criterion_main};
+use survey_analytics::RakeOptions;
+
+fn design_100k(c: &mut Criterion) {
+    let s = common::design::sample(100_000);
+    let design = common::design::design(&s);
+    let margins = common::design::margins(&s);
+    let (raked, _) = design
+        .rake(&margins, &RakeOptions::default())
+        .expect("raking");
+    let mut group = c.benchmark_group("design_100k");
+    group.throughput(Throughput::Elements(s.weight.len() as u64));
+    group.bench_function("build_design", |b| {
+        b.iter(|| common::design::design(black_box(&s)))
+    });
+    group.bench_function("estimates_by_role", |b| {
+        b.iter(|| design.domain_means(black_box(&s.outcome), &s.role, 3))
+    });
+    group.bench_function("rake_3_margins", |b| {
+        b.iter(|| design.rake(black_box(&margins), &RakeOptions::default()))
+    });
+    group.bench_function("raked_mean", |b| {
+        b.iter(|| raked.mean(black_box(&s.outcome)))
+    });
+    group.bench_function("raked_estimates_by_role", |b| {
+        b.iter(|| raked.domain_means(black_box(&s.outcome), &s.role, 3))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, design_100k);
+criterion_main!(benches);

@@ -1,0 +1,125 @@
+//! The Rust half of `benches/compare_r.py`: generates a stratified cluster sample, writes it as CSV
+//! for R's survey package to read, and prints the median time of each step and the numbers it
+//! produced as JSON (the script checks R computed the same numbers before comparing speeds).
+//!
+//! Usage (normally through the Python script): `cargo bench --bench design_compare -- RECORDS
+//! DATA_FILE [RUNS]`. The sample has 50 strata of 20 clusters each (1000 PSUs); every record has
+//! a weight (a multiple of 1/64, so that its decimal text is exact), a role (3 levels), a yes/no
+//! outcome with about 2% missing, and the region (5), gender (2) and age band (6) used for raking
+//! to population totals that differ from the sample's.
+
+use std::hint::black_box;
+use std::time::Instant;
+
+mod common;
+
+use common::design::{Sample, sample};
+use survey_analytics::{CalibrationMargin, RakeOptions};
+
+/// Median wall time of `runs` calls, in milliseconds.
+fn median_ms<T>(runs: usize, mut f: impl FnMut() -> T) -> f64 {
+    let mut times: Vec<f64> = (0..runs)
+        .map(|_| {
+            let start = Instant::now();
+            black_box(f());
+            start.elapsed().as_secs_f64() * 1e3
+        })
+        .collect();
+    times.sort_by(f64::total_cmp);
+    times[times.len() / 2]
+}
+
+fn write_csv(path: &str, s: &Sample, margins: &[CalibrationMargin]) {
+    use std::fmt::Write as _;
+    let mut text = String::with_capacity(48 * s.weight.len());
+    text.push_str("stratum,cluster,weight,role,y,region,gender,age\n");
+    for k in 0..s.weight.len() {
+        let y = s.outcome[k];
+        let _ = writeln!(
+            text,
+            "{},{},{},{},{},{},{},{}",
+            s.stratum[k],
+            s.cluster[k],
+            s.weight[k],
+            s.role[k].unwrap_or(0),
+            if y.is_nan() {
+                "NA".into()
+            } else {
+                y.to_string()
+            },
+            s.region[k],
+            s.gender[k],
+            s.age[k],
+        );
+    }
+    std::fs::write(path, text).expect("write the data file");
+    // The population totals, one line per margin, with full precision.
+    let totals: Vec<String> = margins
+        .iter()
+        .map(|m| {
+            let t: Vec<String> = m.totals().iter().map(|t| format!("{t:?}")).collect();
+            t.join(",")
+        })
+        .collect();
+    std::fs::write(format!("{path}.totals"), totals.join("\n") + "\n").expect("write the totals");
+}
+
+fn main() {
+    // `cargo bench` adds `--bench`; keep only our positional arguments.
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with("--"))
+        .collect();
+    let records: usize = args
+        .first()
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(1_000_000);
+    let Some(path) = args.get(1) else {
+        eprintln!("usage: design_compare RECORDS DATA_FILE [RUNS]");
+        std::process::exit(2);
+    };
+    let runs: usize = args.get(2).and_then(|a| a.parse().ok()).unwrap_or(11);
+    let s = sample(records);
+    let total: f64 = s.weight.iter().sum();
+    let margins = common::design::margins(&s);
+    write_csv(path, &s, &margins);
+
+    let build = || common::design::design(&s);
+    let design = build();
+    let by_role = design
+        .domain_means(&s.outcome, &s.role, 3)
+        .expect("estimates");
+    let options = RakeOptions::r_defaults(total);
+    let (raked, report) = design.rake(&margins, &options).expect("raking");
+    let raked_mean = raked.mean(&s.outcome).expect("raked mean");
+
+    let timings = [
+        ("design", median_ms(runs, build)),
+        (
+            "by_role",
+            median_ms(runs, || design.domain_means(&s.outcome, &s.role, 3)),
+        ),
+        ("rake", median_ms(runs, || design.rake(&margins, &options))),
+        ("raked_mean", median_ms(runs, || raked.mean(&s.outcome))),
+    ];
+    let estimates: Vec<String> = by_role
+        .estimates()
+        .iter()
+        .map(|e| {
+            let e = e.expect("every role is present");
+            format!("[{:?},{:?}]", e.estimate, e.std_error)
+        })
+        .collect();
+    let timings: Vec<String> = timings
+        .iter()
+        .map(|(name, ms)| format!("\"{name}\":{ms}"))
+        .collect();
+    println!(
+        "{{\"records\":{records},\"runs\":{runs},\"ms\":{{{}}},\"by_role\":[{}],\"rake_iterations\":{},\"raked_mean\":[{:?},{:?}]}}",
+        timings.join(","),
+        estimates.join(","),
+        report.iterations,
+        raked_mean.estimate,
+        raked_mean.std_error,
+    );
+}

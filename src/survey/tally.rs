@@ -872,32 +872,3 @@ impl Tally {
         )
     }
 }
-
-impl std::ops::Add for Tally {
-    type Output = Tally;
-
-    /// Merges two tallies.
-    ///
-    /// ```
-    /// use survey_analytics::{Categories, Tally};
-    ///
-    /// let q = Categories::new("q", ["yes", "no"])?;
-    /// let (mut monday, mut tuesday) = (Tally::new(vec![q.clone()])?, Tally::new(vec![q])?);
-    /// monday.add(&[Some(0)])?;
-    /// tuesday.add(&[None])?;
-    /// let week = monday + tuesday;
-    /// assert_eq!((week.records(), week.margin(0)?.missing().count()), (2, 1));
-    /// # Ok::<(), survey_analytics::Error>(())
-    /// ```
-    ///
-    /// # Panics
-    ///
-    /// When the tallies have different dimensions or weighting; use [`Tally::merge`] to get an
-    /// error instead.
-    fn add(mut self, other: Tally) -> Tally {
-        if let Err(e) = self.merge(&other) {
-            panic!("cannot add tallies: {e}");
-        }
-        self
-    }
-}

@@ -82,9 +82,21 @@ pub(crate) fn significance(
             }
         }
     }
+    let beats = assign_letters(&mut tests, columns.len(), adjustment, alpha)?;
+    Ok((tests, beats))
+}
+
+/// Adjusts the p-values of a row's pair tests together and returns, per column (of `columns`),
+/// the sorted positions of the columns it is significantly higher than: the letters it carries.
+pub(crate) fn assign_letters(
+    tests: &mut [PairTest],
+    columns: usize,
+    adjustment: PValueAdjustment,
+    alpha: f64,
+) -> Result<Vec<Vec<usize>>> {
     let raw: Vec<f64> = tests.iter().map(|t| t.p_value).collect();
     let adjusted = adjust_p_values(&raw, adjustment)?;
-    let mut beats = vec![Vec::new(); columns.len()];
+    let mut beats = vec![Vec::new(); columns];
     for (test, q) in tests.iter_mut().zip(adjusted) {
         test.adjusted_p_value = q;
         if q < alpha && test.difference != 0.0 {
@@ -101,5 +113,5 @@ pub(crate) fn significance(
     for list in &mut beats {
         list.sort_unstable();
     }
-    Ok((tests, beats))
+    Ok(beats)
 }

@@ -2,7 +2,7 @@
 //! intervals per cell, letters from design-based tests of each difference, and the Rao-Scott test.
 
 use crate::error::{Error, Result};
-use crate::stats::adjust::adjust_p_values;
+
 use crate::stats::level::check_alpha;
 use crate::stats::numerics::student_f::t_two_sided_p;
 use crate::survey::categories::Categories;
@@ -13,7 +13,7 @@ use crate::survey::crosstab::{
 use crate::survey::design::SampleDesign;
 use crate::survey::design::interval::DesignInterval;
 use crate::survey::estimate::{Base, Estimate};
-use crate::survey::letters::{PairTest, column_letter};
+use crate::survey::letters::{PairTest, assign_letters, column_letter};
 use crate::survey::sums::Sums;
 
 /// A row to estimate: its label, whether it is a net, and for each respondent whether the row's
@@ -287,30 +287,12 @@ fn build(
                 });
             }
         }
-        let raw: Vec<f64> = tests.iter().map(|t| t.p_value).collect();
-        let mut beats = vec![Vec::new(); g];
-        for (test, q) in tests
-            .iter_mut()
-            .zip(adjust_p_values(&raw, options.get_adjustment())?)
-        {
-            test.adjusted_p_value = q;
-            if q < alpha && test.difference != 0.0 {
-                let (winner, loser) = if test.difference > 0.0 {
-                    (test.a, test.b)
-                } else {
-                    (test.b, test.a)
-                };
-                if let Some(list) = beats.get_mut(winner) {
-                    list.push(loser);
-                }
-            }
-        }
+        let beats = assign_letters(&mut tests, g, options.get_adjustment(), alpha)?;
         let cells = (0..g)
             .map(|c| {
                 let sums = counts.get(c).copied().unwrap_or_default();
                 let estimate = domains.estimates().get(c).copied().flatten();
-                let mut letters: Vec<usize> = beats.get(c).cloned().unwrap_or_default();
-                letters.sort_unstable();
+                let letters: Vec<usize> = beats.get(c).cloned().unwrap_or_default();
                 CrosstabCell {
                     estimate: Estimate {
                         count: sums.count(),

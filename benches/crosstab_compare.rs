@@ -8,38 +8,11 @@
 mod common;
 
 use std::hint::black_box;
-use std::time::Instant;
 
 use survey_analytics::Category;
 
-/// Median wall time of `runs` calls, in milliseconds.
-fn median_ms<T>(runs: usize, mut f: impl FnMut() -> T) -> f64 {
-    let mut times: Vec<f64> = (0..runs)
-        .map(|_| {
-            let start = Instant::now();
-            black_box(f());
-            start.elapsed().as_secs_f64() * 1e3
-        })
-        .collect();
-    times.sort_by(f64::total_cmp);
-    times[times.len() / 2]
-}
-
 fn main() {
-    // `cargo bench` adds `--bench`; keep only our positional arguments.
-    let args: Vec<String> = std::env::args()
-        .skip(1)
-        .filter(|a| !a.starts_with("--"))
-        .collect();
-    let records: usize = args
-        .first()
-        .and_then(|a| a.parse().ok())
-        .unwrap_or(10_000_000);
-    let Some(path) = args.get(1) else {
-        eprintln!("usage: crosstab_compare RECORDS DATA_FILE [RUNS]");
-        std::process::exit(2);
-    };
-    let runs: usize = args.get(2).and_then(|a| a.parse().ok()).unwrap_or(15);
+    let (records, path, runs) = common::comparison_args("crosstab_compare", 10_000_000, 15);
     let data = common::responses(records);
     let mut bytes = Vec::with_capacity(3 * records);
     for r in &data {
@@ -64,24 +37,27 @@ fn main() {
     let timings = [
         (
             "bare_loop",
-            median_ms(runs, || common::bare_loop(black_box(&data))),
+            common::median_ms(runs, || common::bare_loop(black_box(&data))),
         ),
-        ("tally", median_ms(runs, || common::tally(black_box(&data)))),
+        (
+            "tally",
+            common::median_ms(runs, || common::tally(black_box(&data))),
+        ),
         (
             "crosstabs_with_letters",
-            median_ms(runs, || common::crosstabs(black_box(&data))),
+            common::median_ms(runs, || common::crosstabs(black_box(&data))),
         ),
         (
             "bare_loop_2_threads",
-            median_ms(runs, || common::bare_loop_parallel(black_box(&data))),
+            common::median_ms(runs, || common::bare_loop_parallel(black_box(&data))),
         ),
         (
             "tally_2_threads",
-            median_ms(runs, || common::tally_parallel(black_box(&data))),
+            common::median_ms(runs, || common::tally_parallel(black_box(&data))),
         ),
         (
             "crosstabs_with_letters_2_threads",
-            median_ms(runs, || common::crosstabs_parallel(black_box(&data))),
+            common::median_ms(runs, || common::crosstabs_parallel(black_box(&data))),
         ),
     ];
     let fields: Vec<String> = timings

@@ -8,26 +8,10 @@
 //! outcome with about 2% missing, and the region (5), gender (2) and age band (6) used for raking
 //! to population totals that differ from the sample's.
 
-use std::hint::black_box;
-use std::time::Instant;
-
 mod common;
 
 use common::design::{Sample, sample};
 use survey_analytics::{CalibrationMargin, RakeOptions};
-
-/// Median wall time of `runs` calls, in milliseconds.
-fn median_ms<T>(runs: usize, mut f: impl FnMut() -> T) -> f64 {
-    let mut times: Vec<f64> = (0..runs)
-        .map(|_| {
-            let start = Instant::now();
-            black_box(f());
-            start.elapsed().as_secs_f64() * 1e3
-        })
-        .collect();
-    times.sort_by(f64::total_cmp);
-    times[times.len() / 2]
-}
 
 fn write_csv(path: &str, s: &Sample, margins: &[CalibrationMargin]) {
     use std::fmt::Write as _;
@@ -65,24 +49,11 @@ fn write_csv(path: &str, s: &Sample, margins: &[CalibrationMargin]) {
 }
 
 fn main() {
-    // `cargo bench` adds `--bench`; keep only our positional arguments.
-    let args: Vec<String> = std::env::args()
-        .skip(1)
-        .filter(|a| !a.starts_with("--"))
-        .collect();
-    let records: usize = args
-        .first()
-        .and_then(|a| a.parse().ok())
-        .unwrap_or(1_000_000);
-    let Some(path) = args.get(1) else {
-        eprintln!("usage: design_compare RECORDS DATA_FILE [RUNS]");
-        std::process::exit(2);
-    };
-    let runs: usize = args.get(2).and_then(|a| a.parse().ok()).unwrap_or(11);
+    let (records, path, runs) = common::comparison_args("design_compare", 1_000_000, 11);
     let s = sample(records);
     let total: f64 = s.weight.iter().sum();
     let margins = common::design::margins(&s);
-    write_csv(path, &s, &margins);
+    write_csv(&path, &s, &margins);
 
     let build = || common::design::design(&s);
     let design = build();
@@ -94,13 +65,19 @@ fn main() {
     let raked_mean = raked.mean(&s.outcome).expect("raked mean");
 
     let timings = [
-        ("design", median_ms(runs, build)),
+        ("design", common::median_ms(runs, build)),
         (
             "by_role",
-            median_ms(runs, || design.domain_means(&s.outcome, &s.role, 3)),
+            common::median_ms(runs, || design.domain_means(&s.outcome, &s.role, 3)),
         ),
-        ("rake", median_ms(runs, || design.rake(&margins, &options))),
-        ("raked_mean", median_ms(runs, || raked.mean(&s.outcome))),
+        (
+            "rake",
+            common::median_ms(runs, || design.rake(&margins, &options)),
+        ),
+        (
+            "raked_mean",
+            common::median_ms(runs, || raked.mean(&s.outcome)),
+        ),
     ];
     let estimates: Vec<String> = by_role
         .estimates()

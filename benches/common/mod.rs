@@ -136,3 +136,40 @@ fn crosstabs_from(tally: &Tally) -> (Crosstab, Crosstab) {
         Crosstab::new(&tally.cross(0, 2).expect("dimensions"), &options).expect("crosstab");
     (by_role, by_team)
 }
+
+/// Median wall time of `runs` calls, in milliseconds.
+pub fn median_ms<T>(runs: usize, mut f: impl FnMut() -> T) -> f64 {
+    let mut times: Vec<f64> = (0..runs.max(1))
+        .map(|_| {
+            let start = std::time::Instant::now();
+            std::hint::black_box(f());
+            start.elapsed().as_secs_f64() * 1e3
+        })
+        .collect();
+    times.sort_by(f64::total_cmp);
+    times[times.len() / 2]
+}
+
+/// The comparison binaries' arguments `RECORDS DATA_FILE [RUNS]` (`cargo bench` adds `--bench`,
+/// which is skipped); exits with the usage line when the data file is missing.
+pub fn comparison_args(
+    name: &str,
+    default_records: usize,
+    default_runs: usize,
+) -> (usize, String, usize) {
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with("--"))
+        .collect();
+    let number =
+        |i: usize, default: usize| args.get(i).and_then(|a| a.parse().ok()).unwrap_or(default);
+    let Some(path) = args.get(1) else {
+        eprintln!("usage: {name} RECORDS DATA_FILE [RUNS]");
+        std::process::exit(2);
+    };
+    (
+        number(0, default_records),
+        path.clone(),
+        number(2, default_runs),
+    )
+}

@@ -7,7 +7,8 @@
 //!     [--method wilson|wald|wilson-corrected|agresti-coull|clopper-pearson|jeffreys]
 //!     [--adjust holm|bonferroni|hochberg|bh|by|none] [--alpha 0.05] [--min-base 30]
 //!     [--format text|markdown|json]
-//!     [--strata COLUMN] [--cluster COLUMN] [--design-interval logit|asin|beta|mean|xlogit]
+//!     [--strata COLUMN] [--cluster COLUMN]
+//!     [--design-interval logit|asin|beta|mean|xlogit|likelihood]
 //!     [--rake COLUMN=LEVEL:TOTAL,LEVEL:TOTAL,...]... [--poststratify COLUMN=LEVEL:TOTAL,...]
 //! ```
 //!

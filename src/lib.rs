@@ -50,8 +50,8 @@
 //! [`SampleDesign::mean`], [`SampleDesign::proportion`], [`SampleDesign::total`]); subgroup estimates
 //! on the full design with their covariance ([`SampleDesign::domain_means`] to [`DomainEstimates`]
 //! and [`DesignContrast`]); survey intervals for a proportion on the design's degrees of freedom
-//! ([`DesignInterval`]: logit, asin, beta, mean, xlogit); Rao-Scott tests of independence
-//! ([`RaoScottTest`]); post-stratification, raking ([`CalibrationMargin`], [`RakeOptions`],
+//! ([`DesignInterval`]: logit, asin, beta, mean, xlogit, likelihood); Rao-Scott tests of
+//! independence ([`RaoScottTest`]); post-stratification, raking ([`CalibrationMargin`], [`RakeOptions`],
 //! [`RakeReport`]) and trimming of the weights, with later variances accounting for them; strata
 //! with one PSU per [`LonelyPsu`]. [`Crosstab::from_design`] builds a crosstab from all of it.
 //!

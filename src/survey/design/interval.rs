@@ -26,9 +26,10 @@ use crate::survey::design::estimate::DesignEstimate;
 ///   `n* = p (1 - p) / s^2 * (t(alpha/2, n - 1) / t(alpha/2, df))^2`, with `x = n* p`.
 /// * `Likelihood`: the profile-likelihood interval of the intercept-only quasi-binomial `svyglm`
 ///   (R's `method = "likelihood"`: the binomial deviance referred to a chi-square scaled by the
-///   design effect, as Rao & Scott (1984)): the two `mu` with `KL(p || mu) = n / (n - 1) * t^2 s^2 / (2 p (1 - p))`, where
-///   `KL(p || mu) = p ln(p / mu) + (1 - p) ln((1 - p) / (1 - mu))` and `n` counts the respondents
-///   (see [`DesignInterval::Likelihood`]). Close to `Logit` widened by `sqrt(n / (n - 1))`, and
+///   design effect, as Rao & Scott (1984)): the two `mu` with
+///   `KL(p || mu) = n / (n - 1) * t^2 s^2 / (2 p (1 - p))`, where
+///   `KL(p || mu) = p ln(p / mu) + (1 - p) ln((1 - p) / (1 - mu))` and `n` counts the
+///   respondents (see [`DesignInterval::Likelihood`]). Close to `Logit` widened by `sqrt(n / (n - 1))`, and
 ///   skewed away from 0 and 1 as the binomial likelihood is.
 ///
 /// At `p = 0` or `p = 1` the logit, arcsine and likelihood intervals collapse to the point (the
@@ -80,8 +81,8 @@ pub enum DesignInterval {
     /// `KL = p ln(p + (1 - p) e^-d) + (1 - p) ln(1 - p + p e^d)` (through `ln_1p` and `exp_m1`
     /// near `d = 0`, a log-sum-exp beyond), to a couple of ulps of `d`, in a bracket found by
     /// doubling from the Wald half-width (at most 1); roots past `|d| = 1e4` give bounds of
-    /// exactly 0 or 1, which is what they are in floating point. R instead tabulates `z(b)` on MASS's grid of at most nine steps each side and
-    /// interpolates it by a spline, which puts its bounds up to about 1e-3 (relative) off these
+    /// exactly 0 or 1, which is what they are in floating point. R instead tabulates `z(b)` on
+    /// MASS's grid of at most nine steps each side and interpolates it by a spline, which puts its bounds up to about 1e-3 (relative) off these
     /// roots on small domains, and returns `NA` when the grid stops short of the cutoff;
     /// `tests/fixtures/design/README.md` has the measurements.
     ///

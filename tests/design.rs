@@ -6,6 +6,8 @@
 //! Tolerances (relative): 1e-9 for closed forms; 1e-7 for R's iterative results (the `logit`
 //! interval from an iteratively fitted `svyglm`, raking).
 
+mod common;
+
 use std::collections::HashMap;
 
 use survey_analytics::{
@@ -24,21 +26,7 @@ fn load() -> Data {
         env!("CARGO_MANIFEST_DIR"),
         "/tests/fixtures/design/survey.csv"
     );
-    let mut reader = csv::Reader::from_path(path).unwrap();
-    let headers: Vec<String> = reader
-        .headers()
-        .unwrap()
-        .iter()
-        .map(str::to_string)
-        .collect();
-    let mut columns: HashMap<String, Vec<String>> =
-        headers.iter().map(|h| (h.clone(), Vec::new())).collect();
-    for record in reader.records() {
-        let record = record.unwrap();
-        for (h, v) in headers.iter().zip(record.iter()) {
-            columns.get_mut(h).unwrap().push(v.to_string());
-        }
-    }
+    let columns = common::csv_columns(path);
     Data {
         stratum: columns["stratum"].clone(),
         psu: columns["psu"].clone(),

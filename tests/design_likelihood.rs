@@ -29,6 +29,8 @@
 //! Inputs beyond the sample (shares down to 1e-200, bounds below the double range) are checked
 //! against `fixtures/design/likelihood_mpmath.py` (mpmath, 80 digits) at 1e-11.
 
+mod common;
+
 use std::collections::HashMap;
 
 use survey_analytics::{
@@ -47,22 +49,9 @@ fn fixture(name: &str) -> String {
 }
 
 fn load() -> Data {
-    let mut reader = csv::Reader::from_path(fixture("survey.csv")).unwrap();
-    let headers: Vec<String> = reader
-        .headers()
-        .unwrap()
-        .iter()
-        .map(str::to_string)
-        .collect();
-    let mut columns: HashMap<String, Vec<String>> =
-        headers.iter().map(|h| (h.clone(), Vec::new())).collect();
-    for record in reader.records() {
-        let record = record.unwrap();
-        for (h, v) in headers.iter().zip(record.iter()) {
-            columns.get_mut(h).unwrap().push(v.to_string());
-        }
+    Data {
+        columns: common::csv_columns(fixture("survey.csv")),
     }
-    Data { columns }
 }
 
 impl Data {

@@ -135,3 +135,23 @@ impl Checker {
         }
     }
 }
+
+/// The columns of a CSV file with a header row, by header name, as text.
+pub fn csv_columns(path: impl AsRef<std::path::Path>) -> HashMap<String, Vec<String>> {
+    let mut reader = csv::Reader::from_path(path).unwrap();
+    let headers: Vec<String> = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_string)
+        .collect();
+    let mut columns: HashMap<String, Vec<String>> =
+        headers.iter().map(|h| (h.clone(), Vec::new())).collect();
+    for record in reader.records() {
+        let record = record.unwrap();
+        for (h, v) in headers.iter().zip(record.iter()) {
+            columns.get_mut(h).unwrap().push(v.to_string());
+        }
+    }
+    columns
+}

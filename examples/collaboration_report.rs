@@ -24,7 +24,7 @@ use survey_analytics::marketing::{
     ROLE_SIZES, TEAM_SIZES, collaboration_survey, findings, positive_sentiment_at,
 };
 use survey_analytics::{
-    Align, Alternative, Breakdown, BreakdownOptions, Category, Comparison, ConfidenceLevel,
+    Align, Alpha, Alternative, Breakdown, BreakdownOptions, Category, Comparison, ConfidenceLevel,
     Crosstab, CrosstabOptions, MultiSelectTally, Net, ProportionMethod, PublishedShare, Render,
     Table, Tally, two_proportion_sample_size,
 };
@@ -215,7 +215,7 @@ fn audit_section() -> Result<Section, survey_analytics::Error> {
     for (a, b) in [(0, 1), (0, 2), (1, 2), (3, 4)] {
         if let (Some(x), Some(y)) = (shares.get(a), shares.get(b)) {
             let test = x.compare(y)?;
-            let verdict = if test.significant(0.05) {
+            let verdict = if test.significant(Alpha::FIVE_PERCENT) {
                 "significant whatever the true counts"
             } else if test.p_value.lower >= 0.05 {
                 "not significant whatever the true counts"
@@ -302,7 +302,14 @@ fn conclusion(found: &Findings) -> Result<Section, survey_analytics::Error> {
         ));
     }
     // What it would take to settle the F11 comparison: the sample size for 9% vs 11% at 80% power.
-    let needed = two_proportion_sample_size(0.11, 0.09, 0.8, 0.05, 1.0, Alternative::TwoSided)?;
+    let needed = two_proportion_sample_size(
+        0.11,
+        0.09,
+        0.8,
+        Alpha::FIVE_PERCENT,
+        1.0,
+        Alternative::TwoSided,
+    )?;
     section.intro.push(format!(
         "Detecting a true 11% against 9% (F11) with 80% power at alpha 0.05 would take {} respondents per \
          team; the reconstruction has 140 and 150.",

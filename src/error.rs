@@ -86,7 +86,7 @@ pub enum Error {
     },
 
     /// Two lists that must have the same length did not.
-    #[error("{name} has {len} entries but {expected} were expected (one per category)")]
+    #[error("{name} has {len} entries but {expected} were expected (one per {per})")]
     LengthMismatch {
         /// Which argument had the wrong length.
         name: &'static str,
@@ -94,6 +94,8 @@ pub enum Error {
         expected: usize,
         /// The length given.
         len: usize,
+        /// What each entry stands for: `"category"`, `"respondent"`, `"dimension"`, ...
+        per: &'static str,
     },
 
     /// A table row had a different number of cells from the first row.
@@ -192,6 +194,53 @@ pub enum Error {
         index: usize,
         /// Number of categories.
         len: usize,
+    },
+
+    /// A dimension index past a tally's dimensions.
+    #[error(
+        "dimension {index} does not exist: the tally has {len} dimension(s), numbered from 0 in \
+         key order"
+    )]
+    DimensionOutOfRange {
+        /// The index given.
+        index: usize,
+        /// Number of dimensions.
+        len: usize,
+    },
+
+    /// A value that must be a finite number was infinite (NaN marks a missing value where
+    /// missing values are allowed).
+    #[error(
+        "record {record} of {name} is {value}: values must be finite numbers (use NaN for a missing \
+         value)"
+    )]
+    InvalidValue {
+        /// Which argument held the value.
+        name: &'static str,
+        /// Position of the record (0-based).
+        record: usize,
+        /// The value given.
+        value: f64,
+    },
+
+    /// A net that cannot be used with this question.
+    #[error("net '{label}' cannot be used here: {reason}")]
+    InvalidNet {
+        /// The net's label.
+        label: String,
+        /// Why, and what to do instead.
+        reason: &'static str,
+    },
+
+    /// Serialised data that break the rules of the type they describe: an unknown format version,
+    /// inconsistent contents, or values out of range. Deserialising goes through the same checks as
+    /// constructing.
+    #[error("invalid serialised {what}: {reason}")]
+    InvalidSerialized {
+        /// The type being read.
+        what: &'static str,
+        /// What is wrong.
+        reason: String,
     },
 
     /// A label that is not one of a dimension's categories.

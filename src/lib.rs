@@ -122,7 +122,7 @@ pub use stats::difference::{DifferenceMethod, difference_interval};
 pub use stats::effect_size::cohens_h;
 pub use stats::fisher::{FisherExactTest, fisher_exact};
 pub use stats::interval::Interval;
-pub use stats::level::ConfidenceLevel;
+pub use stats::level::{Alpha, ConfidenceLevel};
 pub use stats::multinomial::{MultinomialMethod, simultaneous_intervals};
 pub use stats::planning::{margin_of_error, sample_size_for_margin};
 pub use stats::power::{SampleSize, two_proportion_power, two_proportion_sample_size};

@@ -11,8 +11,8 @@ mod common;
 
 use common::{Checker, close, load};
 use survey_analytics::{
-    Alternative, ConfidenceLevel, margin_of_error, sample_size_for_margin, two_proportion_power,
-    two_proportion_sample_size,
+    Alpha, Alternative, ConfidenceLevel, margin_of_error, sample_size_for_margin,
+    two_proportion_power, two_proportion_sample_size,
 };
 
 fn alternative(name: &str) -> Alternative {
@@ -52,7 +52,7 @@ fn planning_quantities_match_references() {
                     p2,
                     n1,
                     n2,
-                    level_or_alpha,
+                    Alpha::new(level_or_alpha).unwrap(),
                     alternative(row.str("alternative")),
                 )
                 .unwrap();
@@ -62,9 +62,15 @@ fn planning_quantities_match_references() {
             }
             "sample_size_for_power" => {
                 let alt = alternative(row.str("alternative"));
-                let got =
-                    two_proportion_sample_size(p1, p2, row.f64("target"), level_or_alpha, n2, alt)
-                        .unwrap();
+                let got = two_proportion_sample_size(
+                    p1,
+                    p2,
+                    row.f64("target"),
+                    Alpha::new(level_or_alpha).unwrap(),
+                    n2,
+                    alt,
+                )
+                .unwrap();
                 checker.check(got.n1 as f64 == value, || {
                     format!("line {}: {got:?} want n1 = {value}", row.line)
                 });

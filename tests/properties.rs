@@ -199,9 +199,9 @@ proptest! {
         let level = ConfidenceLevel::NINETY_FIVE;
         let _ = margin_of_error(f[0], f[1], level);
         let _ = sample_size_for_margin(f[0], f[1], level);
-        let _ = two_proportion_power(f[0], f[1], f[2], f[3], f[4], Alternative::TwoSided);
+        let _ = two_proportion_power(f[0], f[1], f[2], f[3], Alpha::new(f[4]).unwrap_or_default(), Alternative::TwoSided);
         if f[4].abs() > 1e-4 {
-            let _ = two_proportion_sample_size(f[0], f[1], f[2], f[3], f[4], Alternative::TwoSided);
+            let _ = two_proportion_sample_size(f[0], f[1], f[2], Alpha::new(f[4]).unwrap_or_default(), f[3], Alternative::TwoSided);
         }
         for &m in RateRatioMethod::ALL {
             let _ = rate_ratio_interval(u[0], f[0], u[1], f[1], level, m);

@@ -271,6 +271,7 @@ pub fn chi_square_goodness_of_fit(
             name: "expected shares",
             expected: k,
             len: expected_shares.len(),
+            per: "category",
         });
     }
     if let Some(&bad) = expected_shares

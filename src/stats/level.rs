@@ -60,13 +60,12 @@ impl ConfidenceLevel {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidAlpha`] unless `0 < alpha < 1`.
+    /// [`Error::InvalidAlpha`] unless `0 < alpha < 1`; [`Error::InvalidConfidenceLevel`] when
+    /// `alpha` is so small (below about 1.1e-16) that `1 - alpha` rounds to 1.
     pub fn from_alpha(alpha: f64) -> Result<Self> {
-        if alpha > 0.0 && alpha < 1.0 {
-            Ok(Self(1.0 - alpha))
-        } else {
-            Err(Error::InvalidAlpha { alpha })
-        }
+        let alpha = Alpha::new(alpha)?;
+        // Below 2^-53, 1 - alpha rounds to 1, which is not a level.
+        Self::new(1.0 - alpha.value())
     }
 
     /// The level as a number in (0, 1).
@@ -131,12 +130,86 @@ impl fmt::Display for ConfidenceLevel {
     }
 }
 
-/// Checks a significance level `alpha` in (0, 1).
-pub(crate) fn check_alpha(alpha: f64) -> Result<f64> {
-    if alpha > 0.0 && alpha < 1.0 {
-        Ok(alpha)
-    } else {
-        Err(Error::InvalidAlpha { alpha })
+/// A significance level `alpha` strictly between 0 and 1, such as 0.05: the largest p-value that
+/// counts as significant.
+///
+/// Constructed through [`Alpha::new`], which rejects 0, 1, anything outside (0, 1) and NaN, so every
+/// test and letter assignment can rely on it. Deserialising checks the same rule.
+///
+/// # Examples
+///
+/// ```
+/// use survey_analytics::{Alpha, ConfidenceLevel, Error};
+///
+/// let alpha = Alpha::new(0.01)?;
+/// assert_eq!(alpha.value(), 0.01);
+/// assert_eq!(Alpha::default(), Alpha::FIVE_PERCENT);
+/// assert_eq!(Alpha::new(1.5), Err(Error::InvalidAlpha { alpha: 1.5 }));
+/// assert!(Alpha::new(f64::NAN).is_err());
+/// // The matching two-sided confidence level.
+/// assert_eq!(ConfidenceLevel::from_alpha(Alpha::TEN_PERCENT.value())?, ConfidenceLevel::NINETY);
+/// # Ok::<(), survey_analytics::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, PartialOrd, Serialize, Deserialize)]
+#[serde(try_from = "f64", into = "f64")]
+pub struct Alpha(f64);
+
+impl Alpha {
+    /// 10%.
+    pub const TEN_PERCENT: Self = Self(0.10);
+    /// 5%, the default.
+    pub const FIVE_PERCENT: Self = Self(0.05);
+    /// 1%.
+    pub const ONE_PERCENT: Self = Self(0.01);
+
+    /// A validated significance level.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidAlpha`] unless `0 < alpha < 1`.
+    pub fn new(alpha: f64) -> Result<Self> {
+        if alpha > 0.0 && alpha < 1.0 {
+            Ok(Self(alpha))
+        } else {
+            Err(Error::InvalidAlpha { alpha })
+        }
+    }
+
+    /// The level as a number in (0, 1).
+    ///
+    /// ```
+    /// assert_eq!(survey_analytics::Alpha::ONE_PERCENT.value(), 0.01);
+    /// ```
+    pub fn value(self) -> f64 {
+        self.0
+    }
+}
+
+impl Default for Alpha {
+    /// 5%.
+    fn default() -> Self {
+        Self::FIVE_PERCENT
+    }
+}
+
+impl TryFrom<f64> for Alpha {
+    type Error = Error;
+
+    fn try_from(alpha: f64) -> Result<Self> {
+        Self::new(alpha)
+    }
+}
+
+impl From<Alpha> for f64 {
+    fn from(alpha: Alpha) -> f64 {
+        alpha.0
+    }
+}
+
+impl fmt::Display for Alpha {
+    /// As a number: `0.05`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
     }
 }
 

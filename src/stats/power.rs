@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::stats::alternative::Alternative;
-use crate::stats::level::check_alpha;
+use crate::stats::level::Alpha;
 use crate::stats::numerics::normal;
 use crate::stats::planning::{MAX_SAMPLE_SIZE, check_proportion};
 
@@ -24,13 +24,13 @@ use crate::stats::planning::{MAX_SAMPLE_SIZE, check_proportion};
 /// [`two_proportion_z_test`]: crate::two_proportion_z_test
 ///
 /// ```
-/// use survey_analytics::{two_proportion_power, Alternative};
+/// use survey_analytics::{two_proportion_power, Alpha, Alternative};
 ///
 /// // Could 130 leaders and 400 contributors reveal 41% vs 18%? Almost surely.
-/// let power = two_proportion_power(0.41, 0.18, 130.0, 400.0, 0.05, Alternative::TwoSided)?;
+/// let power = two_proportion_power(0.41, 0.18, 130.0, 400.0, Alpha::FIVE_PERCENT, Alternative::TwoSided)?;
 /// assert!(power > 0.99);
 /// // 11% vs 9% with 50 per group: hopeless.
-/// let power = two_proportion_power(0.11, 0.09, 50.0, 50.0, 0.05, Alternative::TwoSided)?;
+/// let power = two_proportion_power(0.11, 0.09, 50.0, 50.0, Alpha::FIVE_PERCENT, Alternative::TwoSided)?;
 /// assert!(power < 0.1);
 /// # Ok::<(), survey_analytics::Error>(())
 /// ```
@@ -38,13 +38,13 @@ use crate::stats::planning::{MAX_SAMPLE_SIZE, check_proportion};
 /// # Errors
 ///
 /// [`Error::InvalidProportion`] for shares outside [0, 1]; [`Error::NotPositive`] for group sizes
-/// that are not finite and positive; [`Error::InvalidAlpha`] unless `0 < alpha < 1`.
+/// that are not finite and positive.
 pub fn two_proportion_power(
     p1: f64,
     p2: f64,
     n1: f64,
     n2: f64,
-    alpha: f64,
+    alpha: Alpha,
     alternative: Alternative,
 ) -> Result<f64> {
     check_proportion("p1", p1)?;
@@ -54,8 +54,7 @@ pub fn two_proportion_power(
             return Err(Error::NotPositive { name, value: n });
         }
     }
-    check_alpha(alpha)?;
-    Ok(power(p1, p2, n1, n2, alpha, alternative))
+    Ok(power(p1, p2, n1, n2, alpha.value(), alternative))
 }
 
 fn power(p1: f64, p2: f64, n1: f64, n2: f64, alpha: f64, alternative: Alternative) -> f64 {
@@ -91,8 +90,8 @@ fn power(p1: f64, p2: f64, n1: f64, n2: f64, alpha: f64, alternative: Alternativ
 /// Group sizes from [`two_proportion_sample_size`].
 ///
 /// ```
-/// use survey_analytics::{two_proportion_sample_size, Alternative};
-/// let size = two_proportion_sample_size(0.41, 0.18, 0.9, 0.05, 3.0, Alternative::TwoSided)?;
+/// use survey_analytics::{two_proportion_sample_size, Alpha, Alternative};
+/// let size = two_proportion_sample_size(0.41, 0.18, 0.9, Alpha::FIVE_PERCENT, 3.0, Alternative::TwoSided)?;
 /// assert_eq!(size.n2, 3 * size.n1);
 /// assert!(size.power >= 0.9);
 /// # Ok::<(), survey_analytics::Error>(())
@@ -114,12 +113,12 @@ pub struct SampleSize {
 /// exact for the test actually run rather than the usual closed-form approximation.
 ///
 /// ```
-/// use survey_analytics::{two_proportion_sample_size, Alternative};
+/// use survey_analytics::{two_proportion_sample_size, Alpha, Alternative};
 ///
 /// // To confirm 11% vs 9% with 80% power, per group:
-/// let size = two_proportion_sample_size(0.11, 0.09, 0.8, 0.05, 1.0, Alternative::TwoSided)?;
+/// let size = two_proportion_sample_size(0.11, 0.09, 0.8, Alpha::FIVE_PERCENT, 1.0, Alternative::TwoSided)?;
 /// assert!(size.n1 > 3000 && size.n1 == size.n2 && size.power >= 0.8);
-/// assert!(two_proportion_sample_size(0.2, 0.2, 0.8, 0.05, 1.0, Alternative::TwoSided).is_err());
+/// assert!(two_proportion_sample_size(0.2, 0.2, 0.8, Alpha::FIVE_PERCENT, 1.0, Alternative::TwoSided).is_err());
 /// # Ok::<(), survey_analytics::Error>(())
 /// ```
 ///
@@ -127,13 +126,13 @@ pub struct SampleSize {
 ///
 /// [`Error::InvalidProportion`] for shares outside [0, 1] or a target power outside (0, 1);
 /// [`Error::InvalidParameter`] when `p1 = p2` (no sample size detects no difference);
-/// [`Error::NotPositive`] for a ratio that is not finite and positive; [`Error::InvalidAlpha`];
+/// [`Error::NotPositive`] for a ratio that is not finite and positive;
 /// [`Error::CountTooLarge`] when more than 2^53 respondents would be needed.
 pub fn two_proportion_sample_size(
     p1: f64,
     p2: f64,
     power_target: f64,
-    alpha: f64,
+    alpha: Alpha,
     ratio: f64,
     alternative: Alternative,
 ) -> Result<SampleSize> {
@@ -145,7 +144,7 @@ pub fn two_proportion_sample_size(
             value: power_target,
         });
     }
-    check_alpha(alpha)?;
+    let alpha = alpha.value();
     if !(ratio > 0.0 && ratio.is_finite()) {
         return Err(Error::NotPositive {
             name: "ratio",

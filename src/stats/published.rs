@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::stats::alternative::Alternative;
 use crate::stats::interval::Interval;
-use crate::stats::level::ConfidenceLevel;
+use crate::stats::level::{Alpha, ConfidenceLevel};
 use crate::stats::proportion::{Proportion, ProportionMethod};
 use crate::stats::z_test::two_proportion_z_test;
 
@@ -206,12 +206,12 @@ impl PublishedComparison {
     /// Whether the difference is significant at `alpha` whatever the true counts.
     ///
     /// ```
-    /// use survey_analytics::PublishedShare;
+    /// use survey_analytics::{Alpha, PublishedShare};
     /// let test = PublishedShare::new(18.0, 400)?.compare(&PublishedShare::new(41.0, 130)?)?;
-    /// assert!(test.significant(0.05));
+    /// assert!(test.significant(Alpha::FIVE_PERCENT));
     /// # Ok::<(), survey_analytics::Error>(())
     /// ```
-    pub fn significant(&self, alpha: f64) -> bool {
-        self.p_value.upper < alpha
+    pub fn significant(&self, alpha: Alpha) -> bool {
+        self.p_value.upper < alpha.value()
     }
 }

@@ -8,7 +8,7 @@ use crate::stats::alternative::Alternative;
 use crate::stats::difference::{DifferenceMethod, difference_interval};
 use crate::stats::effect_size::cohens_h;
 use crate::stats::interval::Interval;
-use crate::stats::level::{ConfidenceLevel, check_alpha};
+use crate::stats::level::{Alpha, ConfidenceLevel};
 use crate::stats::proportion::{Proportion, ProportionMethod};
 use crate::stats::z_test::two_proportion_z_test;
 use crate::survey::breakdown::check_net;
@@ -495,7 +495,7 @@ impl Comparison {
         groups: Vec<GroupEstimate>,
         options: &ComparisonOptions,
     ) -> Result<Self> {
-        let alpha = check_alpha(options.alpha)?;
+        let alpha = Alpha::new(options.alpha)?.value();
         if groups.len() < 2 {
             return Err(Error::TooFewValues {
                 name: "groups with a base",

@@ -75,6 +75,7 @@ impl Margin {
                 name: "margin cells",
                 expected: categories.len(),
                 len: cells.len(),
+                per: "category",
             });
         }
         let base = base.unwrap_or_else(|| cells.iter().fold(Sums::default(), |a, b| a.merged(*b)));
@@ -284,6 +285,7 @@ impl CrossCounts {
                 name: "crosstab cells",
                 expected: rows.len() * width,
                 len: cells.len(),
+                per: "row and column",
             });
         }
         let bases = bases.unwrap_or_else(|| {

@@ -7,7 +7,7 @@ use crate::stats::adjust::PValueAdjustment;
 use crate::stats::chi_square::{
     ChiSquareTest, ContinuityCorrection, chi_square_independence, pearson_statistic,
 };
-use crate::stats::level::{ConfidenceLevel, check_alpha};
+use crate::stats::level::{Alpha, ConfidenceLevel};
 use crate::stats::numerics::chi_square_sf;
 use crate::stats::proportion::ProportionMethod;
 use crate::survey::breakdown::check_net;
@@ -461,7 +461,7 @@ impl Crosstab {
     /// [`Error::InvalidAlpha`](crate::Error::InvalidAlpha) unless `0 < alpha < 1`; net errors as
     /// for [`Breakdown::new`](crate::Breakdown::new).
     pub fn new(counts: &CrossCounts, options: &CrosstabOptions) -> Result<Self> {
-        let alpha = check_alpha(options.alpha)?;
+        let alpha = Alpha::new(options.alpha)?.value();
         let (rows, groups) = (counts.rows(), counts.columns());
         let weighted = counts.is_weighted();
         let columns: Vec<CrosstabColumn> = (0..groups.len())

@@ -96,6 +96,7 @@ impl TryFrom<RawTally> for Tally {
                 name: "tally cells",
                 expected: cells,
                 len: raw.counts.len(),
+                per: "cell",
             });
         }
         tally.counts = raw.counts;
@@ -625,6 +626,7 @@ impl Tally {
                 name: "key",
                 expected: self.dimensions.len(),
                 len: slots.len(),
+                per: "dimension",
             });
         }
         let mut cell = 0;

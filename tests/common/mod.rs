@@ -88,16 +88,14 @@ pub fn load(name: &str) -> Vec<Row> {
 /// Whether `got` is within `relative` of `expected` (exact equality required for 0 and infinities;
 /// NaN matches NaN).
 pub fn close(got: f64, expected: f64, relative: f64) -> bool {
-    if expected.is_nan() {
-        return got.is_nan();
-    }
-    got == expected || (got - expected).abs() <= relative * expected.abs()
+    close_abs(got, expected, relative, 0.0)
 }
 
-/// Whether `got` is within `relative * |expected| + absolute` of `expected`.
+/// Whether `got` is within `relative * |expected| + absolute` of `expected`. An infinite or NaN
+/// reference needs the same value: `|got - inf| <= relative * inf` would accept any finite number.
 pub fn close_abs(got: f64, expected: f64, relative: f64, absolute: f64) -> bool {
-    if expected.is_nan() {
-        return got.is_nan();
+    if !expected.is_finite() {
+        return got == expected || (expected.is_nan() && got.is_nan());
     }
     got == expected || (got - expected).abs() <= relative * expected.abs() + absolute
 }

@@ -3,7 +3,7 @@
 
 use crate::error::{Error, Result};
 
-use crate::stats::level::check_alpha;
+use crate::stats::level::Alpha;
 use crate::stats::numerics::student_f::t_two_sided_p;
 use crate::survey::categories::Categories;
 use crate::survey::counts::QuestionKind;
@@ -208,7 +208,7 @@ fn build(
     interval: DesignInterval,
     kind: QuestionKind,
 ) -> Result<Crosstab> {
-    let alpha = check_alpha(options.get_alpha())?;
+    let alpha = Alpha::new(options.get_alpha())?.value();
     design.check_len("groups", group_codes.len())?;
     let g = groups.len();
     if let Some(&index) = group_codes.iter().flatten().find(|&&c| c >= g) {

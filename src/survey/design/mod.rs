@@ -229,6 +229,7 @@ impl SampleDesign {
                 name,
                 expected: self.weights.len(),
                 len,
+                per: "respondent",
             });
         }
         Ok(())

@@ -9,6 +9,7 @@
 //!     [--format text|markdown|json]
 //!     [--strata COLUMN] [--cluster COLUMN]
 //!     [--design-interval logit|asin|beta|mean|xlogit|likelihood]
+//!     [--design-effect with-replacement|without-replacement]
 //!     [--rake COLUMN=LEVEL:TOTAL,LEVEL:TOTAL,...]... [--poststratify COLUMN=LEVEL:TOTAL,...]
 //! ```
 //!
@@ -19,14 +20,17 @@
 //! the respondents who answered any of them; `--net` (repeatable) adds a row merging the listed
 //! values of the question. Bad input stops with a one-line error naming the file, line and column.
 //!
-//! Any of `--strata`, `--cluster`, `--design-interval`, `--rake` and `--poststratify` switches to
+//! Any of `--strata`, `--cluster`, `--design-interval`, `--design-effect`, `--rake` and
+//! `--poststratify` switches to
 //! design-based estimation (as R's `survey` package): the weights (1 without `--weight`) are first
 //! post-stratified and then raked to the population totals given, strata and clusters (nested in
 //! strata) define the variance; each cell gets its design-based share, standard error, design
-//! effect and `--design-interval` interval (logit by default), letters come from design-based tests
-//! of each difference, and the omnibus test is Rao-Scott's. The JSON cells then also carry
-//! `std_error` and `deff`, and `omnibus` carries the F test (`statistic`, `ndf`, `ddf`, `p_value`)
-//! and the first-order test (`chisq`, `p_chisq`).
+//! effect (`--design-effect`: against sampling with replacement by default, R's `deff =
+//! "replace"`; `without-replacement` is R's `deff = TRUE`, meaningless for weights scaled to
+//! average 1) and `--design-interval` interval (logit by default), letters come from design-based
+//! tests of each difference, and the omnibus test is Rao-Scott's. The JSON then names the
+//! `design_effect`, the cells also carry `std_error` and `deff`, and `omnibus` carries the F test
+//! (`statistic`, `ndf`, `ddf`, `p_value`) and the first-order test (`chisq`, `p_chisq`).
 
 use std::collections::BTreeSet;
 use std::fmt::Display;
@@ -34,15 +38,16 @@ use std::process::ExitCode;
 
 use serde_json::{Value, json};
 use survey_analytics::{
-    CalibrationMargin, Categories, ConfidenceLevel, CrossCounts, Crosstab, CrosstabOptions,
-    DesignInterval, MultiSelectTally, Net, PValueAdjustment, ProportionMethod, RakeOptions, Render,
-    SampleDesign, Tally,
+    Alpha, CalibrationMargin, Categories, ConfidenceLevel, CrossCounts, Crosstab, CrosstabOptions,
+    DesignEffectKind, DesignInterval, MultiSelectTally, Net, PValueAdjustment, ProportionMethod,
+    RakeOptions, Render, SampleDesign, Tally,
 };
 
 const USAGE: &str = "usage: crosstab FILE.csv --by COLUMN (--question COLUMN | --multi COL1,COL2,...) \
 [--weight COLUMN] [--net NAME=VALUE,VALUE]... [--level 0.95] [--method wilson] [--adjust holm] \
 [--alpha 0.05] [--min-base 30] [--format text|markdown|json] [--strata COLUMN] [--cluster COLUMN] \
-[--design-interval logit] [--rake COLUMN=LEVEL:TOTAL,...]... [--poststratify COLUMN=LEVEL:TOTAL,...]";
+[--design-interval logit] [--design-effect with-replacement] [--rake COLUMN=LEVEL:TOTAL,...]... \
+[--poststratify COLUMN=LEVEL:TOTAL,...]";
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Format {
@@ -61,12 +66,13 @@ struct Args {
     level: ConfidenceLevel,
     method: ProportionMethod,
     adjustment: PValueAdjustment,
-    alpha: f64,
+    alpha: Alpha,
     min_base: u64,
     format: Format,
     strata: Option<String>,
     cluster: Option<String>,
     design_interval: Option<DesignInterval>,
+    design_effect: Option<DesignEffectKind>,
     /// Raking margins: column and (level, population total) pairs.
     rake: Vec<(String, Vec<(String, f64)>)>,
     poststratify: Option<(String, Vec<(String, f64)>)>,
@@ -78,6 +84,7 @@ impl Args {
         self.strata.is_some()
             || self.cluster.is_some()
             || self.design_interval.is_some()
+            || self.design_effect.is_some()
             || !self.rake.is_empty()
             || self.poststratify.is_some()
     }
@@ -116,8 +123,9 @@ fn parse_args(mut raw: impl Iterator<Item = String>) -> Result<Args, String> {
     let mut nets = Vec::new();
     let mut level = ConfidenceLevel::NINETY_FIVE;
     let (mut method, mut adjustment) = (ProportionMethod::Wilson, PValueAdjustment::Holm);
-    let (mut alpha, mut min_base, mut format) = (0.05, 30, Format::Text);
+    let (mut alpha, mut min_base, mut format) = (Alpha::FIVE_PERCENT, 30, Format::Text);
     let (mut strata, mut cluster, mut design_interval) = (None, None, None);
+    let mut design_effect = None;
     let (mut rake, mut poststratify) = (Vec::new(), None);
     while let Some(arg) = raw.next() {
         let mut value = |flag: &str| raw.next().ok_or_else(|| format!("{flag} needs a value"));
@@ -148,9 +156,10 @@ fn parse_args(mut raw: impl Iterator<Item = String>) -> Result<Args, String> {
             "--adjust" => adjustment = value("--adjust")?.parse().map_err(text)?,
             "--alpha" => {
                 let v = value("--alpha")?;
-                alpha = v
+                let number: f64 = v
                     .parse()
                     .map_err(|_| format!("--alpha takes a number, got '{v}'"))?;
+                alpha = Alpha::new(number).map_err(text)?;
             }
             "--min-base" => {
                 let v = value("--min-base")?;
@@ -172,6 +181,9 @@ fn parse_args(mut raw: impl Iterator<Item = String>) -> Result<Args, String> {
             }
             "--strata" => strata = Some(value("--strata")?),
             "--cluster" => cluster = Some(value("--cluster")?),
+            "--design-effect" => {
+                design_effect = Some(value("--design-effect")?.parse().map_err(text)?)
+            }
             "--design-interval" => {
                 design_interval = Some(value("--design-interval")?.parse().map_err(text)?)
             }
@@ -210,6 +222,7 @@ fn parse_args(mut raw: impl Iterator<Item = String>) -> Result<Args, String> {
         strata,
         cluster,
         design_interval,
+        design_effect,
         rake,
         poststratify,
     })
@@ -429,7 +442,8 @@ fn tally(
             MultiSelectTally::new_weighted(answers.clone(), groups.clone())
         } else {
             MultiSelectTally::new(answers.clone(), groups.clone())
-        };
+        }
+        .map_err(text)?;
         for row in rows {
             let chosen = row.chosen.as_deref();
             if weighted {
@@ -526,7 +540,6 @@ fn design_crosstab(
         }
         design = raked;
     }
-    let interval = args.design_interval.unwrap_or_default();
     let group_codes: Vec<Option<usize>> = rows
         .iter()
         .map(|r| r.group.as_deref().and_then(|g| groups.index_of(g)))
@@ -543,19 +556,10 @@ fn design_crosstab(
             &answer_codes,
             &group_codes,
             options,
-            interval,
         )
     } else {
         let chosen: Vec<Option<Vec<usize>>> = rows.iter().map(|r| r.chosen.clone()).collect();
-        Crosstab::from_design_multi(
-            &design,
-            answers,
-            groups,
-            &chosen,
-            &group_codes,
-            options,
-            interval,
-        )
+        Crosstab::from_design_multi(&design, answers, groups, &chosen, &group_codes, options)
     }
     .map_err(text)
 }
@@ -594,8 +598,7 @@ fn to_json(args: &Args, rows_read: usize, table: &Crosstab) -> Value {
                            "lower": e.interval.map(|i| i.lower), "upper": e.interval.map(|i| i.upper),
                            "letters": cell.letters});
                     // Design-based cells also carry their standard error and design effect.
-                    if let (Some(design), Value::Object(fields)) = (table.design(), &mut value) {
-                        let _ = design;
+                    if let (Some(_), Value::Object(fields)) = (table.design(), &mut value) {
                         fields.insert("std_error".to_string(), json!(cell.std_error));
                         fields.insert("deff".to_string(), json!(cell.deff));
                     }
@@ -614,23 +617,26 @@ fn to_json(args: &Args, rows_read: usize, table: &Crosstab) -> Value {
             .omnibus()
             .map(|t| json!({"statistic": t.statistic, "df": t.df, "p_value": t.p_value})),
     };
-    json!({
+    let mut output = json!({
         "question": args.question.clone().unwrap_or_else(|| args.multi.join(",")),
         "group_by": args.by,
-        "level": table.level().value(),
-        "method": match table.design() {
-            Some(design) => design.interval.name(),
-            None => table.method().name(),
-        },
-        "adjustment": table.adjustment().name(),
-        "alpha": table.alpha(),
+        "level": table.settings().intervals.level.value(),
+        "method": table.interval_method(),
+        "adjustment": table.settings().tests.adjustment.name(),
+        "alpha": table.settings().tests.alpha.value(),
         "weighted": table.is_weighted(),
         "rows_read": rows_read,
         "missing": missing,
         "groups": groups,
         "rows": rows,
         "omnibus": omnibus,
-    })
+    });
+    // Design-based tables name the design effect their cells carry.
+    if let (Some(_), Value::Object(fields)) = (table.design(), &mut output) {
+        let kind = table.settings().design.design_effect.name();
+        fields.insert("design_effect".to_string(), json!(kind));
+    }
+    output
 }
 
 fn run() -> Result<(), String> {
@@ -642,7 +648,9 @@ fn run() -> Result<(), String> {
         .method(args.method)
         .adjustment(args.adjustment)
         .alpha(args.alpha)
-        .min_base(args.min_base);
+        .min_base(args.min_base)
+        .design_interval(args.design_interval.unwrap_or_default())
+        .design_effect(args.design_effect.unwrap_or_default());
     for (name, values) in &args.nets {
         let net = Net::from_labels(name.clone(), &answers, values)
             .map_err(|e| format!("--net '{name}': {e}"))?;

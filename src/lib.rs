@@ -137,21 +137,23 @@ pub use survey::breakdown::{Breakdown, BreakdownOptions, BreakdownRow};
 pub use survey::categories::Categories;
 pub use survey::category::{Category, Ordinal, Slot};
 pub use survey::comparison::{
-    Comparison, ComparisonOptions, GroupEstimate, PairComparison, Verdict,
+    Comparison, ComparisonOptions, ComparisonSettings, GroupEstimate, PairComparison, Verdict,
 };
 pub use survey::counts::{CrossCounts, Margin, QuestionKind};
-pub use survey::crosstab::{
-    Crosstab, CrosstabCell, CrosstabColumn, CrosstabOptions, CrosstabRow, DesignSummary,
+pub use survey::crosstab::letters::{PairTest, column_letter};
+pub use survey::crosstab::options::{CrosstabOptions, CrosstabSettings};
+pub use survey::crosstab::{Crosstab, CrosstabCell, CrosstabColumn, CrosstabRow, DesignSummary};
+pub use survey::design::estimate::{
+    DesignContrast, DesignEffectKind, DesignEffects, DesignEstimate, DomainEstimates,
 };
-pub use survey::design::estimate::{DesignContrast, DesignEstimate, DomainEstimates};
 pub use survey::design::interval::DesignInterval;
 pub use survey::design::rao_scott::RaoScottTest;
 pub use survey::design::weighting::{CalibrationMargin, RakeOptions, RakeReport};
 pub use survey::design::{LonelyPsu, SampleDesign};
 pub use survey::estimate::{Base, Estimate};
-pub use survey::letters::{PairTest, column_letter};
 pub use survey::multi_select::{MultiSelect, MultiSelectTally};
 pub use survey::net::Net;
+pub use survey::settings::{DesignSettings, IntervalSettings, TestSettings};
 pub use survey::sums::Sums;
 pub use survey::tally::{Key, Tally};
 

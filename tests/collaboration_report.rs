@@ -2,8 +2,9 @@
 //! figure, and the report example prints, exports and charts it consistently with the statistics
 //! layer.
 
-use std::process::Command;
+mod common;
 
+use common::{run_example_ok, scratch_dir};
 use survey_analytics::marketing::{ClaimVerdict, Role, collaboration_survey, findings};
 use survey_analytics::{
     Alternative, ConfidenceLevel, PValueAdjustment, Proportion, ProportionMethod, adjust_p_values,
@@ -11,25 +12,7 @@ use survey_analytics::{
 };
 
 fn run_report(args: &[&str]) -> String {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
-    let output = Command::new(cargo)
-        .args(["run", "--quiet", "--example", "collaboration_report", "--"])
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("cargo runs");
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).expect("UTF-8")
-}
-
-fn scratch_dir(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("survey-analytics-{name}-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    run_example_ok("collaboration_report", args)
 }
 
 #[test]
@@ -54,7 +37,7 @@ fn dataset_is_deterministic_and_reproduces_every_figure() {
             f.id
         );
     }
-    // Subgroup bases are the documented reconstruction's.
+    // Subgroup bases are the reconstruction's documented choice (the report publishes none).
     let base = |id: &str| found.figures.iter().find(|f| f.id == id).unwrap().base;
     assert_eq!((base("F8a"), base("F8b"), base("F8c")), (400, 130, 300));
     assert_eq!((base("F11a"), base("F11b")), (140, 150));

@@ -22,23 +22,18 @@
 //!   point, Python with `math.fsum`, so the weighted inputs may differ in the last bit). Labels,
 //!   indices, counts, bases and verdicts: exact.
 
+mod common;
+
 use std::collections::BTreeSet;
 
+use common::{Checker, fixture};
 use serde_json::Value;
 use survey_analytics::{Categories, Comparison, ComparisonOptions, Tally, Verdict};
 
-const SURVEY: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/tests/fixtures/crosstab/survey.csv"
-);
-const REFERENCE: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/tests/fixtures/crosstab/comparisons.json"
-);
-
 /// `knows_impact`, `role` and `weight` of every record, as written in the file.
 fn read_survey() -> Vec<(String, String, String)> {
-    let mut reader = csv::Reader::from_path(SURVEY).expect("survey.csv opens");
+    let mut reader =
+        csv::Reader::from_path(fixture("crosstab/survey.csv")).expect("survey.csv opens");
     let headers = reader.headers().expect("header row").clone();
     let column = |name: &str| {
         headers
@@ -102,40 +97,19 @@ fn comparison(weighted: bool) -> Comparison {
     Comparison::from_counts(&counts, yes, &ComparisonOptions::default()).unwrap()
 }
 
-/// Compares numbers and records failures and the largest differences seen.
-#[derive(Default)]
-struct Checker {
-    failures: Vec<String>,
-    max_abs: (f64, String),
-    max_rel: (f64, String),
+/// `got` against the reference number `want`, 1e-9 relative plus 1e-15 absolute (see the header).
+fn number(checker: &mut Checker, path: String, got: f64, want: &Value) {
+    let want = want
+        .as_f64()
+        .unwrap_or_else(|| panic!("{path}: not a number"));
+    checker.number(path, got, want, 1e-9, 1e-15);
 }
 
-impl Checker {
-    fn number(&mut self, path: String, got: f64, want: &Value) {
-        let want = want
-            .as_f64()
-            .unwrap_or_else(|| panic!("{path}: not a number"));
-        let diff = (got - want).abs();
-        let rel = if want == 0.0 { 0.0 } else { diff / want.abs() };
-        if diff.is_nan() || diff > 1e-9 * want.abs() + 1e-15 {
-            self.failures.push(format!(
-                "{path}: got {got:e}, want {want:e} (diff {diff:e})"
-            ));
-        }
-        if diff > self.max_abs.0 {
-            self.max_abs = (diff, path.clone());
-        }
-        if rel > self.max_rel.0 {
-            self.max_rel = (rel, path);
-        }
-    }
-
-    fn exact<T: PartialEq + std::fmt::Debug>(&mut self, path: String, got: T, want: T) {
-        if got != want {
-            self.failures
-                .push(format!("{path}: got {got:?}, want {want:?}"));
-        }
-    }
+/// `got` against `want`, exactly.
+fn exact<T: PartialEq + std::fmt::Debug>(checker: &mut Checker, path: String, got: T, want: T) {
+    checker.check(got == want, || {
+        format!("{path}: got {got:?}, want {want:?}")
+    });
 }
 
 fn verdict_name(verdict: Verdict) -> &'static str {
@@ -147,9 +121,10 @@ fn verdict_name(verdict: Verdict) -> &'static str {
 }
 
 fn check_case(name: &str, weighted: bool) {
-    let reference: Value =
-        serde_json::from_str(&std::fs::read_to_string(REFERENCE).expect("comparisons.json"))
-            .expect("valid JSON");
+    let reference: Value = serde_json::from_str(
+        &std::fs::read_to_string(fixture("crosstab/comparisons.json")).expect("comparisons.json"),
+    )
+    .expect("valid JSON");
     let case = reference["cases"]
         .as_array()
         .expect("cases")
@@ -166,51 +141,55 @@ fn check_case(name: &str, weighted: bool) {
     assert_eq!(got.groups().len(), groups.len(), "{name}: number of groups");
     for (i, (g, w)) in got.groups().iter().zip(groups).enumerate() {
         let path = |field: &str| format!("{name}.groups[{i}].{field}");
-        checker.exact(
+        exact(
+            &mut checker,
             path("label"),
             g.label.as_str(),
             w["label"].as_str().unwrap(),
         );
-        checker.exact(path("count"), g.count, w["count"].as_u64());
-        checker.exact(path("base"), g.base.map(|b| b.count), w["base"].as_u64());
-        checker.number(path("estimate"), g.estimate, &w["estimate"]);
-        checker.number(path("lower"), g.interval.lower, &w["lower"]);
-        checker.number(path("upper"), g.interval.upper, &w["upper"]);
+        exact(&mut checker, path("count"), g.count, w["count"].as_u64());
+        exact(
+            &mut checker,
+            path("base"),
+            g.base.map(|b| b.count),
+            w["base"].as_u64(),
+        );
+        number(&mut checker, path("estimate"), g.estimate, &w["estimate"]);
+        number(&mut checker, path("lower"), g.interval.lower, &w["lower"]);
+        number(&mut checker, path("upper"), g.interval.upper, &w["upper"]);
     }
 
     let pairs = case["pairs"].as_array().expect("pairs");
     assert_eq!(got.pairs().len(), pairs.len(), "{name}: number of pairs");
     for (i, (p, w)) in got.pairs().iter().zip(pairs).enumerate() {
         let path = |field: &str| format!("{name}.pairs[{i}].{field}");
-        checker.exact(path("a"), Some(p.a as u64), w["a"].as_u64());
-        checker.exact(path("b"), Some(p.b as u64), w["b"].as_u64());
-        checker.number(path("difference"), p.difference, &w["difference"]);
-        checker.number(path("lower"), p.interval.lower, &w["lower"]);
-        checker.number(path("upper"), p.interval.upper, &w["upper"]);
-        checker.number(path("p_value"), p.p_value, &w["p_value"]);
-        checker.number(
+        exact(&mut checker, path("a"), Some(p.a as u64), w["a"].as_u64());
+        exact(&mut checker, path("b"), Some(p.b as u64), w["b"].as_u64());
+        number(
+            &mut checker,
+            path("difference"),
+            p.difference,
+            &w["difference"],
+        );
+        number(&mut checker, path("lower"), p.interval.lower, &w["lower"]);
+        number(&mut checker, path("upper"), p.interval.upper, &w["upper"]);
+        number(&mut checker, path("p_value"), p.p_value, &w["p_value"]);
+        number(
+            &mut checker,
             path("adjusted_p_value"),
             p.adjusted_p_value,
             &w["adjusted_p_value"],
         );
-        checker.number(path("cohens_h"), p.cohens_h, &w["cohens_h"]);
-        checker.exact(
+        number(&mut checker, path("cohens_h"), p.cohens_h, &w["cohens_h"]);
+        exact(
+            &mut checker,
             path("verdict"),
             verdict_name(p.verdict),
             w["verdict"].as_str().unwrap(),
         );
     }
 
-    println!(
-        "{name}: max absolute difference {:e} ({}), max relative difference {:e} ({})",
-        checker.max_abs.0, checker.max_abs.1, checker.max_rel.0, checker.max_rel.1
-    );
-    assert!(
-        checker.failures.is_empty(),
-        "{} differences:\n{}",
-        checker.failures.len(),
-        checker.failures.join("\n")
-    );
+    checker.finish(name);
 }
 
 #[test]

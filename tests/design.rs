@@ -10,8 +10,10 @@ mod common;
 
 use std::collections::HashMap;
 
+use common::{Checker, Values};
 use survey_analytics::{
-    CalibrationMargin, ConfidenceLevel, DesignInterval, LonelyPsu, RakeOptions, SampleDesign,
+    CalibrationMargin, ConfidenceLevel, DesignEffects, DesignInterval, LonelyPsu, RakeOptions,
+    SampleDesign,
 };
 
 struct Data {
@@ -22,11 +24,7 @@ struct Data {
 }
 
 fn load() -> Data {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/design/survey.csv"
-    );
-    let columns = common::csv_columns(path);
+    let columns = common::csv_columns(common::fixture("design/survey.csv"));
     Data {
         stratum: columns["stratum"].clone(),
         psu: columns["psu"].clone(),
@@ -38,30 +36,13 @@ fn load() -> Data {
     }
 }
 
-fn expected() -> HashMap<(String, String), f64> {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/design/expected.tsv"
-    );
-    std::fs::read_to_string(path)
-        .unwrap()
-        .lines()
-        .skip(1)
-        .map(|line| {
-            let mut parts = line.split('\t');
-            let (case, key, value) = (
-                parts.next().unwrap(),
-                parts.next().unwrap(),
-                parts.next().unwrap(),
-            );
-            ((case.to_string(), key.to_string()), value.parse().unwrap())
-        })
-        .collect()
-}
-
 impl Data {
     fn design(&self) -> SampleDesign {
-        SampleDesign::new(self.weight.clone())
+        self.design_with(self.weight.clone())
+    }
+
+    fn design_with(&self, weights: Vec<f64>) -> SampleDesign {
+        SampleDesign::new(weights)
             .unwrap()
             .with_strata(&self.stratum)
             .unwrap()
@@ -92,48 +73,48 @@ impl Data {
     }
 }
 
+/// The R reference values and a checker that reports every disagreement.
 struct Check {
-    want: HashMap<(String, String), f64>,
-    failures: Vec<String>,
-    checked: usize,
+    want: Values,
+    checker: Checker,
 }
 
 impl Check {
     fn new() -> Self {
         Self {
-            want: expected(),
-            failures: Vec::new(),
-            checked: 0,
+            want: Values::load("design/expected.tsv"),
+            checker: Checker::default(),
         }
     }
 
     fn value(&self, case: &str, key: &str) -> f64 {
-        *self
-            .want
-            .get(&(case.to_string(), key.to_string()))
-            .unwrap_or_else(|| panic!("no {case}/{key}"))
+        self.want.get(case, key)
     }
 
     fn close(&mut self, case: &str, key: &str, got: f64, relative: f64) {
-        let want = self.value(case, key);
-        self.checked += 1;
-        if got.is_nan() || (got - want).abs() > relative * want.abs() + 1e-300 {
-            self.failures.push(format!(
-                "{case}/{key}: got {got:e}, R {want:e} (rel {:.1e})",
-                ((got - want) / want).abs()
-            ));
-        }
+        self.want.check(&mut self.checker, case, key, got, relative);
+    }
+
+    /// Both design effects of an estimate against R's `deff = TRUE` (`deff`) and `deff = "replace"`
+    /// (`deff_replace`, under `key` + `_replace`).
+    fn deffs(&mut self, case: &str, key: &str, got: DesignEffects, relative: f64) {
+        self.close(
+            case,
+            key,
+            got.without_replacement.unwrap_or(f64::NAN),
+            relative,
+        );
+        let replace = format!("{key}_replace");
+        self.close(
+            case,
+            &replace,
+            got.with_replacement.unwrap_or(f64::NAN),
+            relative,
+        );
     }
 
     fn finish(self) {
-        assert!(self.checked > 0);
-        assert!(
-            self.failures.is_empty(),
-            "{} of {} checks failed:\n{}",
-            self.failures.len(),
-            self.checked,
-            self.failures.join("\n")
-        );
+        self.checker.finish("design estimates against R's survey");
     }
 }
 
@@ -161,11 +142,11 @@ fn design_summary_means_and_totals_match_r() {
         let mean = design.mean(&values).unwrap();
         check.close(case, "estimate", mean.estimate, 1e-12);
         check.close(case, "se", mean.std_error, 1e-9);
-        check.close(case, "deff", mean.deff.unwrap(), 1e-9);
+        check.deffs(case, "deff", mean.deff, 1e-9);
         let total = design.total(&values).unwrap();
         check.close(case, "total", total.estimate, 1e-12);
         check.close(case, "total_se", total.std_error, 1e-9);
-        check.close(case, "total_deff", total.deff.unwrap(), 1e-9);
+        check.deffs(case, "total_deff", total.deff, 1e-9);
     }
     check.finish();
 }
@@ -240,16 +221,13 @@ fn proportion_intervals_match_svyciprop() {
             assert!(angle > std::f64::consts::FRAC_PI_2, "{angle}");
             upper = 1.0;
         }
-        check.checked += 2;
         for (got, want, key) in [
             (ci.lower, clip(lower), "lower"),
             (ci.upper, clip(upper), "upper"),
         ] {
-            if (got - want).abs() > tolerance * want.abs() {
-                check
-                    .failures
-                    .push(format!("{case}/{key}: got {got:e}, R {want:e}"));
-            }
+            check
+                .checker
+                .number(format!("{case}/{key} (clipped)"), got, want, tolerance, 0.0);
         }
     }
     check.finish();
@@ -269,7 +247,7 @@ fn domain_estimates_and_contrasts_match_svyby() {
             let case = format!("byrole_{variable}_{name}");
             check.close(&case, "estimate", e.estimate, 1e-12);
             check.close(&case, "se", e.std_error, 1e-9);
-            check.close(&case, "deff", e.deff.unwrap(), 1e-9);
+            check.deffs(&case, "deff", e.deff, 1e-9);
             for (d2, name2) in ROLES.iter().enumerate() {
                 check.close(
                     &format!("byrole_{variable}_cov"),
@@ -394,7 +372,12 @@ fn post_stratification_and_raking_match_r() {
     let mean = post.mean(&knows).unwrap();
     check.close("poststrat", "knows_estimate", mean.estimate, 1e-12);
     check.close("poststrat", "knows_se", mean.std_error, 1e-9);
-    check.close("poststrat", "knows_deff", mean.deff.unwrap(), 1e-9);
+    check.close(
+        "poststrat",
+        "knows_deff",
+        mean.deff.without_replacement.unwrap(),
+        1e-9,
+    );
     let total = post.total(&ai).unwrap();
     check.close("poststrat", "ai_total", total.estimate, 1e-12);
     check.close("poststrat", "ai_total_se", total.std_error, 1e-9);
@@ -416,7 +399,12 @@ fn post_stratification_and_raking_match_r() {
     let mean = raked.mean(&knows).unwrap();
     check.close("rake", "knows_estimate", mean.estimate, 1e-7);
     check.close("rake", "knows_se", mean.std_error, 1e-7);
-    check.close("rake", "knows_deff", mean.deff.unwrap(), 1e-7);
+    check.close(
+        "rake",
+        "knows_deff",
+        mean.deff.without_replacement.unwrap(),
+        1e-7,
+    );
     let total = raked.total(&ai).unwrap();
     check.close("rake", "ai_total", total.estimate, 1e-7);
     check.close("rake", "ai_total_se", total.std_error, 1e-7);
@@ -520,8 +508,71 @@ fn simpler_designs_match_r() {
         let mean = design.mean(&knows).unwrap();
         check.close(case, "estimate", mean.estimate, 1e-12);
         check.close(case, "se", mean.std_error, 1e-9);
-        check.close(case, "deff", mean.deff.unwrap(), 1e-9);
+        check.deffs(case, "deff", mean.deff, 1e-9);
         check.close(case, "degf", design.degrees_of_freedom(), 0.0);
     }
+    check.finish();
+}
+
+/// Weights scaled to average 1, as survey exports ship them (`generate.R`, section k): R's default
+/// design effect (`deff = TRUE`) compares with sampling without replacement from a population of
+/// `sum(w)`, about `n` here, so it is NA (a mean, where `sum(w) < n`), negative (a total) or in the
+/// hundreds; `deff = "replace"` is unaffected by the scale. The crate reports both: the
+/// with-replacement effect always, R's default where R's is a positive number and `None` where R's
+/// is NA or not positive (a departure: R divides by a variance that is zero or negative there).
+/// Tolerance 1e-9 relative (closed forms).
+#[test]
+fn design_effects_with_weights_scaled_to_average_one() {
+    let data = load();
+    let average = data.weight.iter().sum::<f64>() / data.weight.len() as f64;
+    let design = data.design_with(data.weight.iter().map(|w| w / average).collect());
+    let role = data.codes("role", &ROLES);
+    let mut check = Check::new();
+    let mut r_default_undefined = 0;
+    let mut both = |check: &mut Check, case: &str, key: &str, got: DesignEffects| {
+        let r_default = check.value(case, key);
+        if r_default.is_nan() || r_default <= 0.0 {
+            r_default_undefined += 1;
+            check.checker.check(got.without_replacement.is_none(), || {
+                format!("{case}/{key}: R has {r_default}, the crate {got:?}")
+            });
+            let replace = format!("{key}_replace");
+            check.close(
+                case,
+                &replace,
+                got.with_replacement.unwrap_or(f64::NAN),
+                1e-9,
+            );
+        } else {
+            check.deffs(case, key, got, 1e-9);
+        }
+    };
+    for variable in ["knows", "familiarity"] {
+        let values = data.numbers(variable);
+        let case = format!("mean1_{variable}");
+        let mean = design.mean(&values).unwrap();
+        check.close(&case, "weight_sum_used", mean.weight_sum, 1e-12);
+        check.close(&case, "n_used", mean.observations as f64, 0.0);
+        check.close(&case, "estimate", mean.estimate, 1e-12);
+        check.close(&case, "se", mean.std_error, 1e-9);
+        both(&mut check, &case, "deff", mean.deff);
+        let total = design.total(&values).unwrap();
+        check.close(&case, "total", total.estimate, 1e-12);
+        check.close(&case, "total_se", total.std_error, 1e-9);
+        both(&mut check, &case, "total_deff", total.deff);
+        let domains = design.domain_means(&values, &role, 3).unwrap();
+        for (d, name) in ROLES.iter().enumerate() {
+            let e = domains.estimates()[d].unwrap();
+            let case = format!("mean1_byrole_{variable}_{name}");
+            check.close(&case, "weight_sum_used", e.weight_sum, 1e-12);
+            check.close(&case, "n_used", e.observations as f64, 0.0);
+            check.close(&case, "estimate", e.estimate, 1e-12);
+            check.close(&case, "se", e.std_error, 1e-9);
+            both(&mut check, &case, "deff", e.deff);
+        }
+    }
+    // The fixture holds the cases this test is about: R's default undefined, and huge.
+    assert!(r_default_undefined >= 3, "{r_default_undefined}");
+    assert!(check.value("mean1_byrole_knows_IC", "deff") > 100.0);
     check.finish();
 }

@@ -5,7 +5,8 @@
 //! sample `tests/fixtures/design/survey.csv`. Every number there is computed independently in R:
 //! `svydesign(ids = ~psu, strata = ~stratum, weights = ~weight, nest = TRUE)`, then
 //! `postStratify` / `rake(..., control = list(maxit = 200, epsilon = 1e-12))` on the full design;
-//! per cell `svymean(deff = TRUE)` and `svyciprop` on `subset(des, group == g & !is.na(y))`;
+//! per cell `svymean(deff = "replace")` (`deff = TRUE` where the case asks for
+//! `--design-effect without-replacement`) and `svyciprop` on `subset(des, group == g & !is.na(y))`;
 //! letters from `svycontrast` differences of the domain means with their joint covariance
 //! (`svyby(covmat = TRUE)`), `2 * pt(-|t|, degf(des))` and `p.adjust(method = "holm")`; omnibus
 //! from `svychisq(statistic = "F")` and `"Chisq"`. See the script's header and the fixture
@@ -37,8 +38,9 @@
 //! * `mean` interval: the example clips to [0, 1], R does not; R's bounds are clipped before the
 //!   comparison (no case here reaches a bound).
 
-use std::process::Command;
+mod common;
 
+use common::{Checker, fixture, run_example_ok};
 use serde_json::Value;
 
 const SURVEY: &str = "tests/fixtures/design/survey.csv";
@@ -46,84 +48,12 @@ const CLOSED_FORM: f64 = 1e-9;
 const ITERATIVE: f64 = 1e-7;
 const ABSOLUTE: f64 = 1e-15;
 
-/// Runs the crosstab example; returns stdout, failing the test on a non-zero exit.
+/// Runs the crosstab example on the design sample with `args`, as JSON.
 fn run_crosstab(args: &[&str]) -> String {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
-    let output = Command::new(cargo)
-        .args(["run", "--quiet", "--example", "crosstab", "--", SURVEY])
-        .args(args)
-        .args(["--format", "json"])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("cargo runs");
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        output.status.success(),
-        "crosstab {args:?} failed: {stderr}"
-    );
-    String::from_utf8(output.stdout).expect("UTF-8 output")
-}
-
-/// Walks `want` and `got` together, recording differences and the largest relative difference.
-struct Comparison<'a> {
-    tolerance: &'a dyn Fn(&str) -> f64,
-    failures: Vec<String>,
-    max_relative: f64,
-    max_at: String,
-}
-
-impl Comparison<'_> {
-    fn number(&mut self, path: &str, got: f64, want: f64, tolerance: f64) {
-        let difference = (got - want).abs();
-        let relative = if want == 0.0 {
-            difference
-        } else {
-            difference / want.abs()
-        };
-        if relative > self.max_relative {
-            self.max_relative = relative;
-            self.max_at = path.to_string();
-        }
-        // NaN fails too.
-        if difference.is_nan() || difference > tolerance * want.abs() + ABSOLUTE {
-            self.failures.push(format!(
-                "{path}: got {got:e}, R {want:e} (relative difference {relative:.3e}, tolerance {tolerance:e})"
-            ));
-        }
-    }
-
-    fn value(&mut self, path: &str, got: &Value, want: &Value) {
-        match (got, want) {
-            (Value::Number(g), Value::Number(w)) if g.is_u64() && w.is_u64() => {
-                if g != w {
-                    self.failures.push(format!("{path}: got {g}, R {w}"));
-                }
-            }
-            (Value::Number(g), Value::Number(w)) => {
-                let (g, w) = (g.as_f64().unwrap(), w.as_f64().unwrap());
-                let tolerance = (self.tolerance)(path);
-                self.number(path, g, w, tolerance);
-            }
-            (Value::Array(g), Value::Array(w)) if g.len() == w.len() => {
-                for (i, (g, w)) in g.iter().zip(w).enumerate() {
-                    self.value(&format!("{path}[{i}]"), g, w);
-                }
-            }
-            (Value::Object(g), Value::Object(w)) => {
-                for key in g.keys().filter(|k| !w.contains_key(*k)) {
-                    self.failures.push(format!("{path}: unexpected key {key}"));
-                }
-                for (key, w) in w {
-                    match g.get(key) {
-                        Some(g) => self.value(&format!("{path}.{key}"), g, w),
-                        None => self.failures.push(format!("{path}: no key {key}")),
-                    }
-                }
-            }
-            (g, w) if g == w => {}
-            (g, w) => self.failures.push(format!("{path}: got {g}, R {w}")),
-        }
-    }
+    let mut all = vec![SURVEY];
+    all.extend_from_slice(args);
+    all.extend(["--format", "json"]);
+    run_example_ok("crosstab", &all)
 }
 
 fn number(value: &Value, what: &str) -> f64 {
@@ -168,10 +98,7 @@ fn apply_conventions(expected: &mut Value, reference: &Value) -> usize {
 
 #[test]
 fn design_crosstab_matches_r_survey() {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/design/crosstab_expected.json"
-    );
+    let path = fixture("design/crosstab_expected.json");
     let fixture: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     let cases = fixture["cases"].as_array().expect("cases");
     let names: Vec<&str> = cases.iter().map(|c| c["name"].as_str().unwrap()).collect();
@@ -183,8 +110,7 @@ fn design_crosstab_matches_r_survey() {
             "familiarity_by_region_poststrat"
         ]
     );
-    let mut failures = Vec::new();
-    let mut summary = Vec::new();
+    let mut checker = Checker::default();
     for case in cases {
         let name = case["name"].as_str().unwrap();
         let args: Vec<&str> = case["args"]
@@ -207,70 +133,38 @@ fn design_crosstab_matches_r_survey() {
         };
         assert_eq!(replaced, expected_replacements, "{name}: beta replacements");
 
-        let tolerance = |path: &str| {
-            let interval_bound = path.ends_with(".lower") || path.ends_with(".upper");
-            if calibrated_by_raking || (method == "logit" && interval_bound) {
-                ITERATIVE
-            } else {
-                CLOSED_FORM
-            }
-        };
-        let mut comparison = Comparison {
-            tolerance: &tolerance,
-            failures: Vec::new(),
-            max_relative: 0.0,
-            max_at: String::new(),
-        };
-        comparison.value(name, &got, &expected);
-
-        // The logit interval again, against R's closed form, at the closed-form tolerance.
         let closed_tolerance = if calibrated_by_raking {
             ITERATIVE
         } else {
             CLOSED_FORM
         };
-        let mut closed = Comparison {
-            tolerance: &|_: &str| closed_tolerance,
-            failures: Vec::new(),
-            max_relative: 0.0,
-            max_at: String::new(),
+        let tolerance = |path: &str| {
+            let interval_bound = path.ends_with(".lower") || path.ends_with(".upper");
+            if method == "logit" && interval_bound {
+                (ITERATIVE, ABSOLUTE)
+            } else {
+                (closed_tolerance, ABSOLUTE)
+            }
         };
+        checker.json(name, &got, &expected, &tolerance);
+
+        // The logit interval again, against R's closed form, at the closed-form tolerance.
         if method == "logit" {
             for (r, row) in got["rows"].as_array().unwrap().iter().enumerate() {
                 for (c, cell) in row["cells"].as_array().unwrap().iter().enumerate() {
                     let info = &reference["rows"][r]["cells"][c];
                     for bound in ["lower", "upper"] {
-                        closed.number(
-                            &format!("{name}.rows[{r}].cells[{c}].{bound} (closed-form logit)"),
+                        checker.number(
+                            format!("{name}.rows[{r}].cells[{c}].closed_logit_{bound}"),
                             number(&cell[bound], bound),
                             number(&info[format!("logit_closed_{bound}")], bound),
                             closed_tolerance,
+                            ABSOLUTE,
                         );
                     }
                 }
             }
         }
-        summary.push(format!(
-            "{name}: max relative difference {:.3e} at {}{}",
-            comparison.max_relative,
-            comparison.max_at,
-            if method == "logit" {
-                format!(
-                    "; closed-form logit bounds {:.3e} at {}",
-                    closed.max_relative, closed.max_at
-                )
-            } else {
-                String::new()
-            }
-        ));
-        failures.append(&mut comparison.failures);
-        failures.append(&mut closed.failures);
     }
-    eprintln!("{}", summary.join("\n"));
-    assert!(
-        failures.is_empty(),
-        "{} differences from R:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    checker.finish("the crosstab example in design mode against R's survey");
 }

@@ -123,11 +123,11 @@ proptest! {
         let answers = Categories::new("a", ["0", "1", "2", "3", "4"]).unwrap();
         let groups = Categories::new("g", ["0", "1", "2", "3", "4"]).unwrap();
         let crosstab_options = CrosstabOptions::default().min_base(2);
-        if let Ok(table) = Crosstab::from_design(&design, &answers, &groups, &codes[..n], &codes[..n], &crosstab_options, DesignInterval::Beta) {
+        if let Ok(table) = Crosstab::from_design(&design, &answers, &groups, &codes[..n], &codes[..n], &crosstab_options.clone().design_interval(DesignInterval::Beta)) {
             let _ = table.to_text();
         }
         let chosen: Vec<Option<Vec<usize>>> = codes[..n].iter().map(|c| c.map(|x| vec![x])).collect();
-        let _ = Crosstab::from_design_multi(&design, &answers, &groups, &chosen, &codes[..n], &crosstab_options, DesignInterval::Asin);
+        let _ = Crosstab::from_design_multi(&design, &answers, &groups, &chosen, &codes[..n], &crosstab_options.clone().design_interval(DesignInterval::Asin));
     }
 }
 

@@ -1,29 +1,9 @@
 //! Runs every example program and checks what it prints, so that examples and docs cannot drift.
 
-use std::process::Command;
+mod common;
 
-/// Runs an example with arguments; returns (success, stdout, stderr).
-fn run_example_with(name: &str, args: &[&str]) -> (bool, String, String) {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
-    let output = Command::new(cargo)
-        .args(["run", "--quiet", "--example", name, "--"])
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("cargo runs");
-    let text = |bytes: Vec<u8>| String::from_utf8(bytes).expect("UTF-8 output");
-    (
-        output.status.success(),
-        text(output.stdout),
-        text(output.stderr),
-    )
-}
-
-fn run_example(name: &str) -> String {
-    let (ok, stdout, stderr) = run_example_with(name, &[]);
-    assert!(ok, "{name} failed: {stderr}");
-    stdout
-}
+use common::{Checker, fixture, run_example, run_example_ok, scratch_dir};
+use survey_analytics::{ConfidenceLevel, Proportion, ProportionMethod};
 
 fn percent(cell: &str) -> f64 {
     cell.trim_matches(|c| c == '[' || c == ']' || c == ',')
@@ -34,7 +14,7 @@ fn percent(cell: &str) -> f64 {
 
 #[test]
 fn headline_intervals_prints_every_figure_with_a_sound_interval() {
-    let out = run_example("headline_intervals");
+    let out = run_example_ok("headline_intervals", &[]);
     let rows: Vec<&str> = out.lines().filter(|l| l.starts_with('F')).collect();
     let ids: Vec<&str> = rows
         .iter()
@@ -55,50 +35,25 @@ fn headline_intervals_prints_every_figure_with_a_sound_interval() {
             .position(|c| c.contains('/'))
             .expect("count/base");
         let published = percent(cells[at - 1]);
+        let (count, base) = cells[at].split_once('/').expect("count/base");
+        let (count, base): (u64, u64) = (count.parse().unwrap(), base.parse().unwrap());
         let estimate = percent(cells[at + 1]);
         let (lower, upper) = (percent(cells[at + 2]), percent(cells[at + 3]));
-        assert!((estimate - published).abs() <= 0.5, "{row}");
-        assert!(lower < estimate && estimate < upper, "{row}");
-        assert!(upper - lower < 8.0, "{row}");
+        // The count is the published percent of the base, to the nearest respondent.
+        assert_eq!(base, 830, "{row}");
+        assert_eq!(count, (published / 100.0 * 830.0).round() as u64, "{row}");
+        // The estimate, interval and margin printed are the count's (one decimal, in percent).
+        let share = Proportion::new(count, base).unwrap();
+        let ci = share.interval(ProportionMethod::Wilson, ConfidenceLevel::NINETY_FIVE);
+        let margin = share.margin_of_error(ConfidenceLevel::NINETY_FIVE);
+        let shown = |x: f64| (1000.0 * x).round() / 10.0;
+        assert_eq!(estimate, shown(share.estimate()), "{row}");
+        assert_eq!((lower, upper), (shown(ci.lower), shown(ci.upper)), "{row}");
+        assert_eq!(percent(cells[at + 4]), shown(margin), "{row}");
     }
 }
 
 const SURVEY: &str = "tests/fixtures/crosstab/survey.csv";
-
-/// Compares a JSON value from the example with the reference: numbers within 1e-9 relative plus
-/// 1e-15 absolute (statsmodels leaves a Wilson lower bound of 1.4e-17 where the exact value is 0),
-/// everything else equal.
-fn compare(
-    path: &str,
-    got: &serde_json::Value,
-    want: &serde_json::Value,
-    failures: &mut Vec<String>,
-) {
-    use serde_json::Value;
-    match (got, want) {
-        (Value::Number(g), Value::Number(w)) => {
-            let (g, w) = (g.as_f64().unwrap(), w.as_f64().unwrap());
-            if (g - w).abs() > 1e-9 * w.abs() + 1e-15 {
-                failures.push(format!("{path}: got {g}, want {w}"));
-            }
-        }
-        (Value::Array(g), Value::Array(w)) if g.len() == w.len() => {
-            for (i, (g, w)) in g.iter().zip(w).enumerate() {
-                compare(&format!("{path}[{i}]"), g, w, failures);
-            }
-        }
-        (Value::Object(g), Value::Object(w)) if g.len() == w.len() => {
-            for (key, w) in w {
-                match g.get(key) {
-                    Some(g) => compare(&format!("{path}.{key}"), g, w, failures),
-                    None => failures.push(format!("{path}: no key {key}")),
-                }
-            }
-        }
-        (g, w) if g == w => {}
-        (g, w) => failures.push(format!("{path}: got {g}, want {w}")),
-    }
-}
 
 /// The crosstab example's JSON against `fixtures/crosstab/expected.json`, computed independently
 /// by `fixtures/crosstab/generate.py` (pandas counting; statsmodels `proportion_confint`,
@@ -106,15 +61,12 @@ fn compare(
 /// the omnibus test).
 #[test]
 fn crosstab_json_matches_independent_reference() {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/crosstab/expected.json"
-    );
+    let path = fixture("crosstab/expected.json");
     let expected: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     let cases = expected["cases"].as_array().expect("cases");
     assert_eq!(cases.len(), 6);
-    let mut failures = Vec::new();
+    let mut checker = Checker::default();
     for case in cases {
         let name = case["name"].as_str().unwrap();
         let mut args: Vec<&str> = vec![SURVEY];
@@ -126,33 +78,28 @@ fn crosstab_json_matches_independent_reference() {
                 .map(|a| a.as_str().unwrap()),
         );
         args.extend(["--format", "json"]);
-        let (ok, stdout, stderr) = run_example_with("crosstab", &args);
-        assert!(ok, "{name}: {stderr}");
+        let stdout = run_example_ok("crosstab", &args);
         let got: serde_json::Value = serde_json::from_str(&stdout).expect("one JSON object");
-        compare(name, &got, &case["output"], &mut failures);
+        // 1e-9 relative plus 1e-15 absolute: statsmodels leaves a Wilson lower bound of 1.4e-17
+        // where the exact value is 0.
+        checker.json(name, &got, &case["output"], &|_| (1e-9, 1e-15));
     }
-    assert!(
-        failures.is_empty(),
-        "{} differences:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    checker.finish("the crosstab example against pandas, statsmodels and scipy");
 }
 
 #[test]
 fn crosstab_text_shows_letters_and_untested_columns() {
-    let (ok, stdout, _) = run_example_with(
+    let stdout = run_example_ok(
         "crosstab",
         &[SURVEY, "--by", "team", "--question", "familiarity"],
     );
-    assert!(ok);
     assert!(stdout.contains("PR (D)*"), "{stdout}");
     assert!(
         stdout.contains("* Base below 30: shown but not tested."),
         "{stdout}"
     );
     assert!(stdout.contains("Omnibus chi-square"), "{stdout}");
-    let (ok, markdown, _) = run_example_with(
+    let markdown = run_example_ok(
         "crosstab",
         &[
             SURVEY,
@@ -164,18 +111,13 @@ fn crosstab_text_shows_letters_and_untested_columns() {
             "markdown",
         ],
     );
-    assert!(
-        ok && markdown.contains("|:---|---:|---:|---:|"),
-        "{markdown}"
-    );
+    assert!(markdown.contains("|:---|---:|---:|---:|"), "{markdown}");
 }
 
 /// Bad input: a one-line error naming the file, line and column, and a non-zero exit.
 #[test]
 fn crosstab_reports_bad_input_with_its_location() {
-    let dir =
-        std::env::temp_dir().join(format!("survey-analytics-crosstab-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = scratch_dir("crosstab");
     let write = |name: &str, text: &str| {
         let path = dir.join(name);
         std::fs::write(&path, text).unwrap();
@@ -212,15 +154,16 @@ fn crosstab_reports_bad_input_with_its_location() {
     for (file, flags, message) in &cases {
         let mut args = vec![file.as_str()];
         args.extend(flags.iter().copied());
-        let (ok, _, stderr) = run_example_with("crosstab", &args);
-        assert!(!ok, "{file} should fail");
+        let run = run_example("crosstab", &args);
+        let stderr = run.stderr;
+        assert!(!run.success, "{file} should fail");
         assert_eq!(stderr.lines().count(), 1, "{stderr}");
         assert!(
             stderr.contains(file.as_str()) && stderr.contains(message),
             "{stderr} lacks {message}"
         );
     }
-    let (ok, _, stderr) = run_example_with(
+    let run = run_example(
         "crosstab",
         &[
             &cases[0].0,
@@ -233,8 +176,9 @@ fn crosstab_reports_bad_input_with_its_location() {
         ],
     );
     assert!(
-        !ok && stderr.contains("'9' is not a category of 'q'"),
-        "{stderr}"
+        !run.success && run.stderr.contains("'9' is not a category of 'q'"),
+        "{}",
+        run.stderr
     );
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -145,7 +145,7 @@ proptest! {
         let _ = weighted.add_weighted(&slots, weight);
         let _ = weighted.add(&slots);
         let _ = plain.merge(&weighted);
-        let mut options = CrosstabOptions::default().alpha(alpha).min_base(min_base);
+        let mut options = CrosstabOptions::default().alpha(Alpha::new(alpha).unwrap_or_default()).min_base(min_base);
         if let Ok(net) = Net::new("net", members.clone()) {
             options = options.net(net);
         }
@@ -156,14 +156,14 @@ proptest! {
                         let _ = table.to_text();
                         let _ = table.to_markdown();
                     }
-                    let _ = Comparison::from_counts(&counts, members.first().copied().unwrap_or(0), &ComparisonOptions::default().alpha(alpha));
+                    let _ = Comparison::from_counts(&counts, members.first().copied().unwrap_or(0), &ComparisonOptions::default().alpha(Alpha::new(alpha).unwrap_or_default()));
                 }
             }
             if let Ok(margin) = t.margin(slots.len()) {
                 let _ = Breakdown::new(&margin, &BreakdownOptions::default()).map(|b| b.to_text());
             }
         }
-        let mut multi = MultiSelectTally::new_weighted(dims()[0].clone(), dims()[1].clone());
+        let mut multi = MultiSelectTally::new_weighted(dims()[0].clone(), dims()[1].clone()).unwrap();
         let _ = multi.add_weighted(chosen.as_deref(), slots.first().copied().flatten(), weight);
         let _ = multi.add(chosen.as_deref(), None);
         if let Ok(counts) = multi.cross() {

@@ -148,8 +148,8 @@ impl Render for Breakdown {
             .title(format!(
                 "{} ({} {} intervals)",
                 self.question(),
-                self.level(),
-                self.method()
+                self.settings().level,
+                self.settings().method
             ))
             .align(1, Align::Right)
             .align(2, Align::Right)
@@ -187,17 +187,19 @@ impl Render for Crosstab {
             let flag = if column.tested { "" } else { "*" };
             header.push(format!("{} ({}){flag}", column.label, column.letter));
         }
-        let (method, test) = match self.design() {
-            Some(design) => (design.interval.name(), "design-based t-tests"),
-            None => (self.method().name(), "z-tests"),
+        let settings = self.settings();
+        let test = match self.design() {
+            Some(_) => "design-based t-tests",
+            None => "z-tests",
         };
         let mut table = Table::new(header).title(format!(
-            "{} by {} ({} {method} intervals; letters: {}-adjusted {test} at alpha {})",
+            "{} by {} ({} {} intervals; letters: {}-adjusted {test} at alpha {})",
             self.question(),
             self.group_by(),
-            self.level(),
-            self.adjustment(),
-            self.alpha()
+            settings.intervals.level,
+            self.interval_method(),
+            settings.tests.adjustment,
+            settings.tests.alpha
         ));
         for c in 1..=self.columns().len() {
             table = table.align(c, Align::Right);
@@ -234,8 +236,10 @@ impl Render for Crosstab {
         }
         if let Some(design) = self.design() {
             table.note(format!(
-                "Design-based: {} intervals and t-tests on {} degrees of freedom.",
-                design.interval, design.degrees_of_freedom
+                "Design-based: {} intervals and t-tests on {} degrees of freedom; design effects {}.",
+                self.interval_method(),
+                design.degrees_of_freedom,
+                settings.design.design_effect
             ));
             if let Some(test) = &design.rao_scott {
                 table.note(format!(
@@ -258,7 +262,7 @@ impl Render for Crosstab {
         if self.columns().iter().any(|c| !c.tested) {
             table.note(format!(
                 "* Base below {}: shown but not tested.",
-                self.min_base()
+                settings.min_base
             ));
         }
         let no_answer: u64 = self.columns().iter().map(|c| c.missing.count).sum();
@@ -287,8 +291,8 @@ impl Render for Comparison {
         .title(format!(
             "{} ({} intervals; {} adjustment)",
             self.outcome(),
-            self.level(),
-            self.adjustment()
+            self.settings().intervals.level,
+            self.settings().tests.adjustment
         ));
         for c in 1..=5 {
             table = table.align(c, Align::Right);

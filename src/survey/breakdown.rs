@@ -2,31 +2,41 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::stats::level::ConfidenceLevel;
 use crate::stats::proportion::ProportionMethod;
+use crate::survey::categories::Categories;
 use crate::survey::counts::{Margin, QuestionKind};
 use crate::survey::estimate::{Base, Estimate, estimate};
 use crate::survey::net::Net;
+use crate::survey::settings::IntervalSettings;
 use crate::survey::sums::Sums;
 
-/// Settings of a [`Breakdown`]: confidence level and interval method (95% Wilson by default), and
-/// any nets to add below the categories.
+/// Options of a [`Breakdown`]: its [`IntervalSettings`] (95% Wilson by default) and any nets to
+/// add below the categories.
+///
+/// # Examples
 ///
 /// ```
-/// use survey_analytics::{BreakdownOptions, ConfidenceLevel, ProportionMethod};
-/// let options = BreakdownOptions::default().level(ConfidenceLevel::NINETY).method(ProportionMethod::Jeffreys);
-/// assert_eq!(options.get_level(), ConfidenceLevel::NINETY);
+/// use survey_analytics::{BreakdownOptions, ConfidenceLevel, Net, ProportionMethod};
+///
+/// let options = BreakdownOptions::default()
+///     .level(ConfidenceLevel::NINETY)
+///     .method(ProportionMethod::Jeffreys)
+///     .net(Net::new("Yes or maybe", [0, 1])?);
+/// assert_ne!(options, BreakdownOptions::default());
+/// # Ok::<(), survey_analytics::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BreakdownOptions {
-    level: ConfidenceLevel,
-    method: ProportionMethod,
+    intervals: IntervalSettings,
     nets: Vec<Net>,
 }
 
 impl BreakdownOptions {
     /// Sets the confidence level.
+    ///
+    /// # Examples
     ///
     /// ```
     /// use survey_analytics::{Breakdown, BreakdownOptions, Categories, ConfidenceLevel, Tally};
@@ -39,17 +49,19 @@ impl BreakdownOptions {
     /// let options = BreakdownOptions::default().level(ConfidenceLevel::NINETY_NINE);
     /// let wide = Breakdown::new(&margin, &options)?;
     /// let usual = Breakdown::new(&margin, &BreakdownOptions::default())?;
-    /// assert_eq!(wide.level(), ConfidenceLevel::NINETY_NINE);
+    /// assert_eq!(wide.settings().level, ConfidenceLevel::NINETY_NINE);
     /// let width = |b: &Breakdown| b.rows()[0].estimate.interval.map(|ci| ci.width());
     /// assert!(width(&wide) > width(&usual));
     /// # Ok::<(), survey_analytics::Error>(())
     /// ```
     pub fn level(mut self, level: ConfidenceLevel) -> Self {
-        self.level = level;
+        self.intervals.level = level;
         self
     }
 
     /// Sets the interval method.
+    ///
+    /// # Examples
     ///
     /// ```
     /// use survey_analytics::{Breakdown, BreakdownOptions, Categories, ProportionMethod, Tally};
@@ -62,17 +74,35 @@ impl BreakdownOptions {
     /// let options = BreakdownOptions::default().method(ProportionMethod::ClopperPearson);
     /// let exact = Breakdown::new(&margin, &options)?;
     /// let wilson = Breakdown::new(&margin, &BreakdownOptions::default())?;
-    /// assert_eq!(exact.method(), ProportionMethod::ClopperPearson);
+    /// assert_eq!(exact.settings().method, ProportionMethod::ClopperPearson);
     /// assert_ne!(exact.rows()[0].estimate.interval, wilson.rows()[0].estimate.interval);
     /// assert_eq!(exact.rows()[0].estimate.share, wilson.rows()[0].estimate.share);
     /// # Ok::<(), survey_analytics::Error>(())
     /// ```
     pub fn method(mut self, method: ProportionMethod) -> Self {
-        self.method = method;
+        self.intervals.method = method;
         self
     }
 
-    /// Adds a net row.
+    /// Sets the level and method at once (one block shared with other analyses).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use survey_analytics::{BreakdownOptions, ConfidenceLevel, IntervalSettings, ProportionMethod};
+    ///
+    /// let exact = IntervalSettings { level: ConfidenceLevel::NINETY_NINE, method: ProportionMethod::ClopperPearson };
+    /// let options = BreakdownOptions::default().intervals(exact);
+    /// assert_eq!(options, BreakdownOptions::default().level(exact.level).method(exact.method));
+    /// ```
+    pub fn intervals(mut self, intervals: IntervalSettings) -> Self {
+        self.intervals = intervals;
+        self
+    }
+
+    /// Adds a net row, below the categories, in the order added.
+    ///
+    /// # Examples
     ///
     /// ```
     /// use survey_analytics::{Breakdown, BreakdownOptions, Categories, Net, Tally};
@@ -95,19 +125,6 @@ impl BreakdownOptions {
     pub fn net(mut self, net: Net) -> Self {
         self.nets.push(net);
         self
-    }
-
-    /// The confidence level.
-    ///
-    /// ```
-    /// use survey_analytics::{BreakdownOptions, ConfidenceLevel};
-    ///
-    /// assert_eq!(BreakdownOptions::default().get_level(), ConfidenceLevel::NINETY_FIVE);
-    /// let options = BreakdownOptions::default().level(ConfidenceLevel::NINETY);
-    /// assert_eq!(options.get_level(), ConfidenceLevel::NINETY);
-    /// ```
-    pub fn get_level(&self) -> ConfidenceLevel {
-        self.level
     }
 }
 
@@ -178,8 +195,7 @@ pub struct Breakdown {
     question: String,
     kind: QuestionKind,
     weighted: bool,
-    level: ConfidenceLevel,
-    method: ProportionMethod,
+    settings: IntervalSettings,
     base: Base,
     missing: Base,
     rows: Vec<BreakdownRow>,
@@ -193,7 +209,7 @@ impl Breakdown {
     /// use survey_analytics::Net;
     ///
     /// let uses = Categories::new("ai_use", ["content", "images"])?;
-    /// let mut tally = MultiSelectTally::new(uses, Categories::new("role", ["leader"])?);
+    /// let mut tally = MultiSelectTally::new(uses, Categories::new("role", ["leader"])?)?;
     /// tally.add(Some(&[0, 1]), Some(0))?;
     /// tally.add(Some(&[1]), Some(0))?;
     /// let margin = tally.margin()?;
@@ -203,16 +219,16 @@ impl Breakdown {
     ///
     /// let with_net = BreakdownOptions::default().net(Net::new("Any", [0, 1])?);
     /// let err = Breakdown::new(&margin, &with_net).unwrap_err();
-    /// assert!(matches!(err, Error::InvalidParameter { name: "net", .. }));
+    /// assert!(matches!(err, Error::InvalidNet { .. }));
     /// # Ok::<(), survey_analytics::Error>(())
     /// ```
     ///
     /// # Errors
     ///
-    /// [`Error::CategoryOutOfRange`](crate::Error::CategoryOutOfRange) for a net member past the
-    /// question's categories; [`Error::InvalidParameter`](crate::Error::InvalidParameter) for a net
-    /// on a multi-select question (whose options overlap, so a net must be tallied as its own
-    /// option).
+    /// [`Error::CategoryOutOfRange`] for a net member past the question's categories;
+    /// [`Error::InvalidNet`] for a net on a multi-select question (whose options overlap, so a net
+    /// must be tallied as its own option); [`Error::CountTooLarge`] when a net's weights sum past
+    /// the fixed-point range.
     pub fn new(margin: &Margin, options: &BreakdownOptions) -> Result<Self> {
         let categories = margin.categories();
         let base = margin.base();
@@ -220,7 +236,7 @@ impl Breakdown {
         let row = |label: &str, is_net: bool, count: Sums| BreakdownRow {
             label: label.to_string(),
             is_net,
-            estimate: estimate(count, base, weighted, options.method, options.level),
+            estimate: estimate(count, base, weighted, options.intervals),
         };
         let mut rows: Vec<BreakdownRow> = categories
             .labels()
@@ -240,8 +256,7 @@ impl Breakdown {
             question: categories.name().to_string(),
             kind: margin.kind(),
             weighted,
-            level: options.level,
-            method: options.method,
+            settings: options.intervals,
             base: Base::from(base),
             missing: Base::from(margin.missing()),
             rows,
@@ -295,38 +310,21 @@ impl Breakdown {
         self.weighted
     }
 
-    /// The confidence level of the intervals.
+    /// The confidence level and interval method the breakdown was computed with.
+    ///
+    /// # Examples
     ///
     /// ```
-    /// use survey_analytics::{Breakdown, BreakdownOptions, Categories, ConfidenceLevel, Tally};
+    /// use survey_analytics::{Breakdown, BreakdownOptions, Categories, ConfidenceLevel, ProportionMethod, Tally};
     ///
-    /// let tally = Tally::new(vec![Categories::new("q", ["yes", "no"])?])?;
-    /// let margin = tally.margin(0)?;
+    /// let margin = Tally::new(vec![Categories::new("q", ["yes", "no"])?])?.margin(0)?;
     /// let breakdown = Breakdown::new(&margin, &BreakdownOptions::default())?;
-    /// assert_eq!(breakdown.level(), ConfidenceLevel::NINETY_FIVE);
-    /// let options = BreakdownOptions::default().level(ConfidenceLevel::NINETY);
-    /// assert_eq!(Breakdown::new(&margin, &options)?.level(), ConfidenceLevel::NINETY);
+    /// assert_eq!(breakdown.settings().level, ConfidenceLevel::NINETY_FIVE);
+    /// assert_eq!(breakdown.settings().method, ProportionMethod::Wilson);
     /// # Ok::<(), survey_analytics::Error>(())
     /// ```
-    pub fn level(&self) -> ConfidenceLevel {
-        self.level
-    }
-
-    /// The interval method.
-    ///
-    /// ```
-    /// use survey_analytics::{Breakdown, BreakdownOptions, Categories, ProportionMethod, Tally};
-    ///
-    /// let tally = Tally::new(vec![Categories::new("q", ["yes", "no"])?])?;
-    /// let margin = tally.margin(0)?;
-    /// let breakdown = Breakdown::new(&margin, &BreakdownOptions::default())?;
-    /// assert_eq!(breakdown.method(), ProportionMethod::Wilson);
-    /// let options = BreakdownOptions::default().method(ProportionMethod::Jeffreys);
-    /// assert_eq!(Breakdown::new(&margin, &options)?.method(), ProportionMethod::Jeffreys);
-    /// # Ok::<(), survey_analytics::Error>(())
-    /// ```
-    pub fn method(&self) -> ProportionMethod {
-        self.method
+    pub fn settings(&self) -> IntervalSettings {
+        self.settings
     }
 
     /// Respondents who answered.
@@ -385,16 +383,12 @@ impl Breakdown {
 }
 
 /// Nets apply to single-choice questions, and their members must exist.
-pub(crate) fn check_net(
-    net: &Net,
-    kind: QuestionKind,
-    categories: &crate::Categories,
-) -> Result<()> {
+pub(crate) fn check_net(net: &Net, kind: QuestionKind, categories: &Categories) -> Result<()> {
     if kind == QuestionKind::MultiSelect {
-        return Err(crate::Error::InvalidParameter {
-            name: "net",
-            value: net.members().len() as f64,
-            requirement: "nets of a multi-select question overlap; tally the net as an option of its own",
+        return Err(Error::InvalidNet {
+            label: net.label().to_string(),
+            reason: "the options of a multi-select question overlap, so their counts do not add \
+                     up; tally the net as an option of its own",
         });
     }
     net.check(categories)

@@ -15,48 +15,61 @@ use crate::survey::breakdown::check_net;
 use crate::survey::counts::CrossCounts;
 use crate::survey::estimate::{Base, share_of};
 use crate::survey::net::Net;
+use crate::survey::settings::{IntervalSettings, TestSettings};
 use crate::survey::sums::Sums;
 
-/// Settings of a [`Comparison`]. Defaults: 95% level, Wilson intervals per group, Newcombe
-/// intervals for differences, Holm adjustment over all pairs, alpha 0.05.
+/// What a [`Comparison`] was computed with: reported by [`Comparison::settings`]. Defaults: 95%
+/// Wilson intervals per group, Newcombe intervals for differences, Holm adjustment over all pairs at
+/// alpha 5%.
+///
+/// # Examples
 ///
 /// ```
-/// use survey_analytics::{Comparison, ComparisonOptions, ConfidenceLevel, DifferenceMethod};
+/// use survey_analytics::{ComparisonSettings, DifferenceMethod, PValueAdjustment};
+///
+/// let settings = ComparisonSettings::default();
+/// assert_eq!(settings.difference, DifferenceMethod::Newcombe);
+/// assert_eq!(settings.tests.adjustment, PValueAdjustment::Holm);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+pub struct ComparisonSettings {
+    /// Confidence level (of every interval) and interval method of each group's share.
+    pub intervals: IntervalSettings,
+    /// Interval method of each difference.
+    pub difference: DifferenceMethod,
+    /// Adjustment over all pairs and significance level of the verdicts.
+    pub tests: TestSettings,
+}
+
+/// Options of a [`Comparison`]: a builder of its [`ComparisonSettings`], with the same shared
+/// blocks as [`CrosstabOptions`](crate::CrosstabOptions).
+///
+/// # Examples
+///
+/// ```
+/// use survey_analytics::{Alpha, Comparison, ComparisonOptions, ConfidenceLevel, DifferenceMethod};
 /// use survey_analytics::Proportion;
 ///
 /// let groups = [("PR", Proportion::new(30, 100)?), ("Analytics", Proportion::new(40, 100)?)];
 /// let options = ComparisonOptions::default()
 ///     .level(ConfidenceLevel::NINETY)
 ///     .difference(DifferenceMethod::Wald)
-///     .alpha(0.2);
+///     .alpha(Alpha::new(0.2)?);
 /// assert_ne!(options, ComparisonOptions::default());
 /// let comparison = Comparison::new("uses AI daily", &groups, &options)?;
-/// assert_eq!((comparison.level(), comparison.alpha()), (ConfidenceLevel::NINETY, 0.2));
+/// let settings = comparison.settings();
+/// assert_eq!((settings.intervals.level, settings.tests.alpha.value()), (ConfidenceLevel::NINETY, 0.2));
 /// # Ok::<(), survey_analytics::Error>(())
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct ComparisonOptions {
-    level: ConfidenceLevel,
-    method: ProportionMethod,
-    difference: DifferenceMethod,
-    adjustment: PValueAdjustment,
-    alpha: f64,
-}
-
-impl Default for ComparisonOptions {
-    fn default() -> Self {
-        Self {
-            level: ConfidenceLevel::NINETY_FIVE,
-            method: ProportionMethod::Wilson,
-            difference: DifferenceMethod::Newcombe,
-            adjustment: PValueAdjustment::Holm,
-            alpha: 0.05,
-        }
-    }
+    settings: ComparisonSettings,
 }
 
 impl ComparisonOptions {
     /// Sets the confidence level of all intervals.
+    ///
+    /// # Examples
     ///
     /// ```
     /// use survey_analytics::{Comparison, ComparisonOptions, ConfidenceLevel, Proportion};
@@ -65,17 +78,18 @@ impl ComparisonOptions {
     /// let options = ComparisonOptions::default().level(ConfidenceLevel::NINETY_NINE);
     /// let wide = Comparison::new("uses AI daily", &groups, &options)?;
     /// let usual = Comparison::new("uses AI daily", &groups, &ComparisonOptions::default())?;
-    /// assert_eq!(wide.level(), ConfidenceLevel::NINETY_NINE);
     /// assert!(wide.groups()[0].interval.width() > usual.groups()[0].interval.width());
     /// assert!(wide.pairs()[0].interval.width() > usual.pairs()[0].interval.width());
     /// # Ok::<(), survey_analytics::Error>(())
     /// ```
     pub fn level(mut self, level: ConfidenceLevel) -> Self {
-        self.level = level;
+        self.settings.intervals.level = level;
         self
     }
 
     /// Sets the interval method for each group's share.
+    ///
+    /// # Examples
     ///
     /// ```
     /// use survey_analytics::{Comparison, ComparisonOptions, Proportion, ProportionMethod};
@@ -89,11 +103,29 @@ impl ComparisonOptions {
     /// # Ok::<(), survey_analytics::Error>(())
     /// ```
     pub fn method(mut self, method: ProportionMethod) -> Self {
-        self.method = method;
+        self.settings.intervals.method = method;
+        self
+    }
+
+    /// Sets the level and the method for each group's share at once.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use survey_analytics::{ComparisonOptions, ConfidenceLevel, IntervalSettings, ProportionMethod};
+    ///
+    /// let exact = IntervalSettings { level: ConfidenceLevel::NINETY_NINE, method: ProportionMethod::ClopperPearson };
+    /// let options = ComparisonOptions::default().intervals(exact);
+    /// assert_eq!(options, ComparisonOptions::default().level(exact.level).method(exact.method));
+    /// ```
+    pub fn intervals(mut self, intervals: IntervalSettings) -> Self {
+        self.settings.intervals = intervals;
         self
     }
 
     /// Sets the interval method for differences.
+    ///
+    /// # Examples
     ///
     /// ```
     /// use survey_analytics::{Comparison, ComparisonOptions, DifferenceMethod, Proportion};
@@ -104,16 +136,16 @@ impl ComparisonOptions {
     /// let pair = &wald.pairs()[0];
     /// let centre = (pair.interval.lower + pair.interval.upper) / 2.0;
     /// assert!((centre - pair.difference).abs() < 1e-12); // Wald is symmetric; Newcombe is not
-    /// let usual = Comparison::new("uses AI daily", &groups, &ComparisonOptions::default())?;
-    /// assert_ne!(usual.pairs()[0].interval, pair.interval);
     /// # Ok::<(), survey_analytics::Error>(())
     /// ```
     pub fn difference(mut self, difference: DifferenceMethod) -> Self {
-        self.difference = difference;
+        self.settings.difference = difference;
         self
     }
 
     /// Sets the p-value adjustment over all pairs.
+    ///
+    /// # Examples
     ///
     /// ```
     /// use survey_analytics::{Comparison, ComparisonOptions, PValueAdjustment, Proportion};
@@ -125,36 +157,49 @@ impl ComparisonOptions {
     /// ];
     /// let options = ComparisonOptions::default().adjustment(PValueAdjustment::Bonferroni);
     /// let comparison = Comparison::new("knows how impact is measured", &groups, &options)?;
-    /// assert_eq!(comparison.adjustment(), PValueAdjustment::Bonferroni);
     /// for pair in comparison.pairs() {
     ///     assert!((pair.adjusted_p_value - (3.0 * pair.p_value).min(1.0)).abs() < 1e-12);
     /// }
     /// # Ok::<(), survey_analytics::Error>(())
     /// ```
     pub fn adjustment(mut self, adjustment: PValueAdjustment) -> Self {
-        self.adjustment = adjustment;
+        self.settings.tests.adjustment = adjustment;
         self
     }
 
-    /// Sets the significance level of the verdicts (checked by [`Comparison::new`]).
+    /// Sets the significance level of the verdicts.
+    ///
+    /// # Examples
     ///
     /// ```
-    /// use survey_analytics::{Comparison, ComparisonOptions, Error, Proportion, Verdict};
+    /// use survey_analytics::{Alpha, Comparison, ComparisonOptions, Proportion, Verdict};
     ///
     /// let groups = [("PR", Proportion::new(30, 100)?), ("Analytics", Proportion::new(40, 100)?)];
     /// let usual = Comparison::new("uses AI daily", &groups, &ComparisonOptions::default())?;
     /// assert_eq!(usual.pairs()[0].verdict, Verdict::NotSignificant); // p is about 0.14
-    /// let lenient = ComparisonOptions::default().alpha(0.2);
+    /// let lenient = ComparisonOptions::default().alpha(Alpha::new(0.2)?);
     /// let comparison = Comparison::new("uses AI daily", &groups, &lenient)?;
     /// assert_eq!(comparison.pairs()[0].verdict, Verdict::SecondHigher);
-    ///
-    /// let invalid = ComparisonOptions::default().alpha(0.0);
-    /// let err = Comparison::new("uses AI daily", &groups, &invalid).unwrap_err();
-    /// assert_eq!(err, Error::InvalidAlpha { alpha: 0.0 });
     /// # Ok::<(), survey_analytics::Error>(())
     /// ```
-    pub fn alpha(mut self, alpha: f64) -> Self {
-        self.alpha = alpha;
+    pub fn alpha(mut self, alpha: Alpha) -> Self {
+        self.settings.tests.alpha = alpha;
+        self
+    }
+
+    /// Sets the adjustment and significance level at once.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use survey_analytics::{Alpha, ComparisonOptions, PValueAdjustment, TestSettings};
+    ///
+    /// let tests = TestSettings { adjustment: PValueAdjustment::Bonferroni, alpha: Alpha::ONE_PERCENT };
+    /// let options = ComparisonOptions::default().tests(tests);
+    /// assert_eq!(options, ComparisonOptions::default().adjustment(tests.adjustment).alpha(tests.alpha));
+    /// ```
+    pub fn tests(mut self, tests: TestSettings) -> Self {
+        self.settings.tests = tests;
         self
     }
 }
@@ -327,9 +372,7 @@ pub struct PairComparison {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Comparison {
     outcome: String,
-    level: ConfidenceLevel,
-    adjustment: PValueAdjustment,
-    alpha: f64,
+    settings: ComparisonSettings,
     groups: Vec<GroupEstimate>,
     pairs: Vec<PairComparison>,
 }
@@ -354,7 +397,7 @@ impl Comparison {
     ///
     /// # Errors
     ///
-    /// [`Error::TooFewValues`] for fewer than two groups; [`Error::InvalidAlpha`].
+    /// [`Error::TooFewValues`] for fewer than two groups.
     pub fn new<S: AsRef<str>>(
         outcome: impl Into<String>,
         groups: &[(S, Proportion)],
@@ -367,7 +410,10 @@ impl Comparison {
                 count: None,
                 base: None,
                 estimate: p.estimate(),
-                interval: p.interval(options.method, options.level),
+                interval: p.interval(
+                    options.settings.intervals.method,
+                    options.settings.intervals.level,
+                ),
                 proportion: *p,
             })
             .collect();
@@ -482,7 +528,10 @@ impl Comparison {
                     count: Some(cell.count()),
                     base: Some(Base::from(base)),
                     estimate: p.estimate(),
-                    interval: p.interval(options.method, options.level),
+                    interval: p.interval(
+                        options.settings.intervals.method,
+                        options.settings.intervals.level,
+                    ),
                     proportion: p,
                 });
             }
@@ -495,7 +544,8 @@ impl Comparison {
         groups: Vec<GroupEstimate>,
         options: &ComparisonOptions,
     ) -> Result<Self> {
-        let alpha = Alpha::new(options.alpha)?.value();
+        let settings = options.settings;
+        let alpha = settings.tests.alpha.value();
         if groups.len() < 2 {
             return Err(Error::TooFewValues {
                 name: "groups with a base",
@@ -512,7 +562,12 @@ impl Comparison {
                     a,
                     b,
                     difference: test.difference,
-                    interval: difference_interval(pa, pb, options.difference, options.level),
+                    interval: difference_interval(
+                        pa,
+                        pb,
+                        settings.difference,
+                        settings.intervals.level,
+                    ),
                     p_value: test.p_value,
                     adjusted_p_value: test.p_value,
                     cohens_h: cohens_h(pa.estimate(), pb.estimate())?,
@@ -523,7 +578,7 @@ impl Comparison {
         let raw: Vec<f64> = pairs.iter().map(|p| p.p_value).collect();
         for (pair, adjusted) in pairs
             .iter_mut()
-            .zip(adjust_p_values(&raw, options.adjustment)?)
+            .zip(adjust_p_values(&raw, settings.tests.adjustment)?)
         {
             pair.adjusted_p_value = adjusted;
             pair.verdict = if adjusted >= alpha || pair.difference == 0.0 {
@@ -536,9 +591,7 @@ impl Comparison {
         }
         Ok(Self {
             outcome,
-            level: options.level,
-            adjustment: options.adjustment,
-            alpha,
+            settings,
             groups,
             pairs,
         })
@@ -558,46 +611,22 @@ impl Comparison {
         &self.outcome
     }
 
-    /// The confidence level of the intervals.
+    /// The settings the comparison was computed with.
+    ///
+    /// # Examples
     ///
     /// ```
-    /// use survey_analytics::{Comparison, ComparisonOptions, ConfidenceLevel, Proportion};
-    ///
-    /// let groups = [("PR", Proportion::new(30, 100)?), ("Analytics", Proportion::new(40, 100)?)];
-    /// let comparison = Comparison::new("uses AI daily", &groups, &ComparisonOptions::default())?;
-    /// assert_eq!(comparison.level(), ConfidenceLevel::NINETY_FIVE);
-    /// # Ok::<(), survey_analytics::Error>(())
-    /// ```
-    pub fn level(&self) -> ConfidenceLevel {
-        self.level
-    }
-
-    /// The adjustment over pairs.
-    ///
-    /// ```
-    /// use survey_analytics::{Comparison, ComparisonOptions, PValueAdjustment, Proportion};
+    /// use survey_analytics::{Alpha, Comparison, ComparisonOptions, ConfidenceLevel, PValueAdjustment, Proportion};
     ///
     /// let groups = [("PR", Proportion::new(30, 100)?), ("Analytics", Proportion::new(40, 100)?)];
     /// let comparison = Comparison::new("uses AI daily", &groups, &ComparisonOptions::default())?;
-    /// assert_eq!(comparison.adjustment(), PValueAdjustment::Holm);
+    /// let settings = comparison.settings();
+    /// assert_eq!(settings.intervals.level, ConfidenceLevel::NINETY_FIVE);
+    /// assert_eq!((settings.tests.adjustment, settings.tests.alpha), (PValueAdjustment::Holm, Alpha::FIVE_PERCENT));
     /// # Ok::<(), survey_analytics::Error>(())
     /// ```
-    pub fn adjustment(&self) -> PValueAdjustment {
-        self.adjustment
-    }
-
-    /// The significance level of the verdicts.
-    ///
-    /// ```
-    /// use survey_analytics::{Comparison, ComparisonOptions, Proportion};
-    ///
-    /// let groups = [("PR", Proportion::new(30, 100)?), ("Analytics", Proportion::new(40, 100)?)];
-    /// let comparison = Comparison::new("uses AI daily", &groups, &ComparisonOptions::default())?;
-    /// assert_eq!(comparison.alpha(), 0.05);
-    /// # Ok::<(), survey_analytics::Error>(())
-    /// ```
-    pub fn alpha(&self) -> f64 {
-        self.alpha
+    pub fn settings(&self) -> &ComparisonSettings {
+        &self.settings
     }
 
     /// The groups, in order.

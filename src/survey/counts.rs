@@ -6,6 +6,11 @@ use crate::error::{Error, Result};
 use crate::survey::categories::Categories;
 use crate::survey::sums::Sums;
 
+/// Largest number of cells a tally may hold (a [`Tally`](crate::Tally)'s cells are the product of
+/// its dimensions' categories plus "no answer"; a multi-select tally's, options times groups):
+/// 2^24, about 16.8 million, so that a tally's memory stays below a gigabyte whatever the input.
+pub(crate) const MAX_CELLS: usize = 1 << 24;
+
 /// Whether a question takes one answer per respondent or any number of them.
 ///
 /// ```
@@ -14,7 +19,7 @@ use crate::survey::sums::Sums;
 /// let options = Categories::new("ai_use", ["content", "images"])?;
 /// let roles = Categories::new("role", ["leader", "ic"])?;
 /// let single = Tally::new(vec![options.clone()])?.margin(0)?;
-/// let multi = MultiSelectTally::new(options, roles).margin()?;
+/// let multi = MultiSelectTally::new(options, roles)?.margin()?;
 /// assert_eq!(single.kind(), QuestionKind::SingleChoice);
 /// assert_eq!(multi.kind(), QuestionKind::MultiSelect);
 /// # Ok::<(), survey_analytics::Error>(())
@@ -130,7 +135,7 @@ impl Margin {
     ///
     /// let q = Categories::new("q", ["a", "b"])?;
     /// assert_eq!(Tally::new(vec![q.clone()])?.margin(0)?.kind(), QuestionKind::SingleChoice);
-    /// let multi = MultiSelectTally::new(q, Categories::new("role", ["leader"])?);
+    /// let multi = MultiSelectTally::new(q, Categories::new("role", ["leader"])?)?;
     /// assert_eq!(multi.margin()?.kind(), QuestionKind::MultiSelect);
     /// # Ok::<(), survey_analytics::Error>(())
     /// ```
@@ -178,7 +183,7 @@ impl Margin {
     /// use survey_analytics::{Categories, MultiSelectTally};
     ///
     /// let uses = Categories::new("ai_use", ["content", "images"])?;
-    /// let mut tally = MultiSelectTally::new(uses, Categories::new("role", ["leader"])?);
+    /// let mut tally = MultiSelectTally::new(uses, Categories::new("role", ["leader"])?)?;
     /// tally.add(Some(&[0, 1]), Some(0))?;
     /// tally.add(Some(&[1]), Some(0))?;
     /// tally.add(None, Some(0))?; // skipped the question: not in the base
@@ -245,6 +250,69 @@ pub struct CrossCounts {
 }
 
 impl CrossCounts {
+    /// Counts already aggregated elsewhere: `table[r][c]` respondents gave answer `r` (a category
+    /// of `rows`) in group `c` (a category of `columns`). Unweighted, single choice, with nobody
+    /// missing; a column's base is the sum of its cells.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use survey_analytics::{Categories, CrossCounts, Error};
+    ///
+    /// let knows = Categories::new("knows_impact", ["yes", "no"])?;
+    /// let roles = Categories::new("role", ["leader", "manager", "ic"])?;
+    /// let counts = CrossCounts::from_table(knows.clone(), roles.clone(), &[[53, 126, 72], [77, 174, 328]])?;
+    /// assert_eq!((counts.cell(0, 2).count(), counts.base(2).count()), (72, 400));
+    ///
+    /// let short = CrossCounts::from_table(knows, roles, &[[53, 126], [77, 174]]).unwrap_err();
+    /// assert!(matches!(short, Error::LengthMismatch { name: "table row", expected: 3, len: 2, .. }));
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::LengthMismatch`] unless the table has one row per category of `rows` and one cell
+    /// per category of `columns` in every row; [`Error::CountTooLarge`] when a column's total
+    /// overflows.
+    pub fn from_table<R: AsRef<[u64]>>(
+        rows: Categories,
+        columns: Categories,
+        table: &[R],
+    ) -> Result<Self> {
+        if table.len() != rows.len() {
+            return Err(Error::LengthMismatch {
+                name: "table",
+                expected: rows.len(),
+                len: table.len(),
+                per: "answer (category of the rows)",
+            });
+        }
+        let mut cells = Vec::with_capacity(rows.len() * columns.len());
+        for row in table {
+            let row = row.as_ref();
+            if row.len() != columns.len() {
+                return Err(Error::LengthMismatch {
+                    name: "table row",
+                    expected: columns.len(),
+                    len: row.len(),
+                    per: "group (category of the columns)",
+                });
+            }
+            cells.extend(row.iter().map(|&count| Sums::unweighted(count)));
+        }
+        let missing = vec![Sums::default(); columns.len()];
+        Self::new(
+            rows,
+            columns,
+            QuestionKind::SingleChoice,
+            false,
+            cells,
+            None,
+            missing,
+            Sums::default(),
+        )
+    }
+
     /// From a `(rows + 1) x (columns + 1)` grid whose slot 0 on each axis holds "no answer" /
     /// "no group" (single-choice layout: the base of a column is the sum of its answered rows).
     pub(crate) fn from_slot_grid(
@@ -375,7 +443,7 @@ impl CrossCounts {
     /// let (q, role) = (Categories::new("q", ["a", "b"])?, Categories::new("role", ["ic"])?);
     /// let single = Tally::new(vec![q.clone(), role.clone()])?.cross(0, 1)?;
     /// assert_eq!(single.kind(), QuestionKind::SingleChoice);
-    /// assert_eq!(MultiSelectTally::new(q, role).cross()?.kind(), QuestionKind::MultiSelect);
+    /// assert_eq!(MultiSelectTally::new(q, role)?.cross()?.kind(), QuestionKind::MultiSelect);
     /// # Ok::<(), survey_analytics::Error>(())
     /// ```
     pub fn kind(&self) -> QuestionKind {

@@ -3,13 +3,15 @@
 use serde::{Deserialize, Serialize};
 
 use crate::stats::interval::Interval;
-use crate::stats::level::ConfidenceLevel;
-use crate::stats::proportion::{Proportion, ProportionMethod};
+use crate::stats::proportion::Proportion;
+use crate::survey::settings::IntervalSettings;
 use crate::survey::sums::Sums;
 
 /// The size of a base: respondents counted, their total weight, and the Kish effective base.
 ///
 /// For unweighted data all three are equal.
+///
+/// # Examples
 ///
 /// ```
 /// use survey_analytics::{Base, Sums};
@@ -43,6 +45,8 @@ impl From<Sums> for Base {
 /// One cell of a breakdown or crosstab: how many respondents gave the answer, the share of the base
 /// they make, and the confidence interval of that share. `share` and `interval` are `None` when the
 /// base is empty.
+///
+/// # Examples
 ///
 /// ```
 /// use survey_analytics::{Breakdown, BreakdownOptions, Categories, Tally};
@@ -97,14 +101,13 @@ pub(crate) fn estimate(
     count: Sums,
     base: Sums,
     weighted: bool,
-    method: ProportionMethod,
-    level: ConfidenceLevel,
+    intervals: IntervalSettings,
 ) -> Estimate {
     let proportion = share_of(count, base, weighted);
     Estimate {
         count: count.count(),
         weighted_count: count.weight(),
         share: proportion.map(|p| p.estimate()),
-        interval: proportion.map(|p| p.interval(method, level)),
+        interval: proportion.map(|p| p.interval(intervals.method, intervals.level)),
     }
 }

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::survey::categories::Categories;
 use crate::survey::category::Category;
-use crate::survey::counts::{CrossCounts, Margin, QuestionKind};
+use crate::survey::counts::{CrossCounts, MAX_CELLS, Margin, QuestionKind};
 use crate::survey::sums::{FixedWeight, Sums};
 
 /// The options a respondent chose in a multi-select question ("select all that apply"), as a set.
@@ -242,7 +242,7 @@ impl<C: Category> FromIterator<C> for MultiSelect<C> {
 ///
 /// let uses = Categories::new("ai_use", ["content", "images"])?;
 /// let roles = Categories::new("role", ["leader", "ic"])?;
-/// let mut tally = MultiSelectTally::new(uses, roles);
+/// let mut tally = MultiSelectTally::new(uses, roles)?;
 /// tally.add(Some(&[0, 1]), Some(0))?; // a leader using AI for both
 /// tally.add(Some(&[]), Some(1))?;     // an IC using it for neither
 /// tally.add(None, Some(1))?;          // an IC who skipped the question
@@ -272,13 +272,13 @@ impl MultiSelectTally {
     ///
     /// let uses = Categories::new("ai_use", ["content", "images"])?;
     /// let roles = Categories::new("role", ["leader", "ic"])?;
-    /// let mut tally = MultiSelectTally::new(uses, roles);
+    /// let mut tally = MultiSelectTally::new(uses, roles)?;
     /// assert_eq!(tally.margin()?.base().count(), 0);
     /// let err = tally.add_weighted(Some(&[0]), Some(0), 2.0).unwrap_err();
     /// assert_eq!(err, Error::WeightedTally { weighted: false });
     /// # Ok::<(), survey_analytics::Error>(())
     /// ```
-    pub fn new(options: Categories, groups: Categories) -> Self {
+    pub fn new(options: Categories, groups: Categories) -> Result<Self> {
         Self::with(options, groups, false)
     }
 
@@ -289,7 +289,7 @@ impl MultiSelectTally {
     ///
     /// let uses = Categories::new("ai_use", ["content", "images"])?;
     /// let roles = Categories::new("role", ["leader", "ic"])?;
-    /// let mut tally = MultiSelectTally::new_weighted(uses, roles);
+    /// let mut tally = MultiSelectTally::new_weighted(uses, roles)?;
     /// tally.add_weighted(Some(&[0, 1]), Some(0), 2.0)?;
     /// tally.add_weighted(Some(&[1]), Some(1), 0.5)?;
     /// let margin = tally.margin()?;
@@ -298,21 +298,30 @@ impl MultiSelectTally {
     /// assert_eq!((margin.cell(0).weight(), margin.cell(1).weight()), (2.0, 2.5));
     /// # Ok::<(), survey_analytics::Error>(())
     /// ```
-    pub fn new_weighted(options: Categories, groups: Categories) -> Self {
+    pub fn new_weighted(options: Categories, groups: Categories) -> Result<Self> {
         Self::with(options, groups, true)
     }
 
-    fn with(options: Categories, groups: Categories, weighted: bool) -> Self {
+    fn with(options: Categories, groups: Categories, weighted: bool) -> Result<Self> {
         let g = groups.len();
-        Self {
-            cells: vec![Sums::default(); options.len() * g],
+        let cells = options
+            .len()
+            .checked_mul(g)
+            .filter(|&c| c <= MAX_CELLS)
+            .ok_or(Error::CountTooLarge {
+                name: "multi-select tally cells (options x groups)",
+                value: u64::try_from(options.len().saturating_mul(g)).unwrap_or(u64::MAX),
+                max: MAX_CELLS as u64,
+            })?;
+        Ok(Self {
+            cells: vec![Sums::default(); cells],
             bases: vec![Sums::default(); g],
             missing: vec![Sums::default(); g],
             ungrouped: Sums::default(),
             options,
             groups,
             weighted,
-        }
+        })
     }
 
     /// Counts typed records: `answer` gives the chosen options (`None` when the question was
@@ -365,7 +374,7 @@ impl MultiSelectTally {
         answer: impl Fn(&R) -> Option<MultiSelect<O>>,
         group: impl Fn(&R) -> Option<G>,
     ) -> Result<Self> {
-        let mut tally = Self::new(O::categories(), G::categories());
+        let mut tally = Self::new(O::categories(), G::categories())?;
         for record in records {
             let chosen = answer(&record).map(MultiSelect::positions);
             tally.record(
@@ -385,7 +394,7 @@ impl MultiSelectTally {
     ///
     /// let uses = Categories::new("ai_use", ["content", "images"])?;
     /// let roles = Categories::new("role", ["leader", "ic"])?;
-    /// let mut tally = MultiSelectTally::new(uses, roles);
+    /// let mut tally = MultiSelectTally::new(uses, roles)?;
     /// tally.add(Some(&[1]), None)?; // group unknown
     /// assert_eq!(tally.cross()?.ungrouped().count(), 1);
     /// assert!(matches!(tally.add(Some(&[2]), Some(0)), Err(Error::CategoryOutOfRange { .. })));
@@ -412,7 +421,7 @@ impl MultiSelectTally {
     ///
     /// let uses = Categories::new("ai_use", ["content", "images"])?;
     /// let roles = Categories::new("role", ["leader", "ic"])?;
-    /// let mut tally = MultiSelectTally::new_weighted(uses, roles);
+    /// let mut tally = MultiSelectTally::new_weighted(uses, roles)?;
     /// tally.add_weighted(Some(&[0]), Some(1), 1.5)?;
     /// assert_eq!(tally.cross()?.cell(0, 1).weight(), 1.5);
     /// let err = tally.add_weighted(Some(&[0]), Some(1), -2.0).unwrap_err();
@@ -487,7 +496,7 @@ impl MultiSelectTally {
     ///
     /// let uses = Categories::new("ai_use", ["content", "images"])?;
     /// let roles = Categories::new("role", ["leader", "ic"])?;
-    /// let mut north = MultiSelectTally::new(uses.clone(), roles.clone());
+    /// let mut north = MultiSelectTally::new(uses.clone(), roles.clone())?;
     /// let mut south = north.clone();
     /// north.add(Some(&[0]), Some(0))?;
     /// south.add(Some(&[0, 1]), Some(1))?;
@@ -495,7 +504,7 @@ impl MultiSelectTally {
     /// assert_eq!(north.margin()?.cell(0).count(), 2);
     /// assert_eq!(north.margin()?.base().count(), 2);
     ///
-    /// let weighted = MultiSelectTally::new_weighted(uses, roles);
+    /// let weighted = MultiSelectTally::new_weighted(uses, roles)?;
     /// assert_eq!(north.merge(&weighted), Err(Error::IncompatibleTallies));
     /// # Ok::<(), survey_analytics::Error>(())
     /// ```
@@ -526,7 +535,7 @@ impl MultiSelectTally {
     ///
     /// let uses = Categories::new("ai_use", ["content", "images"])?;
     /// let roles = Categories::new("role", ["leader", "ic"])?;
-    /// let mut tally = MultiSelectTally::new(uses, roles);
+    /// let mut tally = MultiSelectTally::new(uses, roles)?;
     /// tally.add(Some(&[0, 1]), Some(0))?;
     /// tally.add(Some(&[1]), Some(1))?;
     /// tally.add(Some(&[1]), Some(1))?;
@@ -560,7 +569,7 @@ impl MultiSelectTally {
     ///
     /// let uses = Categories::new("ai_use", ["content", "images"])?;
     /// let roles = Categories::new("role", ["leader", "ic"])?;
-    /// let mut tally = MultiSelectTally::new(uses, roles);
+    /// let mut tally = MultiSelectTally::new(uses, roles)?;
     /// tally.add(Some(&[0, 1]), Some(0))?;
     /// tally.add(Some(&[1]), Some(1))?;
     /// tally.add(Some(&[0]), None)?; // group unknown: left out

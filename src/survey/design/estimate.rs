@@ -4,7 +4,104 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::stats::names::method_names;
 use crate::survey::design::SampleDesign;
+
+/// Which simple random sample a design effect compares the design variance with.
+///
+/// With `n` respondents of non-zero weight, weight total `W`, and `s^2` the design-weighted
+/// variance of the values (`sum w (y - ybar)^2 / W * n / (n - 1)`), the design effect of a mean is
+/// its design variance over
+///
+/// | kind | variance under simple random sampling | R |
+/// |---|---|---|
+/// | `WithReplacement` (the default) | `s^2 / n` | `deff = "replace"` |
+/// | `WithoutReplacement` | `s^2 (W - n) / (W n)`, a sample of `n` from a population of `W` | `deff = TRUE` (R's default) |
+///
+/// and that of a total the same times `W^2`. The without-replacement effect is only meaningful when
+/// the weights are expansion weights (they sum to the population size): survey exports usually scale
+/// weights to average 1, so `W` is close to `n`, the finite-population factor `(W - n) / W` is close
+/// to 0 and the effect explodes (or is undefined when `W <= n`). Crosstabs and reports therefore
+/// use the with-replacement effect unless told otherwise.
+///
+/// # Examples
+///
+/// ```
+/// use survey_analytics::DesignEffectKind;
+///
+/// assert_eq!(DesignEffectKind::default(), DesignEffectKind::WithReplacement);
+/// assert_eq!("replace".parse::<DesignEffectKind>()?, DesignEffectKind::WithReplacement);
+/// assert_eq!(DesignEffectKind::WithoutReplacement.to_string(), "without-replacement");
+/// # Ok::<(), survey_analytics::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DesignEffectKind {
+    /// Against simple random sampling with replacement (R's `deff = "replace"`). The default.
+    #[default]
+    WithReplacement,
+    /// Against simple random sampling without replacement from a population of `sum w` (R's
+    /// `deff = TRUE`).
+    WithoutReplacement,
+}
+
+method_names!(DesignEffectKind, "design effect",
+    WithReplacement => "with-replacement" | "replace",
+    WithoutReplacement => "without-replacement" | "true",
+);
+
+/// The two design effects of an estimate (see [`DesignEffectKind`]); each is `None` where it is
+/// undefined (fewer than two respondents, no variation, or for the without-replacement effect
+/// weights that sum to no more than the number of respondents).
+///
+/// # Examples
+///
+/// ```
+/// use survey_analytics::{DesignEffectKind, SampleDesign};
+///
+/// // Weights scaled to average 1, as survey exports ship them.
+/// let design = SampleDesign::new(vec![0.5, 1.5, 1.0, 1.0, 0.8, 1.2])?;
+/// let mean = design.mean(&[1.0, 0.0, 1.0, 1.0, 0.0, 1.0])?;
+/// assert!(mean.deff.with_replacement.is_some_and(|d| d > 0.9 && d < 1.5));
+/// assert_eq!(mean.deff.without_replacement, None); // sum(w) = n: no population to sample from
+/// assert_eq!(mean.deff.of(DesignEffectKind::WithReplacement), mean.deff.with_replacement);
+/// # Ok::<(), survey_analytics::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+pub struct DesignEffects {
+    /// Against simple random sampling with replacement (R's `deff = "replace"`).
+    pub with_replacement: Option<f64>,
+    /// Against simple random sampling without replacement from `sum w` (R's `deff = TRUE`).
+    pub without_replacement: Option<f64>,
+}
+
+impl DesignEffects {
+    /// The design effect of one kind.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use survey_analytics::{DesignEffectKind, DesignEffects};
+    ///
+    /// let deff = DesignEffects { with_replacement: Some(1.8), without_replacement: None };
+    /// assert_eq!(deff.of(DesignEffectKind::WithReplacement), Some(1.8));
+    /// assert_eq!(deff.of(DesignEffectKind::WithoutReplacement), None);
+    /// ```
+    pub fn of(&self, kind: DesignEffectKind) -> Option<f64> {
+        match kind {
+            DesignEffectKind::WithReplacement => self.with_replacement,
+            DesignEffectKind::WithoutReplacement => self.without_replacement,
+        }
+    }
+
+    /// Both effects scaled by `factor` (a total's effects are a mean's over `W^2`).
+    fn scaled(self, factor: f64) -> Self {
+        Self {
+            with_replacement: self.with_replacement.map(|d| d * factor),
+            without_replacement: self.without_replacement.map(|d| d * factor),
+        }
+    }
+}
 
 /// A design-based estimate with its standard error.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -13,11 +110,9 @@ pub struct DesignEstimate {
     pub estimate: f64,
     /// Its Taylor-linearised standard error.
     pub std_error: f64,
-    /// The design effect, as R's `deff = TRUE` reports it: the design variance over the variance
-    /// under simple random sampling without replacement of the same number of respondents from a
-    /// population of size `sum w`. `None` when undefined (the weights sum to less than the number
-    /// of respondents, or fewer than two respondents).
-    pub deff: Option<f64>,
+    /// Its design effects, against simple random sampling with and without replacement (R's
+    /// `deff = "replace"` and `deff = TRUE`); see [`DesignEffectKind`].
+    pub deff: DesignEffects,
     /// Design degrees of freedom of the estimate's domain (PSUs minus strata with respondents),
     /// used for t-based intervals.
     pub degrees_of_freedom: f64,
@@ -341,7 +436,7 @@ impl SampleDesign {
             weight,
             observations,
         )
-        .map(|d| d / (weight * weight));
+        .scaled(1.0 / (weight * weight));
         Ok(DesignEstimate {
             estimate: total,
             std_error: variance.sqrt(),
@@ -371,14 +466,23 @@ impl SampleDesign {
     }
 }
 
-/// R's design effect of a mean: the variance over `svyvar(y) (psum - n) / (psum n)`, where
-/// `svyvar = sum w (y - ybar)^2 / psum * n / (n - 1)`; `squares` is `sum w (y - ybar)^2`.
-fn mean_deff(variance: f64, squares: f64, psum: f64, n: u64) -> Option<f64> {
+/// R's design effects of a mean: the variance over `svyvar(y) / n` (with replacement) and over
+/// `svyvar(y) (psum - n) / (psum n)` (without), where `svyvar = sum w (y - ybar)^2 / psum * n /
+/// (n - 1)`; `squares` is `sum w (y - ybar)^2` and `n` counts the non-zero weights.
+fn mean_deff(variance: f64, squares: f64, psum: f64, n: u64) -> DesignEffects {
     let n = n as f64;
-    if n < 2.0 || psum < n || psum <= 0.0 {
-        return None;
+    if n < 2.0 || psum.is_nan() || psum <= 0.0 {
+        return DesignEffects::default();
     }
     let svyvar = squares / psum * n / (n - 1.0);
-    let srs = svyvar * (psum - n) / (psum * n);
-    (srs > 0.0).then(|| variance / srs)
+    let ratio = |srs: f64| (srs > 0.0 && srs.is_finite()).then(|| variance / srs);
+    DesignEffects {
+        with_replacement: ratio(svyvar / n),
+        // R divides by a negative or zero variance here (with a warning for a mean).
+        without_replacement: if psum > n {
+            ratio(svyvar * (psum - n) / (psum * n))
+        } else {
+            None
+        },
+    }
 }

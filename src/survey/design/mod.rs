@@ -1,7 +1,6 @@
 //! Complex samples: weights, strata and clusters, with design-based (Taylor-linearised) variances,
 //! as R's `survey` package computes them.
 
-pub(crate) mod crosstab;
 pub(crate) mod estimate;
 pub(crate) mod interval;
 pub(crate) mod rao_scott;

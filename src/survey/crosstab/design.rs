@@ -2,18 +2,15 @@
 //! intervals per cell, letters from design-based tests of each difference, and the Rao-Scott test.
 
 use crate::error::{Error, Result};
-
-use crate::stats::level::Alpha;
 use crate::stats::numerics::student_f::t_two_sided_p;
+use crate::survey::breakdown::check_net;
 use crate::survey::categories::Categories;
 use crate::survey::counts::QuestionKind;
-use crate::survey::crosstab::{
-    Crosstab, CrosstabCell, CrosstabColumn, CrosstabOptions, CrosstabRow, DesignSummary,
-};
+use crate::survey::crosstab::letters::{PairTest, assign_letters, column_letter};
+use crate::survey::crosstab::options::CrosstabOptions;
+use crate::survey::crosstab::{Crosstab, CrosstabCell, CrosstabColumn, CrosstabRow, DesignSummary};
 use crate::survey::design::SampleDesign;
-use crate::survey::design::interval::DesignInterval;
 use crate::survey::estimate::{Base, Estimate};
-use crate::survey::letters::{PairTest, assign_letters, column_letter};
 use crate::survey::sums::Sums;
 
 /// A row to estimate: its label, whether it is a net, and for each respondent whether the row's
@@ -29,11 +26,15 @@ impl Crosstab {
     ///
     /// `answers[k]` and `groups[k]` are respondent `k`'s answer and group positions (`None` when
     /// missing). Each cell's share is the design-based domain proportion (R's `svyby(~I(answer ==
-    /// r), ~group, design, svymean)`), with its standard error, design effect and the interval of
-    /// `interval` (R's `svyciprop` on the group's domain). Letters compare every pair of tested
+    /// r), ~group, design, svymean)`), with its standard error, the design effect named by the
+    /// options' [`DesignSettings`](crate::DesignSettings) (with-replacement by default, R's
+    /// `deff = "replace"`), and the interval of its design interval method (R's `svyciprop` on the
+    /// group's domain; logit by default). Letters compare every pair of tested
     /// columns with a t-test of the design-based difference (`svycontrast` on `svyby(covmat =
     /// TRUE)`), on the design's degrees of freedom, adjusted within each row as usual. The omnibus
     /// test is the Rao-Scott F test of the answers by the tested columns (R's `svychisq`).
+    ///
+    /// # Examples
     ///
     /// ```
     /// use survey_analytics::{Categories, Crosstab, CrosstabOptions, DesignInterval, SampleDesign};
@@ -44,10 +45,11 @@ impl Crosstab {
     /// let groups = Categories::new("role", ["leader", "ic"])?;
     /// let knows = [Some(0), Some(1), Some(0), Some(1), Some(0), Some(0), None, Some(1)];
     /// let role = [Some(0), Some(1), Some(0), Some(1), Some(0), Some(1), Some(1), Some(0)];
-    /// let options = CrosstabOptions::default().min_base(2);
-    /// let table = Crosstab::from_design(&design, &answers, &groups, &knows, &role, &options, DesignInterval::Logit)?;
+    /// let options = CrosstabOptions::default().min_base(2).design_interval(DesignInterval::Beta);
+    /// let table = Crosstab::from_design(&design, &answers, &groups, &knows, &role, &options)?;
     /// let cell = &table.rows()[0].cells[0];
-    /// assert!(cell.std_error.is_some());
+    /// assert!(cell.std_error.is_some() && cell.deff.is_some());
+    /// assert_eq!(table.interval_method(), "beta");
     /// assert_eq!(table.columns()[1].missing.count, 1);
     /// # Ok::<(), survey_analytics::Error>(())
     /// ```
@@ -55,8 +57,9 @@ impl Crosstab {
     /// # Errors
     ///
     /// [`Error::LengthMismatch`] unless answers and groups have one entry per respondent;
-    /// [`Error::CategoryOutOfRange`] for a position past its categories; [`Error::InvalidAlpha`];
-    /// net errors as for [`Crosstab::new`]; [`Error::LonelyPsu`] per the design's option.
+    /// [`Error::CategoryOutOfRange`] for a position past its categories; net errors as for
+    /// [`Crosstab::new`]; [`Error::LonelyPsu`] per the design's option; as
+    /// [`SampleDesign::domain_means`] for the number of groups.
     pub fn from_design(
         design: &SampleDesign,
         answers: &Categories,
@@ -64,7 +67,6 @@ impl Crosstab {
         answer_codes: &[Option<usize>],
         group_codes: &[Option<usize>],
         options: &CrosstabOptions,
-        interval: DesignInterval,
     ) -> Result<Crosstab> {
         design.check_len("answers", answer_codes.len())?;
         if let Some(&index) = answer_codes.iter().flatten().find(|&&a| a >= answers.len()) {
@@ -82,8 +84,8 @@ impl Crosstab {
                 outcome: Box::new(move |k| answer(k).map(|a| a == r)),
             })
             .collect();
-        for net in Crosstab::option_nets(options) {
-            crate::survey::breakdown::check_net(net, QuestionKind::SingleChoice, answers)?;
+        for net in &options.nets {
+            check_net(net, QuestionKind::SingleChoice, answers)?;
             let members = net.members().to_vec();
             rows.push(RowSpec {
                 label: net.label().to_string(),
@@ -92,7 +94,7 @@ impl Crosstab {
             });
         }
         let answered = |k: usize| answer(k).is_some();
-        let table = build(
+        let mut table = build(
             design,
             answers.name(),
             groups,
@@ -100,7 +102,6 @@ impl Crosstab {
             &rows,
             &answered,
             options,
-            interval,
             QuestionKind::SingleChoice,
         )?;
         // Rao-Scott on the answers by the tested columns.
@@ -117,7 +118,10 @@ impl Crosstab {
         let rao_scott = design
             .rao_scott(&row_codes, &column_codes, answers.len(), groups.len())
             .ok();
-        Ok(table.with_rao_scott(rao_scott))
+        if let Some(summary) = table.design.as_mut() {
+            summary.rao_scott = rao_scott;
+        }
+        Ok(table)
     }
 
     /// A crosstab of a multi-select question by a group under a sample design: `chosen[k]` lists
@@ -125,14 +129,17 @@ impl Crosstab {
     /// row whose share is of the group's respondents who answered. No omnibus test (the rows
     /// overlap).
     ///
+    /// # Examples
+    ///
     /// ```
-    /// use survey_analytics::{Categories, Crosstab, CrosstabOptions, DesignInterval, SampleDesign};
+    /// use survey_analytics::{Categories, Crosstab, CrosstabOptions, SampleDesign};
     ///
     /// let design = SampleDesign::new(vec![1.0; 6])?.with_clusters(&[1, 1, 2, 2, 3, 3])?;
     /// let uses = Categories::new("ai_use", ["content", "images"])?;
     /// let groups = Categories::new("all", ["everyone"])?;
     /// let chosen = [Some(vec![0]), Some(vec![0, 1]), Some(vec![]), None, Some(vec![1]), Some(vec![0])];
-    /// let table = Crosstab::from_design_multi(&design, &uses, &groups, &chosen, &[Some(0); 6], &CrosstabOptions::default().min_base(1), DesignInterval::Beta)?;
+    /// let options = CrosstabOptions::default().min_base(1);
+    /// let table = Crosstab::from_design_multi(&design, &uses, &groups, &chosen, &[Some(0); 6], &options)?;
     /// assert_eq!(table.rows()[0].cells[0].estimate.share, Some(0.6));
     /// # Ok::<(), survey_analytics::Error>(())
     /// ```
@@ -147,7 +154,6 @@ impl Crosstab {
         chosen: &[Option<Vec<usize>>],
         group_codes: &[Option<usize>],
         options: &CrosstabOptions,
-        interval: DesignInterval,
     ) -> Result<Crosstab> {
         design.check_len("chosen options", chosen.len())?;
         let len = options_categories.len();
@@ -179,19 +185,8 @@ impl Crosstab {
             &rows,
             &answered,
             options,
-            interval,
             QuestionKind::MultiSelect,
         )
-    }
-
-    fn with_rao_scott(
-        mut self,
-        test: Option<crate::survey::design::rao_scott::RaoScottTest>,
-    ) -> Self {
-        if let Some(design) = self.design.as_mut() {
-            design.rao_scott = test;
-        }
-        self
     }
 }
 
@@ -205,10 +200,9 @@ fn build(
     rows: &[RowSpec],
     answered: &dyn Fn(usize) -> bool,
     options: &CrosstabOptions,
-    interval: DesignInterval,
     kind: QuestionKind,
 ) -> Result<Crosstab> {
-    let alpha = Alpha::new(options.get_alpha())?.value();
+    let settings = options.settings;
     design.check_len("groups", group_codes.len())?;
     let g = groups.len();
     if let Some(&index) = group_codes.iter().flatten().find(|&&c| c >= g) {
@@ -224,12 +218,16 @@ fn build(
     let mut missing = vec![Sums::default(); g];
     let mut ungrouped = Sums::default();
     for (k, &w) in weights.iter().enumerate() {
-        let target = match group_codes.get(k).copied().flatten() {
-            None => &mut ungrouped,
-            Some(c) if answered(k) => bases.get_mut(c).ok_or(Error::IncompatibleTallies)?,
-            Some(c) => missing.get_mut(c).ok_or(Error::IncompatibleTallies)?,
+        let group = group_codes.get(k).copied().flatten();
+        // Every code was checked above, so `get_mut` finds its column.
+        let target = match group {
+            Some(c) if answered(k) => bases.get_mut(c),
+            Some(c) => missing.get_mut(c),
+            None => Some(&mut ungrouped),
         };
-        target.add_weighted(w)?;
+        if let Some(target) = target {
+            target.add_weighted(w).map_err(|e| e.at_record(k))?;
+        }
     }
     let columns: Vec<CrosstabColumn> = (0..g)
         .map(|c| {
@@ -239,12 +237,13 @@ fn build(
                 letter: column_letter(c),
                 base: Base::from(base),
                 missing: Base::from(missing.get(c).copied().unwrap_or_default()),
-                tested: base.count() >= options.get_min_base().max(1),
+                tested: base.count() >= settings.min_base.max(1),
             }
         })
         .collect();
     let df = design.degrees_of_freedom();
-    let level = options.get_level();
+    let level = settings.intervals.level;
+    let (interval, deff_kind) = (settings.design.interval, settings.design.design_effect);
     let mut table_rows = Vec::with_capacity(rows.len());
     for row in rows {
         let values: Vec<f64> = (0..design.len())
@@ -257,7 +256,7 @@ fn build(
             if let (Some(c), Some(true)) = (group_codes.get(k).copied().flatten(), (row.outcome)(k))
                 && let Some(sums) = counts.get_mut(c)
             {
-                sums.add_weighted(w)?;
+                sums.add_weighted(w).map_err(|e| e.at_record(k))?;
             }
         }
         // Design-based t-tests of every pair of tested columns.
@@ -287,7 +286,7 @@ fn build(
                 });
             }
         }
-        let beats = assign_letters(&mut tests, g, options.get_adjustment(), alpha)?;
+        let beats = assign_letters(&mut tests, g, settings.tests)?;
         let cells = (0..g)
             .map(|c| {
                 let sums = counts.get(c).copied().unwrap_or_default();
@@ -303,7 +302,7 @@ fn build(
                     },
                     letters: letters.into_iter().map(column_letter).collect(),
                     std_error: estimate.map(|e| e.std_error),
-                    deff: estimate.and_then(|e| e.deff),
+                    deff: estimate.and_then(|e| e.deff.of(deff_kind)),
                 }
             })
             .collect();
@@ -314,19 +313,19 @@ fn build(
             tests,
         });
     }
-    Ok(Crosstab::assemble(
-        question.to_string(),
-        groups.name().to_string(),
+    Ok(Crosstab {
+        question: question.to_string(),
+        group_by: groups.name().to_string(),
         kind,
-        options,
-        alpha,
+        weighted: true,
+        settings,
         columns,
-        table_rows,
-        Base::from(ungrouped),
-        DesignSummary {
-            interval,
+        rows: table_rows,
+        omnibus: None,
+        ungrouped: Base::from(ungrouped),
+        design: Some(DesignSummary {
             degrees_of_freedom: df,
             rao_scott: None,
-        },
-    ))
+        }),
+    })
 }

@@ -1,12 +1,17 @@
-//! Significance letters: the market-research way of marking which columns a cell beats.
+//! Significance letters: the market-research way of marking which columns a cell beats. Shared by
+//! the crosstab of counts (pooled z-tests) and the design-based crosstab (t-tests of design-based
+//! differences), which differ only in how each pair's p-value is computed.
 
 use crate::error::Result;
-use crate::stats::adjust::{PValueAdjustment, adjust_p_values};
+use crate::stats::adjust::adjust_p_values;
 use crate::stats::alternative::Alternative;
 use crate::stats::proportion::Proportion;
 use crate::stats::z_test::two_proportion_z_test;
+use crate::survey::settings::TestSettings;
 
 /// The letter of column `index`: A, B, ..., Z, AA, AB, ... (bijective base 26).
+///
+/// # Examples
 ///
 /// ```
 /// use survey_analytics::column_letter;
@@ -26,19 +31,17 @@ pub fn column_letter(index: usize) -> String {
     letters.iter().rev().collect()
 }
 
-/// One pairwise test of a crosstab row.
+/// One pairwise test of a crosstab row: the pooled z-test for a crosstab of counts, the t-test of
+/// the design-based difference for a crosstab built from a design.
+///
+/// # Examples
 ///
 /// ```
-/// use survey_analytics::{Categories, Crosstab, CrosstabOptions, Tally};
+/// use survey_analytics::{Categories, CrossCounts, Crosstab, CrosstabOptions};
 ///
-/// let knows = Categories::new("knows_impact", ["yes", "no"])?;
-/// let mut tally = Tally::new(vec![knows, Categories::new("role", ["leader", "ic"])?])?;
-/// for (answer, role, n) in [(0, 0, 53), (1, 0, 77), (0, 1, 72), (1, 1, 328)] {
-///     for _ in 0..n {
-///         tally.add(&[Some(answer), Some(role)])?;
-///     }
-/// }
-/// let table = Crosstab::new(&tally.cross(0, 1)?, &CrosstabOptions::default())?;
+/// let counts = CrossCounts::from_table(Categories::new("knows_impact", ["yes", "no"])?,
+///     Categories::new("role", ["leader", "ic"])?, &[[53, 72], [77, 328]])?;
+/// let table = Crosstab::new(&counts, &CrosstabOptions::default())?;
 /// let test = table.rows()[0].tests[0]; // "yes": leaders (A) against individual contributors (B)
 /// assert_eq!((test.a, test.b), (0, 1));
 /// assert!((test.difference - (53.0 / 130.0 - 72.0 / 400.0)).abs() < 1e-12);
@@ -54,7 +57,7 @@ pub struct PairTest {
     pub b: usize,
     /// Share of `a` minus share of `b`.
     pub difference: f64,
-    /// Two-sided p-value of the pooled two-proportion z-test.
+    /// Two-sided p-value of the pair's test.
     pub p_value: f64,
     /// The p-value after adjustment within the row.
     pub adjusted_p_value: f64,
@@ -64,8 +67,7 @@ pub struct PairTest {
 /// column, the positions of the columns it is significantly higher than.
 pub(crate) fn significance(
     columns: &[Option<Proportion>],
-    adjustment: PValueAdjustment,
-    alpha: f64,
+    settings: TestSettings,
 ) -> Result<(Vec<PairTest>, Vec<Vec<usize>>)> {
     let mut tests = Vec::new();
     for (a, pa) in columns.iter().enumerate() {
@@ -82,7 +84,7 @@ pub(crate) fn significance(
             }
         }
     }
-    let beats = assign_letters(&mut tests, columns.len(), adjustment, alpha)?;
+    let beats = assign_letters(&mut tests, columns.len(), settings)?;
     Ok((tests, beats))
 }
 
@@ -91,11 +93,11 @@ pub(crate) fn significance(
 pub(crate) fn assign_letters(
     tests: &mut [PairTest],
     columns: usize,
-    adjustment: PValueAdjustment,
-    alpha: f64,
+    settings: TestSettings,
 ) -> Result<Vec<Vec<usize>>> {
     let raw: Vec<f64> = tests.iter().map(|t| t.p_value).collect();
-    let adjusted = adjust_p_values(&raw, adjustment)?;
+    let adjusted = adjust_p_values(&raw, settings.adjustment)?;
+    let alpha = settings.alpha.value();
     let mut beats = vec![Vec::new(); columns];
     for (test, q) in tests.iter_mut().zip(adjusted) {
         test.adjusted_p_value = q;

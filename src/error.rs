@@ -208,6 +208,29 @@ pub enum Error {
         len: usize,
     },
 
+    /// An analysis that would take too long: every call returns within about a second, so inputs
+    /// past a documented size are refused rather than left to run.
+    #[error("{what} is too large: {size} exceeds the limit of {max}; {hint}")]
+    TooLarge {
+        /// What was measured.
+        what: &'static str,
+        /// Its size for this input.
+        size: u64,
+        /// The largest size accepted.
+        max: u64,
+        /// What to do instead.
+        hint: &'static str,
+    },
+
+    /// A crosstab asked of one dimension against itself.
+    #[error(
+        "a crosstab needs two different dimensions, got dimension {index} for both rows and columns"
+    )]
+    SameDimension {
+        /// The dimension given twice.
+        index: usize,
+    },
+
     /// A value that must be a finite number was infinite (NaN marks a missing value where
     /// missing values are allowed).
     #[error(

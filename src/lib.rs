@@ -144,18 +144,21 @@ pub use survey::crosstab::letters::{PairTest, column_letter};
 pub use survey::crosstab::options::{CrosstabOptions, CrosstabSettings};
 pub use survey::crosstab::{Crosstab, CrosstabCell, CrosstabColumn, CrosstabRow, DesignSummary};
 pub use survey::design::estimate::{
-    DesignContrast, DesignEffectKind, DesignEffects, DesignEstimate, DomainEstimates,
+    DesignContrast, DesignEffectKind, DesignEffects, DesignEstimate, DomainEstimates, MAX_DOMAINS,
 };
 pub use survey::design::interval::DesignInterval;
 pub use survey::design::rao_scott::RaoScottTest;
-pub use survey::design::weighting::{CalibrationMargin, RakeOptions, RakeReport};
+pub use survey::design::weighting::{
+    CalibrationMargin, MAX_RAKE_ITERATIONS, RakeOptions, RakeReport,
+};
 pub use survey::design::{LonelyPsu, SampleDesign};
 pub use survey::estimate::{Base, Estimate};
 pub use survey::multi_select::{MultiSelect, MultiSelectTally};
 pub use survey::net::Net;
 pub use survey::settings::{DesignSettings, IntervalSettings, TestSettings};
 pub use survey::sums::Sums;
-pub use survey::tally::{Key, Tally};
+pub use survey::tally::key::Key;
+pub use survey::tally::{TALLY_FORMAT, TALLY_VERSION, Tally};
 
 /// Items used by the code that [`category!`] generates; not part of the public API.
 #[doc(hidden)]

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::stats::level::ConfidenceLevel;
 use crate::stats::proportion::ProportionMethod;
+use crate::survey::budget;
 use crate::survey::categories::Categories;
 use crate::survey::counts::{Margin, QuestionKind};
 use crate::survey::estimate::{Base, Estimate, estimate};
@@ -228,9 +229,17 @@ impl Breakdown {
     /// [`Error::CategoryOutOfRange`] for a net member past the question's categories;
     /// [`Error::InvalidNet`] for a net on a multi-select question (whose options overlap, so a net
     /// must be tallied as its own option); [`Error::CountTooLarge`] when a net's weights sum past
-    /// the fixed-point range.
+    /// the fixed-point range; [`Error::TooLarge`] past 2^24 units of work (an interval counts 1,
+    /// 256 with the exact methods).
     pub fn new(margin: &Margin, options: &BreakdownOptions) -> Result<Self> {
         let categories = margin.categories();
+        let rows =
+            u64::try_from(categories.len().saturating_add(options.nets.len())).unwrap_or(u64::MAX);
+        budget::check(
+            "a breakdown's work (rows x interval cost)",
+            rows.saturating_mul(budget::interval_cost(options.intervals.method)),
+            "merge categories, or use a closed-form interval method",
+        )?;
         let base = margin.base();
         let weighted = margin.is_weighted();
         let row = |label: &str, is_net: bool, count: Sums| BreakdownRow {

@@ -12,6 +12,7 @@ use crate::stats::level::{Alpha, ConfidenceLevel};
 use crate::stats::proportion::{Proportion, ProportionMethod};
 use crate::stats::z_test::two_proportion_z_test;
 use crate::survey::breakdown::check_net;
+use crate::survey::budget;
 use crate::survey::counts::CrossCounts;
 use crate::survey::estimate::{Base, share_of};
 use crate::survey::net::Net;
@@ -202,6 +203,20 @@ impl ComparisonOptions {
         self.settings.tests = tests;
         self
     }
+}
+
+/// Refuses comparisons that would take more than about a second (see [`budget`]).
+fn check_work(groups: usize, settings: &ComparisonSettings) -> Result<()> {
+    let per_pair = budget::difference_cost(settings.difference) + budget::PAIR_TEST + 1;
+    let work = u64::try_from(groups)
+        .unwrap_or(u64::MAX)
+        .saturating_mul(budget::interval_cost(settings.intervals.method))
+        .saturating_add(budget::pairs(groups).saturating_mul(per_pair));
+    budget::check(
+        "a comparison's work (groups x interval cost + pairs x test and interval costs)",
+        work,
+        "compare fewer groups at a time",
+    )
 }
 
 /// One group of a [`Comparison`].
@@ -397,12 +412,15 @@ impl Comparison {
     ///
     /// # Errors
     ///
-    /// [`Error::TooFewValues`] for fewer than two groups.
+    /// [`Error::TooFewValues`] for fewer than two groups; [`Error::TooLarge`] past 2^24 units of
+    /// work (an interval counts 1, or 256 with the exact methods; a pair 7, or 69 with the
+    /// Miettinen-Nurminen difference): about 2,000 groups.
     pub fn new<S: AsRef<str>>(
         outcome: impl Into<String>,
         groups: &[(S, Proportion)],
         options: &ComparisonOptions,
     ) -> Result<Self> {
+        check_work(groups.len(), &options.settings)?;
         let estimates = groups
             .iter()
             .map(|(label, p)| GroupEstimate {
@@ -519,6 +537,7 @@ impl Comparison {
         cells: Vec<Sums>,
         options: &ComparisonOptions,
     ) -> Result<Self> {
+        check_work(cells.len(), &options.settings)?;
         let mut estimates = Vec::new();
         for (c, cell) in cells.into_iter().enumerate() {
             let base = counts.base(c);

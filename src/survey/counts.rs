@@ -56,6 +56,7 @@ pub enum QuestionKind {
 /// # Ok::<(), survey_analytics::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "RawMargin")]
 pub struct Margin {
     categories: Categories,
     kind: QuestionKind,
@@ -63,6 +64,87 @@ pub struct Margin {
     cells: Vec<Sums>,
     base: Sums,
     missing: Sums,
+}
+
+/// Unvalidated form used to deserialise a [`Margin`].
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMargin {
+    categories: Categories,
+    kind: QuestionKind,
+    weighted: bool,
+    cells: Vec<Sums>,
+    base: Sums,
+    missing: Sums,
+}
+
+impl TryFrom<RawMargin> for Margin {
+    type Error = Error;
+
+    fn try_from(raw: RawMargin) -> Result<Self> {
+        let margin = Self::new(
+            raw.categories,
+            raw.kind,
+            raw.weighted,
+            raw.cells,
+            Some(raw.base),
+            raw.missing,
+        )?;
+        let all = margin.cells.iter().chain([&margin.base, &margin.missing]);
+        check_weighting("margin", margin.weighted, all)?;
+        check_base("margin", margin.kind, &margin.cells, &margin.base)?;
+        Ok(margin)
+    }
+}
+
+/// Unweighted counts have weight sums equal to their counts.
+fn check_weighting<'a>(
+    what: &'static str,
+    weighted: bool,
+    mut sums: impl Iterator<Item = &'a Sums>,
+) -> Result<()> {
+    if weighted {
+        return Ok(());
+    }
+    match sums.find(|s| **s != Sums::unweighted(s.count())) {
+        Some(s) => Err(Error::InvalidSerialized {
+            what,
+            reason: format!(
+                "the counts are marked unweighted but {} records carry a weight of {}",
+                s.count(),
+                s.weight()
+            ),
+        }),
+        None => Ok(()),
+    }
+}
+
+/// A single-choice base is the sum of its cells; a multi-select cell is part of its base.
+fn check_base(what: &'static str, kind: QuestionKind, cells: &[Sums], base: &Sums) -> Result<()> {
+    let consistent = match kind {
+        QuestionKind::SingleChoice => {
+            cells.iter().fold(Sums::default(), |a, b| a.merged(*b)) == *base
+        }
+        QuestionKind::MultiSelect => cells.iter().all(|c| {
+            c.count() <= base.count()
+                && c.weight() <= base.weight()
+                && c.weight_squared() <= base.weight_squared()
+        }),
+    };
+    if consistent {
+        return Ok(());
+    }
+    Err(Error::InvalidSerialized {
+        what,
+        reason: match kind {
+            QuestionKind::SingleChoice => {
+                "a base differs from the sum of its cells (single choice)".to_string()
+            }
+            QuestionKind::MultiSelect => {
+                "an option was chosen by more respondents than answered (multi-select)".to_string()
+            }
+        },
+    })
 }
 
 impl Margin {
@@ -237,6 +319,7 @@ impl Margin {
 /// # Ok::<(), survey_analytics::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "RawCrossCounts")]
 pub struct CrossCounts {
     rows: Categories,
     columns: Categories,
@@ -247,6 +330,50 @@ pub struct CrossCounts {
     bases: Vec<Sums>,
     missing: Vec<Sums>,
     ungrouped: Sums,
+}
+
+/// Unvalidated form used to deserialise a [`CrossCounts`].
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCrossCounts {
+    rows: Categories,
+    columns: Categories,
+    kind: QuestionKind,
+    weighted: bool,
+    cells: Vec<Sums>,
+    bases: Vec<Sums>,
+    missing: Vec<Sums>,
+    ungrouped: Sums,
+}
+
+impl TryFrom<RawCrossCounts> for CrossCounts {
+    type Error = Error;
+
+    fn try_from(raw: RawCrossCounts) -> Result<Self> {
+        let width = raw.columns.len();
+        for (name, len) in [("bases", raw.bases.len()), ("missing", raw.missing.len())] {
+            if len != width {
+                return Err(Error::LengthMismatch {
+                    name,
+                    expected: width,
+                    len,
+                    per: "column",
+                });
+            }
+        }
+        let counts = Self::new(
+            raw.rows,
+            raw.columns,
+            raw.kind,
+            raw.weighted,
+            raw.cells,
+            Some(raw.bases),
+            raw.missing,
+            raw.ungrouped,
+        )?;
+        counts.check_consistency("crosstab counts")?;
+        Ok(counts)
+    }
 }
 
 impl CrossCounts {
@@ -311,6 +438,23 @@ impl CrossCounts {
             missing,
             Sums::default(),
         )
+    }
+
+    /// Checks what serialised counts must satisfy: unweighted counts without weights, single-choice
+    /// bases that are the sums of their cells, multi-select cells within their bases.
+    pub(crate) fn check_consistency(&self, what: &'static str) -> Result<()> {
+        let all = self
+            .cells
+            .iter()
+            .chain(&self.bases)
+            .chain(&self.missing)
+            .chain([&self.ungrouped]);
+        check_weighting(what, self.weighted, all)?;
+        for (c, base) in self.bases.iter().enumerate() {
+            let column: Vec<Sums> = (0..self.rows.len()).map(|r| self.cell(r, c)).collect();
+            check_base(what, self.kind, &column, base)?;
+        }
+        Ok(())
     }
 
     /// From a `(rows + 1) x (columns + 1)` grid whose slot 0 on each axis holds "no answer" /

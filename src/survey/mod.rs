@@ -4,6 +4,7 @@
 //! mergeable), and the analyses turn counts into shares, intervals, tests and letters.
 
 pub(crate) mod breakdown;
+pub(crate) mod budget;
 pub(crate) mod categories;
 pub(crate) mod category;
 pub(crate) mod comparison;

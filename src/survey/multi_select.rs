@@ -253,6 +253,7 @@ impl<C: Category> FromIterator<C> for MultiSelect<C> {
 /// # Ok::<(), survey_analytics::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "RawMultiSelectTally")]
 pub struct MultiSelectTally {
     options: Categories,
     groups: Categories,
@@ -262,6 +263,54 @@ pub struct MultiSelectTally {
     bases: Vec<Sums>,
     missing: Vec<Sums>,
     ungrouped: Sums,
+}
+
+/// Unvalidated form used to deserialise a [`MultiSelectTally`]: checked as the counts it gives
+/// ([`CrossCounts`], which must be consistent) and for its lengths.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMultiSelectTally {
+    options: Categories,
+    groups: Categories,
+    weighted: bool,
+    cells: Vec<Sums>,
+    bases: Vec<Sums>,
+    missing: Vec<Sums>,
+    ungrouped: Sums,
+}
+
+impl TryFrom<RawMultiSelectTally> for MultiSelectTally {
+    type Error = Error;
+
+    fn try_from(raw: RawMultiSelectTally) -> Result<Self> {
+        let mut tally = Self::with(raw.options, raw.groups, raw.weighted)?;
+        for (name, expected, len, per) in [
+            (
+                "cells",
+                tally.cells.len(),
+                raw.cells.len(),
+                "option and group",
+            ),
+            ("bases", tally.bases.len(), raw.bases.len(), "group"),
+            ("missing", tally.missing.len(), raw.missing.len(), "group"),
+        ] {
+            if expected != len {
+                return Err(Error::LengthMismatch {
+                    name,
+                    expected,
+                    len,
+                    per,
+                });
+            }
+        }
+        tally.cells = raw.cells;
+        tally.bases = raw.bases;
+        tally.missing = raw.missing;
+        tally.ungrouped = raw.ungrouped;
+        // The same consistency rules as serialised crosstab counts.
+        tally.cross()?.check_consistency("multi-select tally")?;
+        Ok(tally)
+    }
 }
 
 impl MultiSelectTally {

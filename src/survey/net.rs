@@ -41,9 +41,26 @@ use crate::survey::category::{Category, Ordinal};
 /// # Ok::<(), survey_analytics::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "RawNet")]
 pub struct Net {
     label: String,
     members: Vec<usize>,
+}
+
+/// Unvalidated form used to deserialise a [`Net`] (through [`Net::new`]).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawNet {
+    label: String,
+    members: Vec<usize>,
+}
+
+impl TryFrom<RawNet> for Net {
+    type Error = Error;
+
+    fn try_from(raw: RawNet) -> Result<Self> {
+        Self::new(raw.label, raw.members)
+    }
 }
 
 impl Net {

@@ -57,11 +57,101 @@ fn to_f64(fixed: u128) -> f64 {
     fixed as f64 / SCALE
 }
 
+/// Largest count a serialised tally or sum may hold: 2^53, the largest integer every JSON reader
+/// (JavaScript's numbers included) holds exactly.
+pub(crate) const MAX_PORTABLE_COUNT: u64 = 1 << 53;
+
+/// A fixed-point sum written as a decimal string, so that JSON readers of every language keep all
+/// 128 bits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Decimal(pub(crate) u128);
+
+impl Serialize for Decimal {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        serializer.collect_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for Decimal {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        // Digits only: u128's parser would also take a leading '+'.
+        if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(serde::de::Error::custom(format!(
+                "'{text}' is not a decimal string of a fixed-point sum"
+            )));
+        }
+        text.parse().map(Decimal).map_err(|_| {
+            serde::de::Error::custom(format!("'{text}' is past the fixed-point range (2^128)"))
+        })
+    }
+}
+
+/// Writes a count as a JSON number, refusing one above 2^53 that a JSON reader would round.
+pub(crate) fn serialize_count<S: serde::Serializer>(
+    count: &u64,
+    serializer: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    if *count > MAX_PORTABLE_COUNT {
+        return Err(serde::ser::Error::custom(format!(
+            "a count of {count} is above 2^53 and cannot be written exactly to JSON"
+        )));
+    }
+    serializer.serialize_u64(*count)
+}
+
+/// Why `count` records cannot have weight sums `weight` and `weight_squared` (fixed point), if so:
+/// no saturation, nothing without records, and the inequalities every set of non-negative weights
+/// obeys, `sum w^2 <= (sum w)^2 <= n sum w^2`, up to the rounding of each weight to 2^-64.
+pub(crate) fn inconsistency(count: u64, weight: u128, weight_squared: u128) -> Option<String> {
+    if count > MAX_PORTABLE_COUNT {
+        return Some(format!("a count of {count} is above 2^53"));
+    }
+    if weight == u128::MAX || weight_squared == u128::MAX {
+        return Some("a weight sum is saturated (past 2^64)".to_string());
+    }
+    if count == 0 {
+        return (weight != 0 || weight_squared != 0)
+            .then(|| "weights are summed over no records".to_string());
+    }
+    let (n, w, w2) = (count as f64, to_f64(weight), to_f64(weight_squared));
+    // Each weight and squared weight is rounded to a multiple of 2^-64 on entry.
+    let slack = n / SCALE;
+    if w2 > w * w * (1.0 + 1e-9) + slack * (1.0 + 2.0 * w) {
+        return Some(format!(
+            "the squared weights sum to {w2}, more than the square of the weights' sum {w}"
+        ));
+    }
+    if n * w2 < w * w * (1.0 - 1e-9) - n * slack * (1.0 + 2.0 * w) {
+        return Some(format!(
+            "{count} records with weights summing to {w} need squared weights summing to at least \
+             {}, not {w2}",
+            w * w / n
+        ));
+    }
+    None
+}
+
 /// Totals for one cell of a tally: how many records fell in it, the sum of their weights and the sum
 /// of their squared weights (from which the Kish effective base follows).
 ///
 /// Unweighted tallies leave the weight sums equal to the count. All three totals are exact, so
 /// adding records in any order, or merging partial totals in any grouping, gives identical results.
+///
+/// # Serialised form
+///
+/// `{"count": 2, "fixed_weight": "55340232221128654848", "fixed_weight_squared":
+/// "92233720368547758080"}` for two records of weights 1 and 2: the count as a JSON number (at
+/// most 2^53) and the sums in units of 2^-64 as decimal strings (divide by 2^64 =
+/// 18446744073709551616), so that every JSON reader keeps them exact. Reading refuses sums that no
+/// set of non-negative weights can produce ([`Error::InvalidSerialized`]).
+///
+/// # Examples
 ///
 /// ```
 /// use survey_analytics::Sums;
@@ -77,10 +167,51 @@ fn to_f64(fixed: u128) -> f64 {
 /// # Ok::<(), survey_analytics::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "SumsWire", into = "SumsWire")]
 pub struct Sums {
     count: u64,
     weight: u128,
     weight_squared: u128,
+}
+
+/// The serialised form of [`Sums`]: see its docs.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SumsWire {
+    #[serde(serialize_with = "serialize_count")]
+    count: u64,
+    fixed_weight: Decimal,
+    fixed_weight_squared: Decimal,
+}
+
+impl From<Sums> for SumsWire {
+    fn from(sums: Sums) -> Self {
+        Self {
+            count: sums.count,
+            fixed_weight: Decimal(sums.weight),
+            fixed_weight_squared: Decimal(sums.weight_squared),
+        }
+    }
+}
+
+impl TryFrom<SumsWire> for Sums {
+    type Error = Error;
+
+    fn try_from(wire: SumsWire) -> Result<Self> {
+        let (count, weight, weight_squared) =
+            (wire.count, wire.fixed_weight.0, wire.fixed_weight_squared.0);
+        if let Some(reason) = inconsistency(count, weight, weight_squared) {
+            return Err(Error::InvalidSerialized {
+                what: "sums",
+                reason,
+            });
+        }
+        Ok(Sums {
+            count,
+            weight,
+            weight_squared,
+        })
+    }
 }
 
 impl Sums {

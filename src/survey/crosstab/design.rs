@@ -4,12 +4,14 @@
 use crate::error::{Error, Result};
 use crate::stats::numerics::student_f::t_two_sided_p;
 use crate::survey::breakdown::check_net;
+use crate::survey::budget;
 use crate::survey::categories::Categories;
 use crate::survey::counts::QuestionKind;
 use crate::survey::crosstab::letters::{PairTest, assign_letters, column_letter};
 use crate::survey::crosstab::options::CrosstabOptions;
 use crate::survey::crosstab::{Crosstab, CrosstabCell, CrosstabColumn, CrosstabRow, DesignSummary};
 use crate::survey::design::SampleDesign;
+use crate::survey::design::interval::DesignInterval;
 use crate::survey::estimate::{Base, Estimate};
 use crate::survey::sums::Sums;
 
@@ -59,7 +61,9 @@ impl Crosstab {
     /// [`Error::LengthMismatch`] unless answers and groups have one entry per respondent;
     /// [`Error::CategoryOutOfRange`] for a position past its categories; net errors as for
     /// [`Crosstab::new`]; [`Error::LonelyPsu`] per the design's option; as
-    /// [`SampleDesign::domain_means`] for the number of groups.
+    /// [`SampleDesign::domain_means`] for the number of groups; [`Error::TooLarge`] when the
+    /// table would take more than about a second (2^24 units of work: a row costs an eighth of a
+    /// unit per respondent, three per pair of groups, and one per interval, 256 for `Beta`).
     pub fn from_design(
         design: &SampleDesign,
         answers: &Categories,
@@ -205,6 +209,27 @@ fn build(
     let settings = options.settings;
     design.check_len("groups", group_codes.len())?;
     let g = groups.len();
+    let interval_cost = match settings.design.interval {
+        DesignInterval::Beta => 256,
+        DesignInterval::Likelihood => 64,
+        _ => 1,
+    };
+    let per_row = u64::try_from(design.len() / 8)
+        .unwrap_or(u64::MAX)
+        .saturating_add(budget::pairs(g).saturating_mul(2 + budget::PAIR_TEST))
+        .saturating_add(
+            u64::try_from(g)
+                .unwrap_or(u64::MAX)
+                .saturating_mul(interval_cost),
+        );
+    budget::check(
+        "a design-based crosstab's work (rows x (respondents / 8 + groups^2 x 3 + groups x \
+         interval cost))",
+        u64::try_from(rows.len())
+            .unwrap_or(u64::MAX)
+            .saturating_mul(per_row),
+        "tabulate fewer rows at a time, or merge categories",
+    )?;
     if let Some(&index) = group_codes.iter().flatten().find(|&&c| c >= g) {
         return Err(Error::CategoryOutOfRange {
             dimension: groups.name().to_string(),

@@ -7,6 +7,7 @@ use crate::stats::chi_square::{
 };
 use crate::stats::numerics::chi_square_sf;
 use crate::survey::breakdown::check_net;
+use crate::survey::budget;
 use crate::survey::counts::{CrossCounts, QuestionKind};
 use crate::survey::crosstab::letters::{column_letter, significance};
 use crate::survey::crosstab::options::CrosstabOptions;
@@ -39,13 +40,33 @@ impl Crosstab {
     /// # Errors
     ///
     /// Net errors as for [`Breakdown::new`](crate::Breakdown::new); [`Error::CountTooLarge`]
-    /// when a net's weights sum past the fixed-point range.
+    /// when a net's weights sum past the fixed-point range; [`Error::TooLarge`] when the table
+    /// would take more than about a second: more than 2^24 units of work, counting an interval as
+    /// 1 (256 for the exact methods) and a pairwise test as 4 (about 16 million cells with Wilson
+    /// intervals, or 65,000 with Clopper-Pearson).
     ///
     /// [`Error::CountTooLarge`]: crate::Error::CountTooLarge
+    /// [`Error::TooLarge`]: crate::Error::TooLarge
     pub fn new(counts: &CrossCounts, options: &CrosstabOptions) -> Result<Self> {
         let settings = options.settings;
         let (rows, groups) = (counts.rows(), counts.columns());
         let weighted = counts.is_weighted();
+        let table_rows_count = rows.len().saturating_add(options.nets.len());
+        let cells =
+            u64::try_from(table_rows_count.saturating_mul(groups.len())).unwrap_or(u64::MAX);
+        let work = cells
+            .saturating_mul(budget::interval_cost(settings.intervals.method))
+            .saturating_add(
+                u64::try_from(table_rows_count)
+                    .unwrap_or(u64::MAX)
+                    .saturating_mul(budget::pairs(groups.len()))
+                    .saturating_mul(budget::PAIR_TEST),
+            );
+        budget::check(
+            "a crosstab's work (cells x interval cost + pairwise tests x 4)",
+            work,
+            "split the table, merge categories, or use a closed-form interval method",
+        )?;
         let columns: Vec<CrosstabColumn> = (0..groups.len())
             .map(|c| {
                 let base = counts.base(c);

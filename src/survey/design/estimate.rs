@@ -185,6 +185,48 @@ impl DomainEstimates {
     }
 }
 
+/// Largest number of domains of [`SampleDesign::domain_means`]: their covariance matrix holds
+/// `count^2` numbers (1024 domains: 8 MiB, and three times that in scratch while it is summed).
+///
+/// # Examples
+///
+/// ```
+/// use survey_analytics::{Error, SampleDesign, MAX_DOMAINS};
+///
+/// let design = SampleDesign::new(vec![1.0; 4])?;
+/// let err = design.domain_means(&[1.0; 4], &[Some(0); 4], 1_000_000_000).unwrap_err();
+/// assert!(matches!(err, Error::CountTooLarge { max, .. } if max == MAX_DOMAINS as u64));
+/// # Ok::<(), survey_analytics::Error>(())
+/// ```
+pub const MAX_DOMAINS: usize = 1 << 10;
+
+/// Largest number of residuals (domains times respondents) that domain estimates on a calibrated
+/// design may hold: 2^26 (512 MiB).
+const MAX_RESIDUALS: usize = 1 << 26;
+
+/// No domain.
+const NONE: u32 = u32::MAX;
+
+/// Refuses infinite values (NaN marks a missing one).
+fn check_values(values: &[f64]) -> Result<()> {
+    match values.iter().position(|v| v.is_infinite()) {
+        Some(record) => Err(Error::InvalidValue {
+            name: "values",
+            record,
+            value: values.get(record).copied().unwrap_or(f64::INFINITY),
+        }),
+        None => Ok(()),
+    }
+}
+
+/// Values so large that a weighted sum overflows.
+fn overflow() -> Error {
+    Error::Undefined {
+        what: "design-based estimate",
+        reason: "the weighted sums of the values overflow a double; rescale the values",
+    }
+}
+
 /// Per-domain sums for means.
 struct DomainSums {
     weight: f64,
@@ -256,10 +298,22 @@ impl SampleDesign {
     /// # Ok::<(), survey_analytics::Error>(())
     /// ```
     ///
+    /// # Numerics
+    ///
+    /// Memory is `O(respondents + count^2)` and time `O(respondents + count^2)` for designs that
+    /// were not calibrated: only the PSU totals that a domain reaches are formed, and their
+    /// deviations are summed exactly (two passes) from them. After post-stratification or raking,
+    /// every domain needs a full column of residuals (R's `svyby(covmat = TRUE)` builds the same
+    /// matrix), which is refused beyond 2^26 values (count times respondents).
+    ///
     /// # Errors
     ///
     /// [`Error::LengthMismatch`] unless `values` and `domains` have one entry per respondent;
-    /// [`Error::CategoryOutOfRange`] for a domain index of `count` or more; [`Error::LonelyPsu`].
+    /// [`Error::CategoryOutOfRange`] for a domain index of `count` or more;
+    /// [`Error::CountTooLarge`] for more than [`MAX_DOMAINS`](crate::MAX_DOMAINS) domains, or, on
+    /// a calibrated design, more than 2^26 residuals; [`Error::InvalidValue`] for an infinite
+    /// value; [`Error::LonelyPsu`] per the design's lonely-PSU option; [`Error::Undefined`] when
+    /// the values are so large that their weighted sums overflow a double.
     pub fn domain_means(
         &self,
         values: &[f64],
@@ -268,9 +322,16 @@ impl SampleDesign {
     ) -> Result<DomainEstimates> {
         self.check_len("values", values.len())?;
         self.check_len("domains", domains.len())?;
+        if count > MAX_DOMAINS {
+            return Err(Error::CountTooLarge {
+                name: "domains",
+                value: u64::try_from(count).unwrap_or(u64::MAX),
+                max: MAX_DOMAINS as u64,
+            });
+        }
+        check_values(values)?;
         // Pass 1: each respondent's domain (`NONE` when outside every domain or the value is
         // missing) and the domains' weighted sums.
-        const NONE: u32 = u32::MAX;
         let mut sums: Vec<DomainSums> = (0..count)
             .map(|_| DomainSums {
                 weight: 0.0,
@@ -296,78 +357,56 @@ impl SampleDesign {
             sum.weight += w;
             sum.weighted_value += w * y;
             sum.observations += u64::from(w != 0.0);
+            // count <= MAX_DOMAINS, so d fits.
             codes.push(d as u32);
         }
         let means: Vec<Option<f64>> = sums
             .iter()
             .map(|s| (s.weight > 0.0).then(|| s.weighted_value / s.weight))
             .collect();
-        // Pass 2: linearised values `w (y - mean) / sum w`, added straight into their PSU's total
-        // unless calibration needs the whole columns; the weighted squares for the design effects;
-        // and which PSUs and strata each domain reaches, for its degrees of freedom.
-        let calibrated = self.is_calibrated();
-        let mut columns = if calibrated {
-            vec![vec![0.0; self.len()]; count]
-        } else {
-            Vec::new()
-        };
-        let mut totals = vec![
-            0.0;
-            if calibrated {
-                0
-            } else {
-                self.psu_count() * count
-            }
-        ];
+        // Pass 2: linearised values `w (y - mean) / sum w` and the weighted squares for the design
+        // effects; records of empty domains drop out.
         let mut squares = vec![0.0; count];
-        let mut psu_reached = vec![false; self.psu_count() * count];
-        let mut stratum_reached = vec![false; self.strata * count];
-        for (k, (((&w, &y), &code), (&p, &h))) in self
+        let mut z = vec![0.0; self.len()];
+        for (((&w, &y), code), slot) in self
             .weights
             .iter()
             .zip(values)
-            .zip(&codes)
-            .zip(self.psu.iter().zip(&self.stratum))
-            .enumerate()
+            .zip(codes.iter_mut())
+            .zip(z.iter_mut())
         {
-            let d = code as usize;
+            let d = *code as usize;
             let (Some(Some(mean)), Some(sum)) = (means.get(d), sums.get(d)) else {
+                *code = NONE;
                 continue;
             };
             let deviation = y - mean;
-            let z = w * deviation / sum.weight;
-            if calibrated {
-                if let Some(slot) = columns.get_mut(d).and_then(|c| c.get_mut(k)) {
-                    *slot = z;
-                }
-            } else if let Some(t) = totals.get_mut(p as usize * count + d) {
-                *t += z;
-            }
+            *slot = w * deviation / sum.weight;
             if let Some(s) = squares.get_mut(d) {
                 *s += w * deviation * deviation;
             }
-            if w != 0.0 {
-                if let Some(r) = psu_reached.get_mut(p as usize * count + d) {
-                    *r = true;
-                }
-                if let Some(r) = stratum_reached.get_mut(h as usize * count + d) {
-                    *r = true;
+        }
+        let covariance = if self.is_calibrated() {
+            let residuals = count.saturating_mul(self.len());
+            if residuals > MAX_RESIDUALS {
+                return Err(Error::CountTooLarge {
+                    name: "residuals of domain estimates on a calibrated design (domains x \
+                           respondents); estimate fewer domains at a time",
+                    value: u64::try_from(residuals).unwrap_or(u64::MAX),
+                    max: MAX_RESIDUALS as u64,
+                });
+            }
+            let mut columns = vec![vec![0.0; self.len()]; count];
+            for (k, (&code, &value)) in codes.iter().zip(&z).enumerate() {
+                if let Some(slot) = columns.get_mut(code as usize).and_then(|c| c.get_mut(k)) {
+                    *slot = value;
                 }
             }
-        }
-        let covariance = if calibrated {
             self.covariance(&columns)?
         } else {
-            self.covariance_of_psu_totals(&totals, count)?
+            self.domain_covariance(&codes, &z, count)?
         };
-        let reached = |flags: &[bool], d: usize| {
-            flags
-                .iter()
-                .skip(d)
-                .step_by(count.max(1))
-                .filter(|&&r| r)
-                .count() as f64
-        };
+        let degrees = self.domain_degrees_of_freedom(&codes, count);
         let estimates = (0..count)
             .map(|d| {
                 let (mean, sum) = (means.get(d).copied().flatten()?, sums.get(d)?);
@@ -377,16 +416,58 @@ impl SampleDesign {
                     estimate: mean,
                     std_error: variance.sqrt(),
                     deff: mean_deff(variance, square, sum.weight, sum.observations),
-                    degrees_of_freedom: reached(&psu_reached, d) - reached(&stratum_reached, d),
+                    degrees_of_freedom: degrees.get(d).copied().unwrap_or(0.0),
                     observations: sum.observations,
                     weight_sum: sum.weight,
                 })
             })
-            .collect();
+            .collect::<Vec<_>>();
+        let finite = estimates
+            .iter()
+            .flatten()
+            .all(|e| e.estimate.is_finite() && e.std_error.is_finite());
+        if !finite || !covariance.iter().all(|c| c.is_finite()) {
+            return Err(overflow());
+        }
         Ok(DomainEstimates {
             estimates,
             covariance,
         })
+    }
+
+    /// Degrees of freedom of each domain: its PSUs minus its strata, counting the records with a
+    /// non-zero weight (R's `degf` of the domain's subset).
+    fn domain_degrees_of_freedom(&self, codes: &[u32], count: usize) -> Vec<f64> {
+        let mut degrees = vec![0.0; count];
+        // The last PSU and stratum (plus one; 0 = none yet) counted for each domain.
+        let (mut last_psu, mut last_stratum) = (vec![0_usize; count], vec![0_usize; count]);
+        for h in 0..self.strata {
+            for &p in self.psus_of(h) {
+                for &k in self.members_of(p) {
+                    let k = k as usize;
+                    let d = codes.get(k).copied().unwrap_or(NONE) as usize;
+                    if self.weights.get(k).is_none_or(|&w| w == 0.0) {
+                        continue;
+                    }
+                    let (Some(degree), Some(psu), Some(stratum)) = (
+                        degrees.get_mut(d),
+                        last_psu.get_mut(d),
+                        last_stratum.get_mut(d),
+                    ) else {
+                        continue;
+                    };
+                    if *psu != p as usize + 1 {
+                        *psu = p as usize + 1;
+                        *degree += 1.0;
+                    }
+                    if *stratum != h + 1 {
+                        *stratum = h + 1;
+                        *degree -= 1.0;
+                    }
+                }
+            }
+        }
+        degrees
     }
 
     /// The design-based total of `values` (NaN = missing, counted as zero in the total's domain
@@ -405,6 +486,7 @@ impl SampleDesign {
     /// As [`SampleDesign::mean`].
     pub fn total(&self, values: &[f64]) -> Result<DesignEstimate> {
         self.check_len("values", values.len())?;
+        check_values(values)?;
         let present = |k: usize| values.get(k).is_some_and(|v| !v.is_nan());
         let mut column = vec![0.0; self.len()];
         let (mut total, mut weight, mut observations) = (0.0, 0.0, 0_u64);
@@ -437,6 +519,9 @@ impl SampleDesign {
             observations,
         )
         .scaled(1.0 / (weight * weight));
+        if !(total.is_finite() && variance.is_finite()) {
+            return Err(overflow());
+        }
         Ok(DesignEstimate {
             estimate: total,
             std_error: variance.sqrt(),

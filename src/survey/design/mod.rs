@@ -116,6 +116,12 @@ pub struct SampleDesign {
     psu: Vec<u32>,
     /// Stratum of each PSU.
     psu_stratum: Vec<u32>,
+    /// The records of each PSU: `psu_members[psu_start[p]..psu_start[p + 1]]`.
+    psu_members: Vec<u32>,
+    psu_start: Vec<usize>,
+    /// The PSUs of each stratum: `stratum_psus[stratum_start[h]..stratum_start[h + 1]]`.
+    stratum_psus: Vec<u32>,
+    stratum_start: Vec<usize>,
     strata: usize,
     /// Label of each stratum, for error messages.
     stratum_labels: Vec<String>,
@@ -123,6 +129,31 @@ pub struct SampleDesign {
     calibrations: Vec<Calibration>,
     has_strata: bool,
     has_clusters: bool,
+}
+
+/// The positions of `keys` (each below `groups`) grouped by key, by a counting sort:
+/// `members[start[g]..start[g + 1]]` are the positions with key `g`, in increasing order.
+fn group_by(keys: &[u32], groups: usize) -> (Vec<u32>, Vec<usize>) {
+    let mut start = vec![0_usize; groups + 1];
+    for &key in keys {
+        if let Some(s) = start.get_mut(key as usize + 1) {
+            *s += 1;
+        }
+    }
+    for g in 0..groups {
+        start[g + 1] += start[g];
+    }
+    let mut next = start.clone();
+    let mut members = vec![0_u32; keys.len()];
+    for (position, &key) in keys.iter().enumerate() {
+        if let Some(slot) = next.get_mut(key as usize)
+            && let Some(member) = members.get_mut(*slot)
+        {
+            *member = position as u32;
+            *slot += 1;
+        }
+    }
+    (members, start)
 }
 
 /// Dense indices for labels, in order of first appearance.
@@ -144,13 +175,22 @@ impl SampleDesign {
     /// # Errors
     ///
     /// [`Error::TooFewValues`] for no weights; [`Error::InvalidWeight`] (with the record's position)
-    /// for a weight that is negative, NaN or infinite.
+    /// for a weight that is negative, NaN or infinite; [`Error::Undefined`] when the weights or
+    /// their squares sum past the largest double (rescale them); [`Error::CountTooLarge`] for more
+    /// than 2^32 - 1 respondents.
     pub fn new(weights: Vec<f64>) -> Result<Self> {
         if weights.is_empty() {
             return Err(Error::TooFewValues {
                 name: "weights",
                 len: 0,
                 min: 1,
+            });
+        }
+        if u32::try_from(weights.len()).is_err() {
+            return Err(Error::CountTooLarge {
+                name: "respondents",
+                value: u64::try_from(weights.len()).unwrap_or(u64::MAX),
+                max: u64::from(u32::MAX),
             });
         }
         if let Some((record, &value)) = weights
@@ -163,6 +203,15 @@ impl SampleDesign {
                 record: Some(record),
             });
         }
+        let (sum, squares) = weights
+            .iter()
+            .fold((0.0_f64, 0.0_f64), |(s, q), w| (s + w, q + w * w));
+        if !(sum.is_finite() && squares.is_finite()) {
+            return Err(Error::Undefined {
+                what: "sample design",
+                reason: "the weights (or their squares) sum past the largest double; rescale them",
+            });
+        }
         let n = weights.len();
         let mut design = Self {
             weights,
@@ -170,6 +219,10 @@ impl SampleDesign {
             cluster: None,
             psu: Vec::new(),
             psu_stratum: Vec::new(),
+            psu_members: Vec::new(),
+            psu_start: Vec::new(),
+            stratum_psus: Vec::new(),
+            stratum_start: Vec::new(),
             strata: 1,
             stratum_labels: vec!["(all)".to_string()],
             lonely: LonelyPsu::default(),
@@ -234,11 +287,16 @@ impl SampleDesign {
         Ok(())
     }
 
-    /// PSUs are (stratum, cluster) pairs; without clusters, each record is a PSU.
+    /// PSUs are (stratum, cluster) pairs; without clusters, each record is a PSU. Also groups the
+    /// records by PSU and the PSUs by stratum, for the variance.
     fn rebuild_psus(&mut self) {
         let (psu, count) = match &self.cluster {
             Some(clusters) => dense(self.stratum.iter().zip(clusters)),
-            None => ((0..self.weights.len() as u32).collect(), self.weights.len()),
+            // `new` refuses more than u32::MAX records.
+            None => (
+                (0..self.weights.len()).map(|k| k as u32).collect(),
+                self.weights.len(),
+            ),
         };
         let mut psu_stratum = vec![0; count];
         for (&p, &h) in psu.iter().zip(&self.stratum) {
@@ -246,6 +304,8 @@ impl SampleDesign {
                 *slot = h;
             }
         }
+        (self.psu_members, self.psu_start) = group_by(&psu, count);
+        (self.stratum_psus, self.stratum_start) = group_by(&psu_stratum, self.strata);
         self.psu = psu;
         self.psu_stratum = psu_stratum;
     }

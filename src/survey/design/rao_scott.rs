@@ -6,7 +6,16 @@ use crate::error::{Error, Result};
 use crate::stats::chi_square::{ContinuityCorrection, pearson_statistic};
 use crate::stats::numerics::chi_square_sf;
 use crate::stats::numerics::student_f::f_sf;
+use crate::survey::counts::MAX_CELLS;
 use crate::survey::design::SampleDesign;
+
+/// Largest number of cells (rows times columns with respondents) of a Rao-Scott test: its
+/// matrices grow as the square of the cells and its contrasts as their product.
+const MAX_TEST_CELLS: usize = 512;
+
+/// Largest number of linearised values (cells times respondents) of a test on a calibrated
+/// design: 2^26 (512 MiB).
+const MAX_RESIDUALS: usize = 1 << 26;
 
 /// Result of [`SampleDesign::rao_scott`]: Pearson's statistic corrected for the design.
 ///
@@ -148,7 +157,9 @@ impl SampleDesign {
     /// [`Error::LengthMismatch`] for codes not one per respondent; [`Error::CategoryOutOfRange`]
     /// for a code past its count; [`Error::TooFewValues`] when fewer than two rows or columns have
     /// respondents; [`Error::Undefined`] when the design leaves no degrees of freedom or the
-    /// contrasts' covariance is singular; [`Error::LonelyPsu`].
+    /// contrasts' covariance is singular; [`Error::LonelyPsu`]; [`Error::CountTooLarge`] for more
+    /// than 2^24 table cells; [`Error::TooLarge`] for more than 512 cells with respondents, or, on a
+    /// calibrated design, more than 2^26 residuals (cells times respondents).
     pub fn rao_scott(
         &self,
         row_codes: &[Option<usize>],
@@ -184,7 +195,15 @@ impl SampleDesign {
             }
         };
         // Weighted table, and which rows and columns are present.
-        let mut table = vec![0.0; rows * columns];
+        let table_cells = rows
+            .checked_mul(columns)
+            .filter(|&c| c <= MAX_CELLS)
+            .ok_or(Error::CountTooLarge {
+                name: "table cells (rows x columns)",
+                value: u64::try_from(rows.saturating_mul(columns)).unwrap_or(u64::MAX),
+                max: MAX_CELLS as u64,
+            })?;
+        let mut table = vec![0.0; table_cells];
         let mut observations = 0_u64;
         let mut row_seen = vec![false; rows];
         let mut column_seen = vec![false; columns];
@@ -226,17 +245,77 @@ impl SampleDesign {
                 }
             }
         }
-        // Linearised cell proportions: w (1{cell = j} - p_j) / W over the domain.
-        let mut linearised = vec![vec![0.0; self.len()]; cells_count];
-        for (k, (&w, cell)) in self.weights.iter().zip(&cells).enumerate() {
-            let Some((r, c)) = cell else { continue };
-            let own = position(*r, *c);
-            for (j, column) in linearised.iter_mut().enumerate() {
-                let indicator = if own == Some(j) { 1.0 } else { 0.0 };
-                column[k] = w * (indicator - shares[j]) / total;
-            }
+        if cells_count > MAX_TEST_CELLS {
+            return Err(Error::TooLarge {
+                what: "the cells of a Rao-Scott test (rows x columns with respondents)",
+                size: u64::try_from(cells_count).unwrap_or(u64::MAX),
+                max: MAX_TEST_CELLS as u64,
+                hint: "merge categories before testing",
+            });
         }
-        let v = self.covariance(&linearised)?;
+        // The covariance of the linearised cell proportions w (1{cell = j} - p_j) / W over the
+        // domain. Their PSU totals are (A_p - W_p p) / W = M A_p / W, with A_p the PSU's weight
+        // per cell (sparse), W_p = 1'A_p and M = I - p 1': so V = M Cov(A / W) M', where Cov(A / W)
+        // is a domain covariance (a record adds w / W to its cell). After calibration the values
+        // take residuals and are dense.
+        let v = if self.is_calibrated() {
+            let residuals = cells_count.saturating_mul(self.len());
+            if residuals > MAX_RESIDUALS {
+                return Err(Error::TooLarge {
+                    what: "the residuals of a Rao-Scott test on a calibrated design (cells x \
+                           respondents)",
+                    size: u64::try_from(residuals).unwrap_or(u64::MAX),
+                    max: MAX_RESIDUALS as u64,
+                    hint: "merge categories before testing",
+                });
+            }
+            let mut linearised = vec![vec![0.0; self.len()]; cells_count];
+            for (k, (&w, cell)) in self.weights.iter().zip(&cells).enumerate() {
+                let Some((r, c)) = cell else { continue };
+                let own = position(*r, *c);
+                for (j, column) in linearised.iter_mut().enumerate() {
+                    let indicator = if own == Some(j) { 1.0 } else { 0.0 };
+                    column[k] = w * (indicator - shares[j]) / total;
+                }
+            }
+            self.covariance(&linearised)?
+        } else {
+            let (codes, z): (Vec<u32>, Vec<f64>) = self
+                .weights
+                .iter()
+                .zip(&cells)
+                .map(|(&w, cell)| match cell.and_then(|(r, c)| position(r, c)) {
+                    // cells_count <= MAX_TEST_CELLS, so the position fits.
+                    Some(j) => (j as u32, w / total),
+                    None => (u32::MAX, 0.0),
+                })
+                .unzip();
+            let per_cell = self.domain_covariance(&codes, &z, cells_count)?;
+            // M C M' with M = I - p 1': (M C)_ij = C_ij - p_i sum_k C_kj.
+            let column_sums: Vec<f64> = (0..cells_count)
+                .map(|j| {
+                    (0..cells_count)
+                        .map(|i| per_cell[i * cells_count + j])
+                        .sum()
+                })
+                .collect();
+            let mut left = per_cell;
+            for i in 0..cells_count {
+                for j in 0..cells_count {
+                    left[i * cells_count + j] -= shares[i] * column_sums[j];
+                }
+            }
+            // (M C) M': ((M C) M')_ij = (M C)_ij - p_j sum_k (M C)_ik.
+            let row_sums: Vec<f64> = (0..cells_count)
+                .map(|i| left[i * cells_count..(i + 1) * cells_count].iter().sum())
+                .collect();
+            for i in 0..cells_count {
+                for j in 0..cells_count {
+                    left[i * cells_count + j] -= shares[j] * row_sums[i];
+                }
+            }
+            left
+        };
         let n = observations as f64;
         // Interaction contrasts C (cells x m), m = (nr - 1)(nc - 1): Kronecker of Helmert bases.
         let m = (nr - 1) * (nc - 1);

@@ -63,6 +63,77 @@ impl SampleDesign {
         self.covariance_of_psu_totals(&totals, k)
     }
 
+    /// The PSUs of stratum `h`.
+    pub(crate) fn psus_of(&self, h: usize) -> &[u32] {
+        match (self.stratum_start.get(h), self.stratum_start.get(h + 1)) {
+            (Some(&a), Some(&b)) => self.stratum_psus.get(a..b).unwrap_or(&[]),
+            _ => &[],
+        }
+    }
+
+    /// The records of PSU `p`.
+    pub(crate) fn members_of(&self, p: u32) -> &[u32] {
+        let p = p as usize;
+        match (self.psu_start.get(p), self.psu_start.get(p + 1)) {
+            (Some(&a), Some(&b)) => self.psu_members.get(a..b).unwrap_or(&[]),
+            _ => &[],
+        }
+    }
+
+    /// How stratum `h` with `n` PSUs enters the variance: `Some((scale, centred))`, the factor
+    /// `n / (n - 1)` on the cross-products and whether deviations are taken from the stratum's
+    /// mean; `None` when it contributes nothing; an error for a lonely PSU under
+    /// [`LonelyPsu::Fail`]. `averaged_out` counts the strata left to [`LonelyPsu::Average`].
+    fn stratum_scale(
+        &self,
+        h: usize,
+        n: usize,
+        averaged_out: &mut usize,
+    ) -> Result<Option<(f64, bool)>> {
+        if n == 0 {
+            return Ok(None);
+        }
+        if n > 1 {
+            return Ok(Some((n as f64 / (n as f64 - 1.0), true)));
+        }
+        match self.lonely {
+            LonelyPsu::Fail => {
+                let stratum = self.stratum_labels.get(h).cloned().unwrap_or_default();
+                Err(Error::LonelyPsu { stratum })
+            }
+            LonelyPsu::Certainty | LonelyPsu::Remove => Ok(None),
+            LonelyPsu::Average => {
+                *averaged_out += 1;
+                Ok(None)
+            }
+            // The lonely PSU's deviation from the grand mean, which is zero for linearised values.
+            LonelyPsu::Adjust => Ok(Some((1.0, false))),
+        }
+    }
+
+    /// Scales the covariance for the strata left to [`LonelyPsu::Average`]: the other strata's
+    /// average contribution stands in for theirs.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Undefined`] when every stratum is lonely, so that there is no other to average.
+    fn average_out(&self, covariance: &mut [f64], averaged_out: usize) -> Result<()> {
+        if averaged_out == 0 {
+            return Ok(());
+        }
+        let kept = self.strata.saturating_sub(averaged_out);
+        if kept == 0 {
+            return Err(Error::Undefined {
+                what: "variance with lonely PSUs averaged",
+                reason: "every stratum has a single PSU, so no stratum's contribution can stand \
+                         in for the others'; choose another LonelyPsu option",
+            });
+        }
+        let factor = self.strata as f64 / kept as f64;
+        covariance.iter_mut().for_each(|c| *c *= factor);
+        Ok(())
+    }
+
     /// The with-replacement covariance (row-major, `k x k`) from the PSU totals of `k` columns
     /// (`totals[p * k + j]` is column `j`'s total in PSU `p`): within each stratum,
     /// `n_h / (n_h - 1)` times the cross-products of the deviations from the stratum's mean.
@@ -71,58 +142,28 @@ impl SampleDesign {
     ///
     /// As [`SampleDesign::covariance`].
     pub(crate) fn covariance_of_psu_totals(&self, totals: &[f64], k: usize) -> Result<Vec<f64>> {
-        // PSUs of each stratum, grouped: `order[start[h]..start[h + 1]]`.
-        let mut start = vec![0_usize; self.strata + 1];
-        for &h in &self.psu_stratum {
-            if let Some(s) = start.get_mut(h as usize + 1) {
-                *s += 1;
-            }
-        }
-        for h in 0..self.strata {
-            start[h + 1] += start[h];
-        }
-        let mut next = start.clone();
-        let mut order = vec![0_usize; self.psu_stratum.len()];
-        for (p, &h) in self.psu_stratum.iter().enumerate() {
-            if let Some(slot) = next.get_mut(h as usize)
-                && let Some(o) = order.get_mut(*slot)
-            {
-                *o = p;
-                *slot += 1;
-            }
-        }
-        let row = |p: usize| totals.get(p * k..p * k + k).unwrap_or(&[]);
+        let row = |p: u32| {
+            totals
+                .get(p as usize * k..p as usize * k + k)
+                .unwrap_or(&[])
+        };
         let mut covariance = vec![0.0; k * k];
         let (mut centre, mut deviation) = (vec![0.0; k], vec![0.0; k]);
         let mut averaged_out = 0_usize;
         for h in 0..self.strata {
-            let psus_in = order.get(start[h]..start[h + 1]).unwrap_or(&[]);
+            let psus_in = self.psus_of(h);
             let n = psus_in.len();
-            if n == 0 {
+            let Some((scale, centred)) = self.stratum_scale(h, n, &mut averaged_out)? else {
                 continue;
-            }
+            };
             centre.iter_mut().for_each(|m| *m = 0.0);
-            let scale = if n > 1 {
+            if centred {
                 for &p in psus_in {
                     for (m, t) in centre.iter_mut().zip(row(p)) {
                         *m += t / n as f64;
                     }
                 }
-                n as f64 / (n as f64 - 1.0)
-            } else {
-                match self.lonely {
-                    LonelyPsu::Fail => {
-                        let stratum = self.stratum_labels.get(h).cloned().unwrap_or_default();
-                        return Err(Error::LonelyPsu { stratum });
-                    }
-                    LonelyPsu::Certainty | LonelyPsu::Remove => continue,
-                    LonelyPsu::Average => {
-                        averaged_out += 1;
-                        continue;
-                    }
-                    LonelyPsu::Adjust => 1.0,
-                }
-            };
+            }
             for &p in psus_in {
                 for ((d, t), m) in deviation.iter_mut().zip(row(p)).zip(&centre) {
                     *d = t - m;
@@ -136,15 +177,146 @@ impl SampleDesign {
                 }
             }
         }
-        if averaged_out > 0 {
-            let kept = (self.strata - averaged_out) as f64;
-            let factor = if kept > 0.0 {
-                self.strata as f64 / kept
-            } else {
-                f64::NAN
+        self.average_out(&mut covariance, averaged_out)?;
+        Ok(covariance)
+    }
+
+    /// The with-replacement covariance (row-major, `count x count`) of the domain totals of
+    /// linearised values, where record `k` adds `z[k]` to domain `domain[k]` (`u32::MAX` for
+    /// none) and nothing to the others: the same sum as [`covariance_of_psu_totals`]
+    /// (`Self::covariance_of_psu_totals`), taken over the non-zero PSU totals only, so that memory
+    /// is `O(records + count^2)` and time `O(records + sum over PSUs of (domains in the PSU)^2 +
+    /// sum over strata of (domains in the stratum)^2)`, whatever the numbers of PSUs and domains.
+    ///
+    /// Within stratum `h` of `n` PSUs with means `c`, over the PSUs `T_a` where domain `a` has a
+    /// total: `sum_p (t_pa - c_a)(t_pb - c_b) = P_ab - c_b (D_a - E_ab) - c_a (D_b - E_ba) +
+    /// (n - |T_a| - |T_b| + |T_a & T_b|) c_a c_b`, with `P_ab` the sum of the products over
+    /// `T_a & T_b`, `D_a` the sum of `t_pa - c_a` over `T_a` and `E_ab` over `T_a & T_b`: the
+    /// two-pass sum of deviations, exactly, without forming the zero totals.
+    ///
+    /// # Errors
+    ///
+    /// As [`SampleDesign::covariance`].
+    pub(crate) fn domain_covariance(
+        &self,
+        domain: &[u32],
+        z: &[f64],
+        count: usize,
+    ) -> Result<Vec<f64>> {
+        const NONE: u32 = u32::MAX;
+        let mut covariance = vec![0.0; count * count];
+        let mut averaged_out = 0_usize;
+        // Per domain: its total in the current PSU, and its local index in the current stratum.
+        let mut total = vec![0.0; count];
+        let mut in_psu = vec![false; count];
+        let mut local = vec![NONE; count];
+        let mut touched: Vec<u32> = Vec::new();
+        // The current stratum's non-zero PSU totals, `(local domain, total)`, PSU after PSU.
+        let (mut entries, mut bounds): (Vec<(u32, f64)>, Vec<usize>) = (Vec::new(), Vec::new());
+        let mut domains: Vec<u32> = Vec::new();
+        let (mut sums, mut seen) = (Vec::new(), Vec::new());
+        let (mut products, mut partial, mut shared) = (Vec::new(), Vec::new(), Vec::new());
+        for h in 0..self.strata {
+            let psus_in = self.psus_of(h);
+            let n = psus_in.len();
+            let Some((scale, centred)) = self.stratum_scale(h, n, &mut averaged_out)? else {
+                continue;
             };
-            covariance.iter_mut().for_each(|c| *c *= factor);
+            entries.clear();
+            bounds.clear();
+            domains.clear();
+            for &p in psus_in {
+                for &k in self.members_of(p) {
+                    let d = domain.get(k as usize).copied().unwrap_or(NONE);
+                    let (Some(slot), Some(mark)) =
+                        (total.get_mut(d as usize), in_psu.get_mut(d as usize))
+                    else {
+                        continue;
+                    };
+                    if !*mark {
+                        *mark = true;
+                        touched.push(d);
+                    }
+                    *slot += z.get(k as usize).copied().unwrap_or(0.0);
+                }
+                for &d in &touched {
+                    let (Some(t), Some(l), Some(mark)) = (
+                        total.get_mut(d as usize),
+                        local.get_mut(d as usize),
+                        in_psu.get_mut(d as usize),
+                    ) else {
+                        continue;
+                    };
+                    *mark = false;
+                    if *l == NONE {
+                        *l = domains.len() as u32;
+                        domains.push(d);
+                    }
+                    entries.push((*l, *t));
+                    *t = 0.0;
+                }
+                touched.clear();
+                bounds.push(entries.len());
+            }
+            let m = domains.len();
+            // Means of the PSU totals (zero for the PSUs a domain does not reach) and reach.
+            sums.clear();
+            sums.resize(m, 0.0);
+            seen.clear();
+            seen.resize(m, 0.0);
+            for &(l, t) in &entries {
+                sums[l as usize] += t;
+                seen[l as usize] += 1.0;
+            }
+            let centre: Vec<f64> = sums
+                .iter()
+                .map(|s| if centred { s / n as f64 } else { 0.0 })
+                .collect();
+            products.clear();
+            products.resize(m * m, 0.0);
+            partial.clear();
+            partial.resize(m * m, 0.0);
+            shared.clear();
+            shared.resize(m * m, 0.0);
+            let mut begin = 0;
+            for &end in &bounds {
+                let psu = entries.get(begin..end).unwrap_or(&[]);
+                for &(a, ta) in psu {
+                    let da = ta - centre[a as usize];
+                    for &(b, tb) in psu {
+                        let db = tb - centre[b as usize];
+                        let at = a as usize * m + b as usize;
+                        products[at] += da * db;
+                        partial[at] += da;
+                        shared[at] += 1.0;
+                    }
+                }
+                begin = end;
+            }
+            // D_a = sum over T_a of (t_pa - c_a) = E_aa, summed in the same order, so that the
+            // terms in D_a - E_ab cancel exactly on the diagonal.
+            let deviation: Vec<f64> = (0..m).map(|a| partial[a * m + a]).collect();
+            for a in 0..m {
+                for b in 0..m {
+                    let (ab, ba) = (a * m + b, b * m + a);
+                    let untouched = n as f64 - seen[a] - seen[b] + shared[ab];
+                    let sum = products[ab]
+                        - centre[b] * (deviation[a] - partial[ab])
+                        - centre[a] * (deviation[b] - partial[ba])
+                        + untouched * centre[a] * centre[b];
+                    let (da, db) = (domains[a] as usize, domains[b] as usize);
+                    if let Some(c) = covariance.get_mut(da * count + db) {
+                        *c += scale * sum;
+                    }
+                }
+            }
+            for &d in &domains {
+                if let Some(l) = local.get_mut(d as usize) {
+                    *l = NONE;
+                }
+            }
         }
+        self.average_out(&mut covariance, averaged_out)?;
         Ok(covariance)
     }
 

@@ -6,6 +6,9 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::survey::design::{Calibration, SampleDesign};
 
+/// Largest number of rounds of strict trimming.
+const MAX_TRIM_ROUNDS: usize = 1_000;
+
 /// One calibration margin: the category of each respondent and the population total of each
 /// category.
 ///
@@ -19,9 +22,26 @@ use crate::survey::design::{Calibration, SampleDesign};
 /// # Ok::<(), survey_analytics::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "RawCalibrationMargin")]
 pub struct CalibrationMargin {
     cells: Vec<usize>,
     totals: Vec<f64>,
+}
+
+/// Unvalidated form used to deserialise a [`CalibrationMargin`] (through its constructor).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCalibrationMargin {
+    cells: Vec<usize>,
+    totals: Vec<f64>,
+}
+
+impl TryFrom<RawCalibrationMargin> for CalibrationMargin {
+    type Error = Error;
+
+    fn try_from(raw: RawCalibrationMargin) -> Result<Self> {
+        Self::new(raw.cells, raw.totals)
+    }
 }
 
 impl CalibrationMargin {
@@ -31,7 +51,7 @@ impl CalibrationMargin {
     /// # Errors
     ///
     /// [`Error::CategoryOutOfRange`] for a category past the totals; [`Error::InvalidParameter`]
-    /// for a total that is negative, NaN or infinite.
+    /// for a total that is negative, NaN or infinite, or totals whose sum overflows.
     pub fn new(cells: Vec<usize>, totals: Vec<f64>) -> Result<Self> {
         if let Some(&index) = cells.iter().find(|&&c| c >= totals.len()) {
             return Err(Error::CategoryOutOfRange {
@@ -45,6 +65,14 @@ impl CalibrationMargin {
                 name: "population total",
                 value,
                 requirement: "must be finite and non-negative",
+            });
+        }
+        let sum: f64 = totals.iter().sum();
+        if !sum.is_finite() {
+            return Err(Error::InvalidParameter {
+                name: "sum of the population totals",
+                value: sum,
+                requirement: "must be finite; rescale the totals",
             });
         }
         Ok(Self { cells, totals })
@@ -86,7 +114,31 @@ impl Default for RakeOptions {
     }
 }
 
+/// Largest number of raking passes accepted: each pass costs a sweep of the joint table per
+/// margin, so a bound keeps every call short.
+pub const MAX_RAKE_ITERATIONS: usize = 10_000;
+
 impl RakeOptions {
+    /// Checks the options: at most [`MAX_RAKE_ITERATIONS`] passes, a finite non-negative
+    /// tolerance.
+    fn check(&self) -> Result<()> {
+        if self.max_iterations > MAX_RAKE_ITERATIONS {
+            return Err(Error::CountTooLarge {
+                name: "raking passes",
+                value: u64::try_from(self.max_iterations).unwrap_or(u64::MAX),
+                max: MAX_RAKE_ITERATIONS as u64,
+            });
+        }
+        if !(self.relative_tolerance >= 0.0 && self.relative_tolerance.is_finite()) {
+            return Err(Error::InvalidParameter {
+                name: "relative tolerance",
+                value: self.relative_tolerance,
+                requirement: "must be finite and non-negative",
+            });
+        }
+        Ok(())
+    }
+
     /// R's defaults (`maxit = 10`, `epsilon = 1` weight unit), for reproducing R's `rake` output
     /// exactly; `total_weight` is the design's total weight before raking.
     pub fn r_defaults(total_weight: f64) -> Self {
@@ -140,6 +192,7 @@ impl SampleDesign {
         let mut design = self.clone();
         let old_weights = self.weights.clone();
         design.weights = post_stratified(&self.weights, margin, 0)?;
+        check_weights(&design.weights)?;
         design.calibrations.push(Calibration::PostStrata {
             cells: margin.cells.iter().map(|&c| c as u32).collect(),
             old_weights,
@@ -169,12 +222,15 @@ impl SampleDesign {
     /// # Errors
     ///
     /// [`Error::TooFewValues`] for no margins; [`Error::InconsistentMargins`] when the margins'
-    /// population totals differ (by more than 1e-9 relative); as [`SampleDesign::post_stratify`].
+    /// population totals differ (by more than 1e-9 relative); [`Error::CountTooLarge`] for more
+    /// than [`MAX_RAKE_ITERATIONS`] passes and [`Error::InvalidParameter`] for a negative or
+    /// non-finite tolerance; as [`SampleDesign::post_stratify`].
     pub fn rake(
         &self,
         margins: &[CalibrationMargin],
         options: &RakeOptions,
     ) -> Result<(SampleDesign, RakeReport)> {
+        options.check()?;
         let first = margins.first().ok_or(Error::TooFewValues {
             name: "raking margins",
             len: 0,
@@ -270,6 +326,7 @@ impl SampleDesign {
             .zip(&self.weights)
             .map(|(&j, &w)| w * factor.get(j as usize).copied().unwrap_or(0.0))
             .collect();
+        check_weights(&design.weights)?;
         if iterations > 0 {
             design.calibrations.push(Calibration::Raking {
                 joint,
@@ -304,8 +361,10 @@ impl SampleDesign {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidParameter`] when `lower > upper` or a bound is NaN, or when every weight is
-    /// outside the bounds (there is nowhere to spread the trimmed weight).
+    /// [`Error::InvalidParameter`] when `lower > upper` or a bound is NaN, when the total weight
+    /// cannot fit the bounds (`n lower <= sum w <= n upper` fails), or when every weight is outside
+    /// the bounds (there is nowhere to spread the trimmed weight); [`Error::Undefined`] when strict
+    /// trimming has not settled after 1,000 rounds or spreading would leave a weight negative.
     pub fn trim_weights(&self, lower: f64, upper: f64, strict: bool) -> Result<SampleDesign> {
         if lower.is_nan() || upper.is_nan() || lower > upper {
             return Err(Error::InvalidParameter {
@@ -314,9 +373,19 @@ impl SampleDesign {
                 requirement: "must be at most the upper bound (and not NaN)",
             });
         }
+        let (total, n) = (self.weights.iter().sum::<f64>(), self.weights.len() as f64);
+        if total < n * lower || total > n * upper {
+            return Err(Error::InvalidParameter {
+                name: "total weight",
+                value: total,
+                requirement: "trimming keeps the total, which must lie between n x lower and n x \
+                              upper for the bounds to be met",
+            });
+        }
         let mut weights = self.weights.clone();
-        // Each strict round moves at least one weight inside the bounds for good; cap the rounds.
-        for _ in 0..weights.len().max(1) {
+        // A strict round can push weights that were inside past a bound again; the excess shrinks
+        // each round, and the rounds are capped so that the call stays short.
+        for _ in 0..MAX_TRIM_ROUNDS {
             let outside = |w: f64| w < lower || w > upper;
             let inside = weights.iter().filter(|&&w| !outside(w)).count();
             if inside == weights.len() {
@@ -342,9 +411,39 @@ impl SampleDesign {
                 break;
             }
         }
+        if strict && weights.iter().any(|&w| w < lower || w > upper) {
+            return Err(Error::Undefined {
+                what: "strict trimming",
+                reason: "the weights have not settled within the bounds after 1,000 rounds; \
+                         widen the bounds",
+            });
+        }
+        if weights.iter().any(|&w| !(w >= 0.0 && w.is_finite())) {
+            return Err(Error::Undefined {
+                what: "trimming",
+                reason: "spreading the trimmed weight would leave a weight negative; raise the \
+                         lower bound's neighbours or use strict trimming",
+            });
+        }
         let mut design = self.clone();
         design.weights = weights;
         Ok(design)
+    }
+}
+
+/// Calibrated weights must stay finite, and so must their sum and the sum of their squares.
+fn check_weights(weights: &[f64]) -> Result<()> {
+    let (sum, squares) = weights
+        .iter()
+        .fold((0.0_f64, 0.0_f64), |(s, q), w| (s + w, q + w * w));
+    if sum.is_finite() && squares.is_finite() {
+        Ok(())
+    } else {
+        Err(Error::Undefined {
+            what: "calibrated weights",
+            reason: "the population totals are so far from the sample's weights that the \
+                     adjusted weights overflow a double; check the totals' scale",
+        })
     }
 }
 

@@ -1,31 +1,77 @@
 //! One-pass counting of single-choice answers over any number of dimensions.
+//!
+//! The type and its accessors (here), the key of typed tallies (`key.rs`), the counting loops
+//! (`count.rs`) and the versioned wire format that tallies travel in (`wire.rs`).
+
+mod count;
+pub(crate) mod key;
+mod wire;
 
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::survey::categories::Categories;
-use crate::survey::category::{Category, Slot};
-use crate::survey::counts::{CrossCounts, Margin, QuestionKind};
+use crate::survey::counts::{CrossCounts, MAX_CELLS, Margin, QuestionKind};
 use crate::survey::sums::{FixedWeight, Sums};
 
-/// Largest number of cells a tally may hold (each dimension contributes its categories plus a
-/// "no answer" slot): 2^24, about 16.8 million.
-const MAX_CELLS: usize = 1 << 24;
-
-/// Interleaved copies of the counts in the hot loop of [`Tally::count`].
-const LANES: usize = 4;
+pub use wire::{TALLY_FORMAT, TALLY_VERSION};
 
 /// Counts of records over the combinations of one or more single-choice dimensions (a question,
 /// role, team, ...), with weighted sums and sums of squared weights per combination.
 ///
 /// Each dimension has a slot per category plus one for "no answer", so a missing answer is kept
 /// and counted, never dropped. The memory is fixed by the dimensions, whatever the number of
-/// records. Breakdowns and crosstabs of any dimension (or pair of dimensions) are read off the same
-/// tally with [`Tally::margin`] and [`Tally::cross`], so one pass over the data serves them all.
+/// records (at most 2^24 cells). Breakdowns and crosstabs of any dimension (or pair of dimensions)
+/// are read off the same tally with [`Tally::margin`] and [`Tally::cross`], so one pass over the
+/// data serves them all.
 ///
-/// Tallies merge exactly ([`Tally::merge`], `+`): counts are integers and weights are summed in
-/// fixed point ([`Sums`]), so shards, threads or the partial aggregates of a distributed engine
-/// combine to the same bits in any order. Tallies serialise with serde.
+/// Tallies merge exactly ([`Tally::merge`]): counts are integers and weights are summed in fixed
+/// point ([`Sums`]), so shards, threads or the partial aggregates of a distributed engine combine
+/// to the same bits in any order.
+///
+/// # Wire format
+///
+/// A tally is what shards, threads and other engines send each other, so its serialised form is a
+/// documented, versioned format rather than its memory layout. With serde (JSON shown), version 1:
+///
+/// ```json
+/// {
+///   "format": "survey-analytics/tally",
+///   "version": 1,
+///   "weighted": true,
+///   "dimensions": [
+///     {"name": "knows_impact", "labels": ["yes", "no"]},
+///     {"name": "role", "labels": ["leader", "ic"]}
+///   ],
+///   "cells": [
+///     {"slots": [1, 1], "count": 2, "fixed_weight": "46116860184273879040",
+///      "fixed_weight_squared": "59951918239556042752"},
+///     {"slots": [0, 2], "count": 1, "fixed_weight": "18446744073709551616",
+///      "fixed_weight_squared": "18446744073709551616"}
+///   ]
+/// }
+/// ```
+///
+/// * `dimensions`: in key order, each with its name and its category labels in order (distinct,
+///   non-empty).
+/// * `cells`: the non-empty cells only, each once, in any order (written in increasing order of
+///   the first dimension fastest). `slots` holds one position per dimension: 0 for "no answer",
+///   `i + 1` for category `i`.
+/// * `count`: the records in the cell, an integer from 1 to 2^53.
+/// * `fixed_weight`, `fixed_weight_squared` (weighted tallies only): the sums of the weights and
+///   of the squared weights in units of 2^-64 (fixed point with 64 fractional bits, the tally's
+///   exact internal form), as decimal strings so that every JSON reader keeps them exact; divide
+///   by 2^64 = 18446744073709551616 for the weight. In the example, the leaders who said "yes"
+///   are two records of weights 1 and 1.5 (sums 2.5 and 3.25), and one individual contributor of
+///   weight 1 did not answer.
+///
+/// Every integer a JSON reader meets is at most 2^53. Reading checks everything that constructing
+/// does, and more: an unknown `format` or `version` (this build reads version 1), an unknown field,
+/// a slot past its dimension, a cell listed twice, a count of 0 or above 2^53, weights on an
+/// unweighted tally (or none on a weighted one), and weight sums that no set of non-negative
+/// weights can produce are all refused with [`Error::InvalidSerialized`].
+///
+/// # Examples
 ///
 /// ```
 /// use survey_analytics::{category, Tally};
@@ -62,201 +108,14 @@ const LANES: usize = 4;
 /// # Ok::<(), survey_analytics::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(try_from = "RawTally")]
+#[serde(try_from = "wire::TallyWire", into = "wire::TallyWire")]
 pub struct Tally {
     dimensions: Vec<Categories>,
-    #[serde(skip)]
     strides: Vec<usize>,
     weighted: bool,
     counts: Vec<u64>,
     /// Fixed-point weight and squared-weight totals per cell; empty when unweighted.
     weights: Vec<[u128; 2]>,
-}
-
-#[derive(Deserialize)]
-struct RawTally {
-    dimensions: Vec<Categories>,
-    weighted: bool,
-    counts: Vec<u64>,
-    weights: Vec<[u128; 2]>,
-}
-
-impl TryFrom<RawTally> for Tally {
-    type Error = Error;
-
-    fn try_from(raw: RawTally) -> Result<Self> {
-        let mut tally = if raw.weighted {
-            Tally::new_weighted(raw.dimensions)?
-        } else {
-            Tally::new(raw.dimensions)?
-        };
-        let cells = tally.counts.len();
-        if raw.counts.len() != cells || raw.weights.len() != tally.weights.len() {
-            return Err(Error::LengthMismatch {
-                name: "tally cells",
-                expected: cells,
-                len: raw.counts.len(),
-                per: "cell",
-            });
-        }
-        tally.counts = raw.counts;
-        tally.weights = raw.weights;
-        Ok(tally)
-    }
-}
-
-/// A tuple of typed answers, one per dimension of a [`Tally`]: each element is a
-/// [`Category`](crate::Category) or an `Option` of one (`None` = no answer).
-///
-/// ```
-/// use survey_analytics::{category, Key};
-///
-/// category! {
-///     /// A yes/no answer.
-///     pub enum YesNo("answer") {
-///         /// Yes.
-///         Yes = "Yes" as "yes",
-///         /// No.
-///         No = "No" as "no",
-///     }
-/// }
-/// type Answers = (YesNo, Option<YesNo>);
-/// assert_eq!(<Answers as Key<2>>::SLOTS, [3, 3]); // two answers plus "no answer", twice
-/// assert_eq!(<Answers as Key<2>>::STRIDES, [1, 3]);
-/// assert_eq!(<Answers as Key<2>>::CELLS, 9);
-/// ```
-pub trait Key<const D: usize>: Copy {
-    /// Slots per dimension (categories plus "no answer"), known at compile time so that the
-    /// counting loop multiplies by constants.
-    const SLOTS: [usize; D];
-
-    /// The tally's strides for these slots (dimension 0 varies fastest).
-    const STRIDES: [usize; D] = strides(Self::SLOTS);
-
-    /// Number of cells of the tally.
-    const CELLS: usize = cells(Self::SLOTS);
-
-    /// The dimensions, from the element types.
-    ///
-    /// ```
-    /// use survey_analytics::{category, Key};
-    /// # category! {
-    /// #     /// A yes/no answer.
-    /// #     pub enum YesNo("answer") {
-    /// #         /// Yes.
-    /// #         Yes = "Yes" as "yes",
-    /// #         /// No.
-    /// #         No = "No" as "no",
-    /// #     }
-    /// # }
-    /// let [first, second] = <(YesNo, Option<YesNo>) as Key<2>>::dimensions();
-    /// assert_eq!(first.name(), "answer");
-    /// assert_eq!(second.labels(), ["Yes", "No"]);
-    /// ```
-    fn dimensions() -> [Categories; D];
-
-    /// Each element's position, or `None` when missing.
-    ///
-    /// ```
-    /// use survey_analytics::{category, Key};
-    /// # category! {
-    /// #     /// A yes/no answer.
-    /// #     pub enum YesNo("answer") {
-    /// #         /// Yes.
-    /// #         Yes = "Yes" as "yes",
-    /// #         /// No.
-    /// #         No = "No" as "no",
-    /// #     }
-    /// # }
-    /// assert_eq!((YesNo::No, None::<YesNo>).slots(), [Some(1), None]);
-    /// assert_eq!((Some(YesNo::Yes),).slots(), [Some(0)]);
-    /// ```
-    fn slots(self) -> [Option<usize>; D];
-}
-
-macro_rules! impl_key {
-    ($d:literal; $($t:ident . $i:tt),+) => {
-        impl<$($t: Slot),+> Key<$d> for ($($t,)+) {
-            const SLOTS: [usize; $d] = [$(<$t::Category as Category>::ALL.len() + 1),+];
-
-            fn dimensions() -> [Categories; $d] {
-                [$(Categories::of::<$t::Category>()),+]
-            }
-
-            fn slots(self) -> [Option<usize>; $d] {
-                [$(self.$i.slot()),+]
-            }
-        }
-    };
-}
-
-/// Mixed-radix strides: the first dimension varies fastest.
-const fn strides<const D: usize>(slots: [usize; D]) -> [usize; D] {
-    let mut strides = [0; D];
-    let mut stride: usize = 1;
-    let mut d = 0;
-    while d < D {
-        strides[d] = stride;
-        stride = stride.saturating_mul(slots[d]);
-        d += 1;
-    }
-    strides
-}
-
-/// Product of the slot counts.
-const fn cells<const D: usize>(slots: [usize; D]) -> usize {
-    let mut cells: usize = 1;
-    let mut d = 0;
-    while d < D {
-        cells = cells.saturating_mul(slots[d]);
-        d += 1;
-    }
-    cells
-}
-
-impl_key!(1; A.0);
-impl_key!(2; A.0, B.1);
-impl_key!(3; A.0, B.1, C.2);
-impl_key!(4; A.0, B.1, C.2, E.3);
-
-/// Category counts and strides of a tally's dimensions in fixed-size arrays, for the hot loops of
-/// [`Tally::count`] and [`Tally::count_weighted`].
-struct Layout<const D: usize> {
-    /// Slots per dimension: its categories plus "no answer".
-    slots: [usize; D],
-    strides: [usize; D],
-    names: [String; D],
-}
-
-impl<const D: usize> Layout<D> {
-    fn of(tally: &Tally) -> Self {
-        let mut layout = Layout {
-            slots: [1; D],
-            strides: [0; D],
-            names: std::array::from_fn(|_| String::new()),
-        };
-        let parts = tally.dimensions.iter().zip(&tally.strides);
-        for (((slot, stride), name), (dimension, &s)) in layout
-            .slots
-            .iter_mut()
-            .zip(&mut layout.strides)
-            .zip(&mut layout.names)
-            .zip(parts)
-        {
-            *slot = dimension.len() + 1;
-            *stride = s;
-            *name = dimension.name().to_string();
-        }
-        layout
-    }
-
-    fn range_error(&self) -> Error {
-        Error::CategoryOutOfRange {
-            dimension: self.names.join(" x "),
-            index: usize::MAX,
-            len: self.slots.iter().map(|s| s - 1).max().unwrap_or(0),
-        }
-    }
 }
 
 impl Tally {
@@ -318,10 +177,18 @@ impl Tally {
             cells = cells
                 .checked_mul(dimension.len() + 1)
                 .filter(|&c| c <= MAX_CELLS)
-                .ok_or(Error::CountTooLarge {
-                    name: "tally cells",
-                    value: u64::MAX,
-                    max: MAX_CELLS as u64,
+                .ok_or_else(|| {
+                    // The product of every dimension's slots, saturated, for the message.
+                    let wanted = dimensions.iter().fold(1_u64, |product, d| {
+                        product.saturating_mul(
+                            u64::try_from(d.len()).unwrap_or(u64::MAX).saturating_add(1),
+                        )
+                    });
+                    Error::CountTooLarge {
+                        name: "tally cells (the product of each dimension's categories plus one)",
+                        value: wanted,
+                        max: MAX_CELLS as u64,
+                    }
                 })?;
         }
         let weights = if weighted {
@@ -336,203 +203,6 @@ impl Tally {
             counts: vec![0; cells],
             weights,
         })
-    }
-
-    /// Counts typed records in one pass: `key` returns a tuple of answers (categories or options of
-    /// them), and the tuple's types give the dimensions.
-    ///
-    /// ```
-    /// use survey_analytics::{category, Tally};
-    ///
-    /// category! {
-    ///     /// A yes/no answer.
-    ///     pub enum YesNo("answer") {
-    ///         /// Yes.
-    ///         Yes = "Yes" as "yes",
-    ///         /// No.
-    ///         No = "No" as "no",
-    ///     }
-    /// }
-    /// let answers = [Some(YesNo::Yes), Some(YesNo::Yes), Some(YesNo::No), None];
-    /// let tally = Tally::count(answers, |a| (*a,))?;
-    /// assert_eq!(tally.records(), 4);
-    /// let margin = tally.margin(0)?;
-    /// assert_eq!((margin.cell(0).count(), margin.cell(1).count()), (2, 1));
-    /// assert_eq!(margin.missing().count(), 1);
-    /// # Ok::<(), survey_analytics::Error>(())
-    /// ```
-    ///
-    /// # Errors
-    ///
-    /// Only for impossible keys (a category whose `index` is out of range).
-    pub fn count<R, K: Key<D>, const D: usize>(
-        records: impl IntoIterator<Item = R>,
-        key: impl Fn(&R) -> K,
-    ) -> Result<Self> {
-        let mut tally = Self::new(K::dimensions().into())?;
-        let layout = Layout::<D>::of(&tally);
-        let cells = tally.counts.len();
-        // Compile-time sizes and strides (they equal the layout's, which came from the same types).
-        let (sizes, strides) = (K::SLOTS, K::STRIDES);
-        if sizes != layout.slots || strides != layout.strides || K::CELLS != cells {
-            return Err(layout.range_error());
-        }
-        // Four interleaved copies of the counts, one per record position mod 4, so that
-        // consecutive records landing in the same cell do not wait on each other's store.
-        let mut lanes = vec![0_u64; LANES * K::CELLS];
-        // The largest slot seen per dimension: a key out of range is caught once, after the loop,
-        // instead of by a test per record (until then `min` keeps its cell in bounds).
-        let mut largest = [0_usize; D];
-        let mut bump = |lane: usize, record: &R| {
-            let mut cell = 0;
-            for ((position, stride), top) in key(record)
-                .slots()
-                .into_iter()
-                .zip(strides)
-                .zip(&mut largest)
-            {
-                let slot = position.map_or(0, |i| i.saturating_add(1));
-                *top = (*top).max(slot);
-                cell += slot.wrapping_mul(stride);
-            }
-            if let Some(count) = lanes.get_mut(lane * K::CELLS + cell.min(K::CELLS - 1)) {
-                *count = count.wrapping_add(1);
-            }
-        };
-        let mut records = records.into_iter();
-        loop {
-            let Some(a) = records.next() else { break };
-            bump(0, &a);
-            let Some(b) = records.next() else { break };
-            bump(1, &b);
-            let Some(c) = records.next() else { break };
-            bump(2, &c);
-            let Some(d) = records.next() else { break };
-            bump(3, &d);
-        }
-        if largest.iter().zip(sizes).any(|(&top, size)| top >= size) {
-            return Err(layout.range_error());
-        }
-        for lane in lanes.chunks_exact(K::CELLS) {
-            for (total, count) in tally.counts.iter_mut().zip(lane) {
-                *total = total.wrapping_add(*count);
-            }
-        }
-        Ok(tally)
-    }
-
-    /// [`Tally::count`] on several threads: the slice is cut into one contiguous shard per
-    /// available core (at most `threads`), each shard is tallied on its own thread, and the
-    /// partial tallies are merged. Merging is exact, so the result is identical to
-    /// [`Tally::count`]'s whatever the number of threads.
-    ///
-    /// ```
-    /// use survey_analytics::{category, Tally};
-    ///
-    /// category! {
-    ///     /// A yes/no answer.
-    ///     pub enum YesNo("answer") {
-    ///         /// Yes.
-    ///         Yes = "Yes" as "yes",
-    ///         /// No.
-    ///         No = "No" as "no",
-    ///     }
-    /// }
-    /// let answers: Vec<Option<YesNo>> = (0..10_000).map(|i| [Some(YesNo::Yes), Some(YesNo::No), None][i % 3]).collect();
-    /// let serial = Tally::count(&answers, |a| (**a,))?;
-    /// assert_eq!(Tally::count_parallel(&answers, |a| (*a,), 4)?, serial);
-    /// # Ok::<(), survey_analytics::Error>(())
-    /// ```
-    ///
-    /// # Errors
-    ///
-    /// As [`Tally::count`].
-    ///
-    /// # Panics
-    ///
-    /// Only if `key` panics: the panic is passed on from the thread where it happened.
-    pub fn count_parallel<R, K, const D: usize>(
-        records: &[R],
-        key: impl Fn(&R) -> K + Sync,
-        threads: usize,
-    ) -> Result<Self>
-    where
-        R: Sync,
-        K: Key<D>,
-    {
-        /// Below this many records per thread, spawning costs more than it saves.
-        const MIN_SHARD: usize = 1 << 16;
-        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let shards = threads.min(cores).min(records.len() / MIN_SHARD).max(1);
-        if shards == 1 {
-            return Self::count(records, |r: &&R| key(r));
-        }
-        let size = records.len().div_ceil(shards);
-        let key = &key;
-        let partials: Vec<Result<Tally>> = std::thread::scope(|scope| {
-            let handles: Vec<_> = records
-                .chunks(size)
-                .map(|shard| scope.spawn(move || Self::count(shard, |r: &&R| key(r))))
-                .collect();
-            handles
-                .into_iter()
-                // Only a panic in the caller's `key` can end a shard early: pass it on unchanged.
-                .map(|h| {
-                    h.join()
-                        .unwrap_or_else(|payload| std::panic::resume_unwind(payload))
-                })
-                .collect()
-        });
-        let mut partials = partials.into_iter();
-        let mut total = partials
-            .next()
-            .unwrap_or_else(|| Self::new(K::dimensions().into()))?;
-        for partial in partials {
-            total.merge(&partial?)?;
-        }
-        Ok(total)
-    }
-
-    /// Counts typed records with a weight per record, in one pass.
-    ///
-    /// ```
-    /// use survey_analytics::{category, Error, Tally};
-    ///
-    /// category! {
-    ///     /// A yes/no answer.
-    ///     pub enum YesNo("answer") {
-    ///         /// Yes.
-    ///         Yes = "Yes" as "yes",
-    ///         /// No.
-    ///         No = "No" as "no",
-    ///     }
-    /// }
-    /// let records = [(YesNo::Yes, 2.0), (YesNo::No, 1.0), (YesNo::Yes, 0.5)];
-    /// let tally = Tally::count_weighted(&records, |r| (r.0,), |r| r.1)?;
-    /// let yes = tally.margin(0)?.cell(0);
-    /// assert_eq!((yes.count(), yes.weight()), (2, 2.5));
-    ///
-    /// let bad = [(YesNo::Yes, 1.0), (YesNo::No, -1.0)];
-    /// let err = Tally::count_weighted(&bad, |r| (r.0,), |r| r.1).unwrap_err();
-    /// assert_eq!(err, Error::InvalidWeight { value: -1.0, record: Some(1) });
-    /// # Ok::<(), survey_analytics::Error>(())
-    /// ```
-    ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidWeight`] (naming the record's position) for a weight that is negative, NaN
-    /// or infinite.
-    pub fn count_weighted<R, K: Key<D>, const D: usize>(
-        records: impl IntoIterator<Item = R>,
-        key: impl Fn(&R) -> K,
-        weight: impl Fn(&R) -> f64,
-    ) -> Result<Self> {
-        let mut tally = Self::new_weighted(K::dimensions().into())?;
-        for (position, record) in records.into_iter().enumerate() {
-            let w = FixedWeight::new(weight(&record)).map_err(|e| e.at_record(position))?;
-            tally.add_slots(key(&record).slots(), Some(w))?;
-        }
-        Ok(tally)
     }
 
     /// Adds one unweighted record given each dimension's category position (`None` = no answer).
@@ -575,7 +245,8 @@ impl Tally {
     /// assert_eq!(tally.margin(0)?.cell(0).weight(), 1.5);
     /// assert_eq!(tally.margin(0)?.missing().weight(), 0.5);
     /// let err = tally.add_weighted(&[Some(0)], f64::NAN).unwrap_err();
-    /// assert!(matches!(err, Error::InvalidWeight { record: None, .. }));
+    /// // The record's position: two records were added before it.
+    /// assert!(matches!(err, Error::InvalidWeight { record: Some(2), .. }));
     ///
     /// let mut unweighted = Tally::new(vec![q])?;
     /// let err = unweighted.add_weighted(&[Some(0)], 1.0).unwrap_err();
@@ -586,18 +257,22 @@ impl Tally {
     /// # Errors
     ///
     /// As [`Tally::add`], plus [`Error::InvalidWeight`] for a weight that is negative, NaN or
-    /// infinite, and [`Error::WeightedTally`] when the tally is unweighted.
+    /// infinite (naming the record by its position: the number of records added before it), and
+    /// [`Error::WeightedTally`] when the tally is unweighted.
     pub fn add_weighted(&mut self, slots: &[Option<usize>], weight: f64) -> Result<()> {
         if !self.weighted {
             return Err(Error::WeightedTally { weighted: false });
         }
-        let w = FixedWeight::new(weight)?;
+        let w = FixedWeight::new(weight).map_err(|e| {
+            let position = usize::try_from(self.records()).unwrap_or(usize::MAX);
+            e.at_record(position)
+        })?;
         let cell = self.cell_index(slots)?;
         self.bump(cell, Some(w));
         Ok(())
     }
 
-    /// The hot path of [`Tally::count`]: one record, dimensions checked, no allocation.
+    /// One record of [`Tally::count_weighted`]: dimensions checked, no allocation.
     fn add_slots<const D: usize>(
         &mut self,
         slots: [Option<usize>; D],
@@ -617,6 +292,12 @@ impl Tally {
             sums[0] = sums[0].saturating_add(fixed);
             sums[1] = sums[1].saturating_add(squared);
         }
+    }
+
+    /// The cell of wire-format slots (0 = no answer, `i + 1` = category `i`).
+    fn cell_of_slots(&self, slots: &[usize]) -> Result<usize> {
+        let positions: Vec<Option<usize>> = slots.iter().map(|&s| s.checked_sub(1)).collect();
+        self.cell_index(&positions)
     }
 
     #[inline]
@@ -691,17 +372,13 @@ impl Tally {
     ///
     /// # Errors
     ///
-    /// [`Error::CategoryOutOfRange`] for an index past the dimensions.
+    /// [`Error::DimensionOutOfRange`] for an index past the dimensions.
     pub fn renamed(mut self, index: usize, name: impl Into<String>) -> Result<Self> {
         let len = self.dimensions.len();
         let dimension = self
             .dimensions
             .get_mut(index)
-            .ok_or(Error::CategoryOutOfRange {
-                dimension: "tally dimensions".to_string(),
-                index,
-                len,
-            })?;
+            .ok_or(Error::DimensionOutOfRange { index, len })?;
         *dimension = dimension.clone().renamed(name);
         Ok(self)
     }
@@ -763,11 +440,12 @@ impl Tally {
     }
 
     fn dimension(&self, index: usize) -> Result<&Categories> {
-        self.dimensions.get(index).ok_or(Error::CategoryOutOfRange {
-            dimension: "tally dimensions".to_string(),
-            index,
-            len: self.dimensions.len(),
-        })
+        self.dimensions
+            .get(index)
+            .ok_or(Error::DimensionOutOfRange {
+                index,
+                len: self.dimensions.len(),
+            })
     }
 
     /// Slot (0 = no answer, i + 1 = category i) of dimension `d` in `cell`.
@@ -793,13 +471,13 @@ impl Tally {
     /// assert_eq!(answers.cell(0).count(), 2);
     /// assert_eq!(answers.missing().count(), 1);
     /// assert_eq!(tally.margin(1)?.cell(1).count(), 2); // two individual contributors
-    /// assert!(matches!(tally.margin(2), Err(Error::CategoryOutOfRange { .. })));
+    /// assert_eq!(tally.margin(2), Err(Error::DimensionOutOfRange { index: 2, len: 2 }));
     /// # Ok::<(), survey_analytics::Error>(())
     /// ```
     ///
     /// # Errors
     ///
-    /// [`Error::CategoryOutOfRange`] for a dimension index past the tally's;
+    /// [`Error::DimensionOutOfRange`] for a dimension index past the tally's;
     /// [`Error::CountTooLarge`] when a weight total saturated.
     pub fn margin(&self, dimension: usize) -> Result<Margin> {
         let categories = self.dimension(dimension)?.clone();
@@ -836,27 +514,24 @@ impl Tally {
     /// let counts = tally.cross(0, 1)?;
     /// assert_eq!(counts.cell(0, 1).count(), 1); // "yes" among individual contributors
     /// assert_eq!((counts.base(1).count(), counts.missing(1).count()), (1, 1));
-    /// assert!(matches!(tally.cross(0, 0), Err(Error::InvalidParameter { .. })));
-    /// assert!(matches!(tally.cross(0, 2), Err(Error::CategoryOutOfRange { .. })));
+    /// assert_eq!(tally.cross(0, 0), Err(Error::SameDimension { index: 0 }));
+    /// assert_eq!(tally.cross(0, 2), Err(Error::DimensionOutOfRange { index: 2, len: 2 }));
     /// # Ok::<(), survey_analytics::Error>(())
     /// ```
     ///
     /// # Errors
     ///
-    /// [`Error::CategoryOutOfRange`] for a dimension index past the tally's; [`Error::InvalidParameter`]
-    /// when `rows == columns`; [`Error::CountTooLarge`] when a weight total saturated.
+    /// [`Error::DimensionOutOfRange`] for a dimension index past the tally's;
+    /// [`Error::SameDimension`] when `rows == columns`; [`Error::CountTooLarge`] when a weight
+    /// total saturated.
     pub fn cross(&self, rows: usize, columns: usize) -> Result<CrossCounts> {
-        if rows == columns {
-            return Err(Error::InvalidParameter {
-                name: "columns",
-                value: columns as f64,
-                requirement: "a crosstab needs two different dimensions",
-            });
-        }
         let (row_categories, column_categories) = (
             self.dimension(rows)?.clone(),
             self.dimension(columns)?.clone(),
         );
+        if rows == columns {
+            return Err(Error::SameDimension { index: rows });
+        }
         let width = column_categories.len() + 1;
         let mut grid = vec![Sums::default(); (row_categories.len() + 1) * width];
         for cell in 0..self.counts.len() {

@@ -1,4 +1,4 @@
-//! Criterion bench of the crosstab hot path (issue 3): a 5-point question by role (3) and by team
+//! Criterion bench of the crosstab hot path: a 5-point question by role (3) and by team
 //! (6) over 10 million typed records, against a bare loop that only reads the same fields.
 //!
 //! Run with `cargo bench --bench crosstab`. `benches/compare_polars.py` puts these beside polars.

@@ -1,4 +1,4 @@
-//! Criterion bench of design-based estimation (issue 5) on a stratified cluster sample of 100,000
+//! Criterion bench of design-based estimation on a stratified cluster sample of 100,000
 //! respondents (50 strata, 1,000 clusters): per-role estimates with standard errors and their
 //! covariance, raking to three margins, and a mean on the raked design.
 //!

@@ -1,5 +1,5 @@
-//! The published survey figures of the collaboration report (`report-figures.md` in the project
-//! notes), each with its 95% Wilson interval and margin of error.
+//! The published survey figures of the collaboration report (F1 to F18: percentages of the 830
+//! marketers surveyed, or of a role or team), each with its 95% Wilson interval and margin of error.
 //!
 //! The report gives no bases, so every figure is taken on the full sample of 830. For figures about
 //! a subgroup (individual contributors, leaders, a team) the true base is smaller and the true

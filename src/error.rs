@@ -14,6 +14,8 @@ pub type Result<T> = std::result::Result<T, Error>;
 /// Variants are matched by name; the enum is `#[non_exhaustive]` so new checks can be added without a
 /// breaking change. `Clone + PartialEq` lets tests compare errors directly.
 ///
+/// # Examples
+///
 /// ```
 /// use survey_analytics::{Error, Proportion};
 ///

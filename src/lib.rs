@@ -5,6 +5,8 @@
 //! gap, and is "+41% year over year" more than noise? Intervals, tests and plans computed to the
 //! standard of R's `survey` package, statsmodels and scipy, with no interpreter.
 //!
+//! # Examples
+//!
 //! ```
 //! use survey_analytics::{ConfidenceLevel, Proportion, ProportionMethod};
 //!

@@ -126,7 +126,7 @@ fn design_summary_means_and_totals_match_r() {
     let design = data.design();
     let mut check = Check::new();
     check.close("design", "degf", design.degrees_of_freedom(), 0.0);
-    check.close("design", "kish_deff", design.kish_deff(), 1e-12);
+    check.close("design", "kish_deff", design.kish_deff().unwrap(), 1e-12);
     check.close(
         "design",
         "kish_effective_base",

@@ -413,7 +413,10 @@ fn weighting_refuses_impossible_targets_and_options() {
             relative_tolerance: -1.0,
         },
     ] {
-        assert!(d.rake(std::slice::from_ref(&margin), &options).is_err(), "{options:?}");
+        assert!(
+            d.rake(std::slice::from_ref(&margin), &options).is_err(),
+            "{options:?}"
+        );
     }
     // Totals a hundred orders of magnitude above the sample's weights overflow: refused.
     let far = CalibrationMargin::new(cells.clone(), vec![1e300, 1e300, 1e300]).unwrap();

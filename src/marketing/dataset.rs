@@ -227,6 +227,8 @@ fn groups<C: Copy>(n: usize, sizes: &[(C, usize)], salt: usize) -> Vec<Option<C>
 /// subgroup through a fixed permutation, so every count is exact and questions are not aligned
 /// with each other. The same call always returns the same respondents.
 ///
+/// # Examples
+///
 /// ```
 /// use survey_analytics::marketing::{collaboration_survey, Role};
 ///

@@ -80,7 +80,8 @@ const fn figure(
     }
 }
 
-/// Every survey figure of the report (F1 to F17), as in `report-figures.md`.
+/// Every survey figure of the report taken from the survey itself (F1 to F17), with its statement,
+/// the subgroup it is about and the percentage printed.
 pub(crate) const FIGURES: [FigureSpec; 26] = [
     figure(
         "F1",
@@ -319,6 +320,8 @@ pub enum ClaimVerdict {
 impl ClaimVerdict {
     /// The verdict in plain words.
     ///
+    /// # Examples
+    ///
     /// ```
     /// use survey_analytics::marketing::ClaimVerdict;
     /// assert_eq!(ClaimVerdict::NotSupported.text(), "not supported at this sample size");
@@ -377,6 +380,8 @@ pub struct Findings {
 /// F3a (47% of all marketers) and F3b (54% of individual contributors) overlap, since individual
 /// contributors are among "all"; the F3 comparison therefore tests individual contributors against
 /// the leaders and managers, which is what the report's "worse for individual contributors" means.
+///
+/// # Examples
 ///
 /// ```
 /// use survey_analytics::marketing::{collaboration_survey, findings, ClaimVerdict};

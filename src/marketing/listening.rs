@@ -49,6 +49,8 @@ impl GrowthFigure {
     /// The report gives no mention counts, so the interval of a published growth cannot be
     /// known; this shows how it depends on volume. Label any use of it as illustrative.
     ///
+    /// # Examples
+    ///
     /// ```
     /// use survey_analytics::ConfidenceLevel;
     /// use survey_analytics::marketing::GROWTH_FIGURES;
@@ -79,6 +81,8 @@ impl GrowthFigure {
 
 /// L3b's positive share with its interval **if** `mentions` AI mentions had been classified: an
 /// illustration, since the report gives no count.
+///
+/// # Examples
 ///
 /// ```
 /// use survey_analytics::ConfidenceLevel;

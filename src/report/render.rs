@@ -9,6 +9,8 @@ use crate::survey::estimate::{Base, Estimate};
 
 /// Results that print as a [`Table`].
 ///
+/// # Examples
+///
 /// ```
 /// use survey_analytics::{Comparison, ComparisonOptions, Proportion, Render};
 ///
@@ -21,6 +23,8 @@ use crate::survey::estimate::{Base, Estimate};
 /// ```
 pub trait Render {
     /// The result as a table.
+    ///
+    /// # Examples
     ///
     /// ```
     /// use survey_analytics::{Breakdown, BreakdownOptions, Categories, Render, Tally};
@@ -39,6 +43,8 @@ pub trait Render {
     fn table(&self) -> Table;
 
     /// Aligned plain text.
+    ///
+    /// # Examples
     ///
     /// ```
     /// use survey_analytics::{Breakdown, BreakdownOptions, Categories, Render, Tally};
@@ -64,6 +70,8 @@ pub trait Render {
     }
 
     /// Markdown.
+    ///
+    /// # Examples
     ///
     /// ```
     /// use survey_analytics::{Breakdown, BreakdownOptions, Categories, Render, Tally};

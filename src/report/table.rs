@@ -4,6 +4,8 @@ use std::fmt;
 
 /// Horizontal alignment of a column.
 ///
+/// # Examples
+///
 /// ```
 /// use survey_analytics::{Align, Table};
 ///
@@ -22,6 +24,8 @@ pub enum Align {
 }
 
 /// A rectangular table of text cells with a title, a header, and notes underneath.
+///
+/// # Examples
 ///
 /// ```
 /// use survey_analytics::{Align, Table};
@@ -44,6 +48,8 @@ pub struct Table {
 impl Table {
     /// A table with these column headings; every column starts left-aligned.
     ///
+    /// # Examples
+    ///
     /// ```
     /// use survey_analytics::Table;
     ///
@@ -63,6 +69,8 @@ impl Table {
 
     /// Sets a title line printed above the table.
     ///
+    /// # Examples
+    ///
     /// ```
     /// use survey_analytics::Table;
     ///
@@ -76,6 +84,8 @@ impl Table {
     }
 
     /// Sets the alignment of column `column` (ignored past the last column).
+    ///
+    /// # Examples
     ///
     /// ```
     /// use survey_analytics::{Align, Table};
@@ -95,6 +105,8 @@ impl Table {
 
     /// Appends a row; it is padded with empty cells or cut to the header's width.
     ///
+    /// # Examples
+    ///
     /// ```
     /// use survey_analytics::Table;
     ///
@@ -111,6 +123,8 @@ impl Table {
 
     /// Appends a note printed below the table.
     ///
+    /// # Examples
+    ///
     /// ```
     /// use survey_analytics::Table;
     ///
@@ -125,6 +139,8 @@ impl Table {
     }
 
     /// The rows, as given.
+    ///
+    /// # Examples
     ///
     /// ```
     /// use survey_analytics::Table;
@@ -152,6 +168,8 @@ impl Table {
     }
 
     /// Aligned plain text: columns padded with spaces and separated by two, the header underlined.
+    ///
+    /// # Examples
     ///
     /// ```
     /// use survey_analytics::{Align, Table};
@@ -201,6 +219,8 @@ impl Table {
     }
 
     /// GitHub-flavoured Markdown, with `|` in cells escaped.
+    ///
+    /// # Examples
     ///
     /// ```
     /// use survey_analytics::{Align, Table};

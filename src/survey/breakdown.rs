@@ -131,6 +131,8 @@ impl BreakdownOptions {
 
 /// One row of a [`Breakdown`].
 ///
+/// # Examples
+///
 /// ```
 /// use survey_analytics::{Breakdown, BreakdownOptions, Categories, Tally};
 ///
@@ -164,6 +166,8 @@ pub struct BreakdownRow {
 /// The base is the respondents who answered; those who did not are reported as `missing`, never
 /// folded into the base or dropped. For a multi-select question each share is of the respondents
 /// who answered, so the shares need not sum to 1.
+///
+/// # Examples
 ///
 /// ```
 /// use survey_analytics::{category, Breakdown, BreakdownOptions, Net, Tally};
@@ -204,6 +208,8 @@ pub struct Breakdown {
 
 impl Breakdown {
     /// Computes the breakdown of a question's counts.
+    ///
+    /// # Examples
     ///
     /// ```
     /// use survey_analytics::{Breakdown, BreakdownOptions, Categories, Error, MultiSelectTally};
@@ -274,6 +280,8 @@ impl Breakdown {
 
     /// The question's name.
     ///
+    /// # Examples
+    ///
     /// ```
     /// use survey_analytics::{Breakdown, BreakdownOptions, Categories, Tally};
     ///
@@ -288,6 +296,8 @@ impl Breakdown {
 
     /// Single choice or multi-select.
     ///
+    /// # Examples
+    ///
     /// ```
     /// use survey_analytics::{Breakdown, BreakdownOptions, Categories, QuestionKind, Tally};
     ///
@@ -301,6 +311,8 @@ impl Breakdown {
     }
 
     /// Whether shares are weighted.
+    ///
+    /// # Examples
     ///
     /// ```
     /// use survey_analytics::{Breakdown, BreakdownOptions, Categories, Tally};
@@ -338,6 +350,8 @@ impl Breakdown {
 
     /// Respondents who answered.
     ///
+    /// # Examples
+    ///
     /// ```
     /// use survey_analytics::{Breakdown, BreakdownOptions, Categories, Tally};
     ///
@@ -356,6 +370,8 @@ impl Breakdown {
 
     /// Respondents who did not answer.
     ///
+    /// # Examples
+    ///
     /// ```
     /// use survey_analytics::{Breakdown, BreakdownOptions, Categories, Tally};
     ///
@@ -372,6 +388,8 @@ impl Breakdown {
     }
 
     /// One row per category, then one per net.
+    ///
+    /// # Examples
     ///
     /// ```
     /// use survey_analytics::{Breakdown, BreakdownOptions, Categories, Tally};

@@ -12,6 +12,8 @@ use crate::survey::category::Category;
 /// one with [`Categories::new`]. Everything downstream (tallies, breakdowns, crosstabs) works on
 /// positions in this list, so both routes share one machinery.
 ///
+/// # Examples
+///
 /// ```
 /// use survey_analytics::Categories;
 ///
@@ -48,6 +50,8 @@ impl TryFrom<RawCategories> for Categories {
 
 impl Categories {
     /// A named list of distinct, non-empty labels.
+    ///
+    /// # Examples
     ///
     /// ```
     /// use survey_analytics::{Categories, Error};
@@ -108,6 +112,8 @@ impl Categories {
 
     /// The categories of a typed enum, in declaration order, named after the enum's question.
     ///
+    /// # Examples
+    ///
     /// ```
     /// use survey_analytics::{category, Categories, Category};
     ///
@@ -137,6 +143,8 @@ impl Categories {
 
     /// The same categories under another name (a question's wording, say).
     ///
+    /// # Examples
+    ///
     /// ```
     /// use survey_analytics::{Categories, Category};
     /// let knows = bool::categories().renamed("knows how impact is measured");
@@ -150,6 +158,8 @@ impl Categories {
 
     /// The name of the question or variable.
     ///
+    /// # Examples
+    ///
     /// ```
     /// use survey_analytics::Categories;
     ///
@@ -161,6 +171,8 @@ impl Categories {
     }
 
     /// The labels, in order.
+    ///
+    /// # Examples
     ///
     /// ```
     /// use survey_analytics::Categories;
@@ -175,6 +187,8 @@ impl Categories {
 
     /// Number of categories.
     ///
+    /// # Examples
+    ///
     /// ```
     /// use survey_analytics::Categories;
     ///
@@ -187,6 +201,8 @@ impl Categories {
 
     /// Always false: a dimension has at least one category.
     ///
+    /// # Examples
+    ///
     /// ```
     /// use survey_analytics::Categories;
     ///
@@ -198,6 +214,8 @@ impl Categories {
     }
 
     /// The label at `index`, if there is one.
+    ///
+    /// # Examples
     ///
     /// ```
     /// use survey_analytics::Categories;
@@ -212,6 +230,8 @@ impl Categories {
     }
 
     /// The position of a label.
+    ///
+    /// # Examples
     ///
     /// ```
     /// use survey_analytics::Categories;

@@ -10,6 +10,8 @@ use crate::survey::categories::Categories;
 /// `index` is the position in `ALL`; `label` is what reports print and `key` the short stable name
 /// used by serde and by parsing.
 ///
+/// # Examples
+///
 /// ```
 /// use survey_analytics::{category, Category};
 ///
@@ -28,6 +30,39 @@ use crate::survey::categories::Categories;
 /// assert_eq!(Role::Contributor.label(), "Individual contributor");
 /// assert_eq!(Role::Contributor.key(), "ic");
 /// ```
+///
+/// # Text keys
+///
+/// Typed tallies take categories, not text: a key of `&str` or `String` does not compile, and the
+/// compiler's note points here.
+///
+/// ```compile_fail
+/// use survey_analytics::Tally;
+/// let roles = ["leader", "ic"];
+/// let tally = Tally::count(&roles, |r| (**r,)); // `&str` is not a category type
+/// ```
+///
+/// Answers known only at run time go through [`Categories`] and positions instead:
+///
+/// ```
+/// use survey_analytics::{Categories, Tally};
+///
+/// let roles = Categories::new("role", ["leader", "ic"])?;
+/// let mut tally = Tally::new(vec![roles.clone()])?;
+/// for answer in ["leader", "ic", "ic"] {
+///     tally.add(&[roles.index_of(answer)])?;
+/// }
+/// assert_eq!(tally.margin(0)?.cell(1).count(), 2);
+/// # Ok::<(), survey_analytics::Error>(())
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a category type",
+    label = "not a typed answer set",
+    note = "declare a typed answer set with `category!` to count typed records",
+    note = "for answers known only at run time (text such as `&str` or `String`), build the \
+            dimension with `Categories::new` and add each record's positions with `Tally::add` \
+            (`Categories::index_of` finds a label's position)"
+)]
 pub trait Category: Copy + Eq + std::hash::Hash + std::fmt::Debug + 'static {
     /// Name of the question or grouping variable (for example `"role"`).
     const NAME: &'static str;
@@ -35,6 +70,8 @@ pub trait Category: Copy + Eq + std::hash::Hash + std::fmt::Debug + 'static {
     const ALL: &'static [Self];
 
     /// Position in [`Category::ALL`].
+    ///
+    /// # Examples
     ///
     /// ```
     /// use survey_analytics::{category, Category};
@@ -54,6 +91,8 @@ pub trait Category: Copy + Eq + std::hash::Hash + std::fmt::Debug + 'static {
 
     /// Human-readable label, as printed in tables.
     ///
+    /// # Examples
+    ///
     /// ```
     /// use survey_analytics::{category, Category};
     /// # category! {
@@ -71,6 +110,8 @@ pub trait Category: Copy + Eq + std::hash::Hash + std::fmt::Debug + 'static {
     fn label(self) -> &'static str;
 
     /// Stable machine name, used by serde and accepted by parsing.
+    ///
+    /// # Examples
     ///
     /// ```
     /// use survey_analytics::{category, Category};
@@ -91,6 +132,8 @@ pub trait Category: Copy + Eq + std::hash::Hash + std::fmt::Debug + 'static {
 
     /// The category at a position in [`Category::ALL`].
     ///
+    /// # Examples
+    ///
     /// ```
     /// use survey_analytics::{category, Category};
     /// # category! {
@@ -110,6 +153,8 @@ pub trait Category: Copy + Eq + std::hash::Hash + std::fmt::Debug + 'static {
     }
 
     /// The run-time [`Categories`] of this type.
+    ///
+    /// # Examples
     ///
     /// ```
     /// use survey_analytics::{category, Categories, Category};
@@ -133,6 +178,8 @@ pub trait Category: Copy + Eq + std::hash::Hash + std::fmt::Debug + 'static {
 
 /// An ordered scale (Likert, frequency): [`Category::ALL`] runs from the lowest to the highest
 /// point, which gives meaning to top-box and bottom-box nets ([`Net`](crate::Net)).
+///
+/// # Examples
 ///
 /// ```
 /// use survey_analytics::{category, Category, Net, Ordinal};
@@ -182,6 +229,8 @@ pub fn parse_category<C: Category>(text: &str) -> Result<C> {
 /// `ordinal enum` also implements [`Ordinal`], for scales whose variants are listed from lowest to
 /// highest.
 ///
+/// # Examples
+///
 /// ```
 /// use survey_analytics::{category, Category};
 ///
@@ -230,6 +279,7 @@ macro_rules! category {
             $( $(#[$vmeta])* $variant ),+
         }
 
+        #[diagnostic::do_not_recommend]
         impl $crate::Category for $name {
             const NAME: &'static str = $question;
             const ALL: &'static [Self] = &[$(Self::$variant),+];
@@ -283,6 +333,8 @@ macro_rules! category {
 /// A typed answer that may be missing: a category, or an `Option` of one. Tally keys are tuples of
 /// these.
 ///
+/// # Examples
+///
 /// ```
 /// use survey_analytics::{category, Slot};
 /// # category! {
@@ -298,11 +350,21 @@ macro_rules! category {
 /// assert_eq!(Some(Role::Leader).slot(), Some(0));
 /// assert_eq!(None::<Role>.slot(), None); // no answer
 /// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a typed answer (a category, or an `Option` of one)",
+    label = "not a typed answer",
+    note = "declare a typed answer set with `category!` to count typed records",
+    note = "for answers known only at run time (text such as `&str` or `String`), build the \
+            dimension with `Categories::new` and add each record's positions with `Tally::add` \
+            (`Categories::index_of` finds a label's position)"
+)]
 pub trait Slot: Copy {
     /// The category type.
     type Category: Category;
 
     /// The position of the answer, or `None` when it is missing.
+    ///
+    /// # Examples
     ///
     /// ```
     /// use survey_analytics::{category, Slot};
@@ -339,12 +401,15 @@ impl<C: Category> Slot for Option<C> {
 
 /// Yes/no answers are plain `bool`s: `true` is "Yes" (position 0), `false` is "No" (position 1).
 ///
+/// # Examples
+///
 /// ```
 /// use survey_analytics::Category;
 /// assert_eq!(bool::ALL, &[true, false]);
 /// assert_eq!(true.label(), "Yes");
 /// assert_eq!(false.index(), 1);
 /// ```
+#[diagnostic::do_not_recommend]
 impl Category for bool {
     const NAME: &'static str = "yes_no";
     const ALL: &'static [Self] = &[true, false];

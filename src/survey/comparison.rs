@@ -221,6 +221,8 @@ fn check_work(groups: usize, settings: &ComparisonSettings) -> Result<()> {
 
 /// One group of a [`Comparison`].
 ///
+/// # Examples
+///
 /// ```
 /// use survey_analytics::{Categories, Comparison, ComparisonOptions, Tally};
 /// # let knows = Categories::new("knows_impact", ["yes", "no"])?;
@@ -262,6 +264,8 @@ pub struct GroupEstimate {
 
 /// What the data say about one pair of groups.
 ///
+/// # Examples
+///
 /// ```
 /// use survey_analytics::{Comparison, ComparisonOptions, Proportion, Verdict};
 ///
@@ -290,6 +294,8 @@ pub enum Verdict {
 impl Verdict {
     /// Whether the difference is significant.
     ///
+    /// # Examples
+    ///
     /// ```
     /// use survey_analytics::Verdict;
     ///
@@ -303,6 +309,8 @@ impl Verdict {
 
     /// A plain sentence: "higher among leaders than among managers", "no significant difference
     /// between ...".
+    ///
+    /// # Examples
     ///
     /// ```
     /// use survey_analytics::Verdict;
@@ -322,6 +330,8 @@ impl Verdict {
 }
 
 /// One pair of groups of a [`Comparison`].
+///
+/// # Examples
 ///
 /// ```
 /// use survey_analytics::{Comparison, ComparisonOptions, Proportion, Verdict};
@@ -369,6 +379,8 @@ pub struct PairComparison {
 /// The verdict is significant when the adjusted p-value of the pooled z-test is below alpha; the
 /// difference interval (Newcombe by default) shows how large the gap may be.
 ///
+/// # Examples
+///
 /// ```
 /// use survey_analytics::{Comparison, ComparisonOptions, Proportion, Verdict};
 ///
@@ -394,6 +406,8 @@ pub struct Comparison {
 
 impl Comparison {
     /// Compares the `outcome` share across labelled groups.
+    ///
+    /// # Examples
     ///
     /// ```
     /// use survey_analytics::{Comparison, ComparisonOptions, Error, Proportion};
@@ -440,6 +454,8 @@ impl Comparison {
 
     /// Compares answer `row` of a crosstab's counts across its columns. Columns with an empty base
     /// are left out.
+    ///
+    /// # Examples
     ///
     /// ```
     /// use survey_analytics::{Categories, Comparison, ComparisonOptions, Error, Tally};
@@ -489,6 +505,8 @@ impl Comparison {
     }
 
     /// Compares a net (several answers merged) across a crosstab's columns.
+    ///
+    /// # Examples
     ///
     /// ```
     /// use survey_analytics::{Categories, Comparison, ComparisonOptions, Net, Tally};
@@ -618,6 +636,8 @@ impl Comparison {
 
     /// The outcome compared.
     ///
+    /// # Examples
+    ///
     /// ```
     /// use survey_analytics::{Comparison, ComparisonOptions, Proportion};
     ///
@@ -650,6 +670,8 @@ impl Comparison {
 
     /// The groups, in order.
     ///
+    /// # Examples
+    ///
     /// ```
     /// use survey_analytics::{Comparison, ComparisonOptions, Proportion};
     ///
@@ -665,6 +687,8 @@ impl Comparison {
     }
 
     /// Every pair `(a, b)` with `a < b`, in order.
+    ///
+    /// # Examples
     ///
     /// ```
     /// use survey_analytics::{Comparison, ComparisonOptions, Proportion};

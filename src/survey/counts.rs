@@ -13,6 +13,8 @@ pub(crate) const MAX_CELLS: usize = 1 << 24;
 
 /// Whether a question takes one answer per respondent or any number of them.
 ///
+/// # Examples
+///
 /// ```
 /// use survey_analytics::{Categories, MultiSelectTally, QuestionKind, Tally};
 ///
@@ -40,6 +42,8 @@ pub enum QuestionKind {
 /// Built by [`Tally::margin`](crate::Tally::margin) or
 /// [`MultiSelectTally::margin`](crate::MultiSelectTally::margin); analysed by
 /// [`Breakdown`](crate::Breakdown).
+///
+/// # Examples
 ///
 /// ```
 /// use survey_analytics::{Categories, Tally};
@@ -182,6 +186,8 @@ impl Margin {
     /// Whether the counts carry weights (shares are then weighted and intervals use the Kish
     /// effective base).
     ///
+    /// # Examples
+    ///
     /// ```
     /// use survey_analytics::{Categories, Tally};
     ///
@@ -198,6 +204,8 @@ impl Margin {
 
     /// The question's categories.
     ///
+    /// # Examples
+    ///
     /// ```
     /// use survey_analytics::{Categories, Tally};
     ///
@@ -211,6 +219,8 @@ impl Margin {
     }
 
     /// Single choice or multi-select.
+    ///
+    /// # Examples
     ///
     /// ```
     /// use survey_analytics::{Categories, MultiSelectTally, QuestionKind, Tally};
@@ -227,6 +237,8 @@ impl Margin {
 
     /// Totals for category `index` (empty totals past the end).
     ///
+    /// # Examples
+    ///
     /// ```
     /// use survey_analytics::{Categories, Sums, Tally};
     ///
@@ -242,6 +254,8 @@ impl Margin {
     }
 
     /// Totals per category, in order.
+    ///
+    /// # Examples
     ///
     /// ```
     /// use survey_analytics::{Categories, Tally};
@@ -261,6 +275,8 @@ impl Margin {
 
     /// Respondents who answered.
     ///
+    /// # Examples
+    ///
     /// ```
     /// use survey_analytics::{Categories, MultiSelectTally};
     ///
@@ -279,6 +295,8 @@ impl Margin {
     }
 
     /// Respondents who gave no answer.
+    ///
+    /// # Examples
     ///
     /// ```
     /// use survey_analytics::{Categories, Tally};
@@ -301,6 +319,8 @@ impl Margin {
 /// Built by [`Tally::cross`](crate::Tally::cross) or
 /// [`MultiSelectTally::cross`](crate::MultiSelectTally::cross); analysed by
 /// [`Crosstab`](crate::Crosstab) and [`Comparison`](crate::Comparison).
+///
+/// # Examples
 ///
 /// ```
 /// use survey_analytics::{Categories, Tally};
@@ -533,6 +553,8 @@ impl CrossCounts {
 
     /// Whether the counts carry weights.
     ///
+    /// # Examples
+    ///
     /// ```
     /// use survey_analytics::{Categories, Tally};
     ///
@@ -550,6 +572,8 @@ impl CrossCounts {
 
     /// The question's categories (rows).
     ///
+    /// # Examples
+    ///
     /// ```
     /// use survey_analytics::{Categories, Tally};
     ///
@@ -563,6 +587,8 @@ impl CrossCounts {
     }
 
     /// The groups (columns).
+    ///
+    /// # Examples
     ///
     /// ```
     /// use survey_analytics::{Categories, Tally};
@@ -581,6 +607,8 @@ impl CrossCounts {
 
     /// Single choice or multi-select.
     ///
+    /// # Examples
+    ///
     /// ```
     /// use survey_analytics::{Categories, MultiSelectTally, QuestionKind, Tally};
     ///
@@ -595,6 +623,8 @@ impl CrossCounts {
     }
 
     /// Totals of answer `row` in group `column` (empty totals outside the table).
+    ///
+    /// # Examples
     ///
     /// ```
     /// use survey_analytics::{Categories, Sums, Tally};
@@ -620,6 +650,8 @@ impl CrossCounts {
 
     /// Respondents in group `column` who answered.
     ///
+    /// # Examples
+    ///
     /// ```
     /// use survey_analytics::{Categories, Tally};
     ///
@@ -638,6 +670,8 @@ impl CrossCounts {
 
     /// Respondents in group `column` who gave no answer.
     ///
+    /// # Examples
+    ///
     /// ```
     /// use survey_analytics::{Categories, Tally};
     ///
@@ -654,6 +688,8 @@ impl CrossCounts {
     }
 
     /// Records whose group is unknown (with or without an answer): left out of every column.
+    ///
+    /// # Examples
     ///
     /// ```
     /// use survey_analytics::{Categories, Tally};

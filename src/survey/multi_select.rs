@@ -15,6 +15,8 @@ use crate::survey::sums::{FixedWeight, Sums};
 /// Holds up to 64 options (a bit per option). An empty set is a valid answer ("none of these");
 /// a respondent who skipped the question has no `MultiSelect` at all (`None`).
 ///
+/// # Examples
+///
 /// ```
 /// use survey_analytics::{category, MultiSelect};
 ///
@@ -70,6 +72,8 @@ impl<C: Category> std::fmt::Debug for MultiSelect<C> {
 impl<C: Category> MultiSelect<C> {
     /// The empty set ("none of these").
     ///
+    /// # Examples
+    ///
     /// ```
     /// use survey_analytics::{category, MultiSelect};
     /// # category! {
@@ -93,6 +97,8 @@ impl<C: Category> MultiSelect<C> {
 
     /// Adds an option. Options past the 64th are ignored (a category type with more than 64
     /// variants cannot be a multi-select answer).
+    ///
+    /// # Examples
     ///
     /// ```
     /// use survey_analytics::{category, MultiSelect};
@@ -124,6 +130,8 @@ impl<C: Category> MultiSelect<C> {
 
     /// Whether an option was chosen.
     ///
+    /// # Examples
+    ///
     /// ```
     /// use survey_analytics::{category, MultiSelect};
     /// # category! {
@@ -147,6 +155,8 @@ impl<C: Category> MultiSelect<C> {
 
     /// Number of options chosen.
     ///
+    /// # Examples
+    ///
     /// ```
     /// use survey_analytics::{category, Category, MultiSelect};
     /// # category! {
@@ -168,6 +178,8 @@ impl<C: Category> MultiSelect<C> {
     }
 
     /// Whether no option was chosen.
+    ///
+    /// # Examples
     ///
     /// ```
     /// use survey_analytics::{category, MultiSelect};
@@ -192,6 +204,8 @@ impl<C: Category> MultiSelect<C> {
     }
 
     /// The chosen options, in category order.
+    ///
+    /// # Examples
     ///
     /// ```
     /// use survey_analytics::{category, MultiSelect};
@@ -220,6 +234,18 @@ impl<C: Category> MultiSelect<C> {
     }
 }
 
+/// The positions of `chosen` without repeats: as given when strictly increasing, else sorted.
+fn distinct(chosen: &[usize]) -> std::borrow::Cow<'_, [usize]> {
+    if chosen.windows(2).all(|pair| pair[0] < pair[1]) {
+        std::borrow::Cow::Borrowed(chosen)
+    } else {
+        let mut set = chosen.to_vec();
+        set.sort_unstable();
+        set.dedup();
+        std::borrow::Cow::Owned(set)
+    }
+}
+
 impl<C: Category> FromIterator<C> for MultiSelect<C> {
     fn from_iter<I: IntoIterator<Item = C>>(iter: I) -> Self {
         let mut set = Self::new();
@@ -236,6 +262,8 @@ impl<C: Category> FromIterator<C> for MultiSelect<C> {
 /// many skipped the question. A respondent adds to the base once, however many options they chose,
 /// so shares are of respondents and need not sum to 1. Weighted and unweighted, mergeable exactly,
 /// serialisable, like [`Tally`](crate::Tally).
+///
+/// # Examples
 ///
 /// ```
 /// use survey_analytics::{Categories, MultiSelectTally};
@@ -316,6 +344,8 @@ impl TryFrom<RawMultiSelectTally> for MultiSelectTally {
 impl MultiSelectTally {
     /// An empty unweighted tally of `options` by `groups`.
     ///
+    /// # Examples
+    ///
     /// ```
     /// use survey_analytics::{Categories, Error, MultiSelectTally};
     ///
@@ -332,6 +362,8 @@ impl MultiSelectTally {
     }
 
     /// An empty weighted tally of `options` by `groups`.
+    ///
+    /// # Examples
     ///
     /// ```
     /// use survey_analytics::{Categories, MultiSelectTally};
@@ -375,6 +407,8 @@ impl MultiSelectTally {
 
     /// Counts typed records: `answer` gives the chosen options (`None` when the question was
     /// skipped) and `group` the respondent's group.
+    ///
+    /// # Examples
     ///
     /// ```
     /// use survey_analytics::{category, MultiSelect, MultiSelectTally};
@@ -436,7 +470,10 @@ impl MultiSelectTally {
     }
 
     /// Adds one unweighted respondent: the positions of the chosen options (`None` = skipped) and
-    /// the group's position (`None` = unknown).
+    /// the group's position (`None` = unknown). The options are a set: a position listed twice
+    /// counts once.
+    ///
+    /// # Examples
     ///
     /// ```
     /// use survey_analytics::{Categories, Error, MultiSelectTally};
@@ -449,6 +486,9 @@ impl MultiSelectTally {
     /// assert!(matches!(tally.add(Some(&[2]), Some(0)), Err(Error::CategoryOutOfRange { .. })));
     /// assert!(matches!(tally.add(Some(&[0]), Some(2)), Err(Error::CategoryOutOfRange { .. })));
     /// assert_eq!(tally.cross()?.base(0).count(), 0); // rejected respondents were not added
+    /// assert!(tally.add(Some(&[7]), None).is_err()); // checked even without a group
+    /// tally.add(Some(&[1, 1, 0, 1]), Some(1))?; // a set: twice is once
+    /// assert_eq!(tally.cross()?.cell(1, 1).count(), 1);
     /// # Ok::<(), survey_analytics::Error>(())
     /// ```
     ///
@@ -460,10 +500,17 @@ impl MultiSelectTally {
         if self.weighted {
             return Err(Error::WeightedTally { weighted: true });
         }
-        self.record(chosen.map(|c| c.iter().copied()), group, FixedWeight::ONE)
+        let chosen = chosen.map(distinct);
+        self.record(
+            chosen.as_deref().map(|c| c.iter().copied()),
+            group,
+            FixedWeight::ONE,
+        )
     }
 
     /// Adds one respondent with a weight.
+    ///
+    /// # Examples
     ///
     /// ```
     /// use survey_analytics::{Categories, Error, MultiSelectTally};
@@ -492,8 +539,9 @@ impl MultiSelectTally {
         if !self.weighted {
             return Err(Error::WeightedTally { weighted: false });
         }
+        let chosen = chosen.map(distinct);
         self.record(
-            chosen.map(|c| c.iter().copied()),
+            chosen.as_deref().map(|c| c.iter().copied()),
             group,
             FixedWeight::new(weight)?,
         )
@@ -510,6 +558,12 @@ impl MultiSelectTally {
             index,
             len: categories.len(),
         };
+        if let Some(bad) = chosen
+            .clone()
+            .and_then(|mut options| options.find(|&o| o >= self.options.len()))
+        {
+            return Err(out_of_range(&self.options, bad));
+        }
         let Some(g) = group else {
             self.ungrouped.add_fixed(weight);
             return Ok(());
@@ -523,9 +577,6 @@ impl MultiSelectTally {
             }
             return Ok(());
         };
-        if let Some(bad) = options.clone().find(|&o| o >= self.options.len()) {
-            return Err(out_of_range(&self.options, bad));
-        }
         if let Some(base) = self.bases.get_mut(g) {
             base.add_fixed(weight);
         }
@@ -539,6 +590,8 @@ impl MultiSelectTally {
     }
 
     /// Adds another tally's counts (exact, whatever the order of merging).
+    ///
+    /// # Examples
     ///
     /// ```
     /// use survey_analytics::{Categories, Error, MultiSelectTally};
@@ -579,6 +632,8 @@ impl MultiSelectTally {
 
     /// Options by group, for a [`Crosstab`](crate::Crosstab).
     ///
+    /// # Examples
+    ///
     /// ```
     /// use survey_analytics::{Categories, MultiSelectTally, QuestionKind};
     ///
@@ -612,6 +667,8 @@ impl MultiSelectTally {
     }
 
     /// Options over all respondents whose group is known, for a [`Breakdown`](crate::Breakdown).
+    ///
+    /// # Examples
     ///
     /// ```
     /// use survey_analytics::{Categories, MultiSelectTally};

@@ -14,6 +14,8 @@ use crate::survey::category::{Category, Ordinal};
 /// themselves. Since a single-choice respondent gives one answer, a net's count is the sum of its
 /// members' counts (and likewise for weights), so nets are computed from a tally after the fact.
 ///
+/// # Examples
+///
 /// ```
 /// use survey_analytics::{category, Net};
 ///
@@ -66,6 +68,8 @@ impl TryFrom<RawNet> for Net {
 impl Net {
     /// A net of category positions.
     ///
+    /// # Examples
+    ///
     /// ```
     /// use survey_analytics::{Error, Net};
     ///
@@ -102,6 +106,8 @@ impl Net {
 
     /// A net of typed categories.
     ///
+    /// # Examples
+    ///
     /// ```
     /// use survey_analytics::{category, Net};
     /// # category! {
@@ -135,6 +141,8 @@ impl Net {
     }
 
     /// A net of categories named by label, for questions known only at run time.
+    ///
+    /// # Examples
     ///
     /// ```
     /// use survey_analytics::{Categories, Error, Net};
@@ -171,6 +179,8 @@ impl Net {
 
     /// The `k` highest points of an ordered scale, labelled "Top k box".
     ///
+    /// # Examples
+    ///
     /// ```
     /// use survey_analytics::{category, Error, Net};
     /// # category! {
@@ -206,6 +216,8 @@ impl Net {
 
     /// The `k` lowest points of an ordered scale, labelled "Bottom k box".
     ///
+    /// # Examples
+    ///
     /// ```
     /// use survey_analytics::{category, Error, Net};
     /// # category! {
@@ -240,6 +252,8 @@ impl Net {
 
     /// `threshold` and every point above it, labelled "At least" and the threshold's label.
     ///
+    /// # Examples
+    ///
     /// ```
     /// use survey_analytics::{category, Net};
     /// # category! {
@@ -271,6 +285,8 @@ impl Net {
 
     /// The row label.
     ///
+    /// # Examples
+    ///
     /// ```
     /// use survey_analytics::Net;
     ///
@@ -282,6 +298,8 @@ impl Net {
     }
 
     /// Positions of the merged categories, ascending.
+    ///
+    /// # Examples
     ///
     /// ```
     /// use survey_analytics::Net;

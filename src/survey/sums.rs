@@ -217,6 +217,8 @@ impl TryFrom<SumsWire> for Sums {
 impl Sums {
     /// Adds one record of weight 1.
     ///
+    /// # Examples
+    ///
     /// ```
     /// use survey_analytics::Sums;
     ///
@@ -230,6 +232,8 @@ impl Sums {
     }
 
     /// Adds one record with a weight.
+    ///
+    /// # Examples
     ///
     /// ```
     /// use survey_analytics::{Error, Sums};
@@ -277,6 +281,8 @@ impl Sums {
 
     /// `self`, unless a total saturated.
     ///
+    /// # Examples
+    ///
     /// ```
     /// use survey_analytics::{Error, Sums};
     ///
@@ -306,6 +312,8 @@ impl Sums {
 
     /// The totals of `self` and `other` together (saturating; see [`Sums::checked`]).
     ///
+    /// # Examples
+    ///
     /// ```
     /// use survey_analytics::Sums;
     /// let (mut a, mut b) = (Sums::default(), Sums::default());
@@ -324,6 +332,8 @@ impl Sums {
 
     /// Number of records.
     ///
+    /// # Examples
+    ///
     /// ```
     /// use survey_analytics::Sums;
     ///
@@ -337,6 +347,8 @@ impl Sums {
     }
 
     /// Sum of the weights.
+    ///
+    /// # Examples
     ///
     /// ```
     /// use survey_analytics::Sums;
@@ -353,6 +365,8 @@ impl Sums {
     }
 
     /// Sum of the squared weights.
+    ///
+    /// # Examples
     ///
     /// ```
     /// use survey_analytics::Sums;
@@ -371,7 +385,11 @@ impl Sums {
     /// The Kish effective base `(sum w)^2 / sum w^2`: the number of unweighted records that would
     /// give the same precision. Equal to the count for equal weights; 0 for an empty cell.
     ///
-    /// Reference: Kish (1965), *Survey Sampling*, 11.7.
+    /// # References
+    ///
+    /// Kish (1965), *Survey Sampling*, 11.7.
+    ///
+    /// # Examples
     ///
     /// ```
     /// use survey_analytics::Sums;

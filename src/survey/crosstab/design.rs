@@ -13,7 +13,42 @@ use crate::survey::crosstab::{Crosstab, CrosstabCell, CrosstabColumn, CrosstabRo
 use crate::survey::design::SampleDesign;
 use crate::survey::design::interval::DesignInterval;
 use crate::survey::estimate::{Base, Estimate};
-use crate::survey::sums::Sums;
+
+/// Counts and weight sums of design-based bases, in floating point: a design's weights may be any
+/// finite size (the fixed-point [`Sums`](crate::Sums) of tallies stop at 2^64), and squares are
+/// taken of the weights scaled by the design's largest, so that tiny weights keep their Kish base.
+#[derive(Debug, Clone, Copy, Default)]
+struct WeightSums {
+    count: u64,
+    weight: f64,
+    scaled_squares: f64,
+}
+
+impl WeightSums {
+    fn add(&mut self, w: f64, largest: f64) {
+        self.count += 1;
+        self.weight += w;
+        let scaled = if largest > 0.0 { w / largest } else { 0.0 };
+        self.scaled_squares += scaled * scaled;
+    }
+
+    fn base(self, largest: f64) -> Base {
+        let scaled = if largest > 0.0 {
+            self.weight / largest
+        } else {
+            0.0
+        };
+        Base {
+            count: self.count,
+            weighted: self.weight,
+            effective: if self.scaled_squares > 0.0 {
+                scaled * scaled / self.scaled_squares
+            } else {
+                0.0
+            },
+        }
+    }
+}
 
 /// A row to estimate: its label, whether it is a net, and for each respondent whether the row's
 /// answer was given (`None` when the question was not answered).
@@ -239,9 +274,10 @@ fn build(
     }
     let weights = design.weights();
     // Bases, missing and ungrouped, from the weights.
-    let mut bases = vec![Sums::default(); g];
-    let mut missing = vec![Sums::default(); g];
-    let mut ungrouped = Sums::default();
+    let largest = weights.iter().copied().fold(0.0_f64, f64::max);
+    let mut bases = vec![WeightSums::default(); g];
+    let mut missing = vec![WeightSums::default(); g];
+    let mut ungrouped = WeightSums::default();
     for (k, &w) in weights.iter().enumerate() {
         let group = group_codes.get(k).copied().flatten();
         // Every code was checked above, so `get_mut` finds its column.
@@ -251,7 +287,7 @@ fn build(
             None => Some(&mut ungrouped),
         };
         if let Some(target) = target {
-            target.add_weighted(w).map_err(|e| e.at_record(k))?;
+            target.add(w, largest);
         }
     }
     let columns: Vec<CrosstabColumn> = (0..g)
@@ -260,9 +296,9 @@ fn build(
             CrosstabColumn {
                 label: groups.label(c).unwrap_or_default().to_string(),
                 letter: column_letter(c),
-                base: Base::from(base),
-                missing: Base::from(missing.get(c).copied().unwrap_or_default()),
-                tested: base.count() >= settings.min_base.max(1),
+                base: base.base(largest),
+                missing: missing.get(c).copied().unwrap_or_default().base(largest),
+                tested: base.count >= settings.min_base.max(1),
             }
         })
         .collect();
@@ -276,12 +312,12 @@ fn build(
             .collect();
         let domains = design.domain_means(&values, group_codes, g)?;
         // Unweighted and weighted counts of the row's answer per column.
-        let mut counts = vec![Sums::default(); g];
+        let mut counts = vec![WeightSums::default(); g];
         for (k, &w) in weights.iter().enumerate() {
             if let (Some(c), Some(true)) = (group_codes.get(k).copied().flatten(), (row.outcome)(k))
                 && let Some(sums) = counts.get_mut(c)
             {
-                sums.add_weighted(w).map_err(|e| e.at_record(k))?;
+                sums.add(w, largest);
             }
         }
         // Design-based t-tests of every pair of tested columns.
@@ -319,8 +355,8 @@ fn build(
                 let letters: Vec<usize> = beats.get(c).cloned().unwrap_or_default();
                 CrosstabCell {
                     estimate: Estimate {
-                        count: sums.count(),
-                        weighted_count: sums.weight(),
+                        count: sums.count,
+                        weighted_count: sums.weight,
                         share: estimate.map(|e| e.estimate),
                         interval: estimate
                             .and_then(|e| e.proportion_interval(interval, level).ok()),
@@ -347,7 +383,7 @@ fn build(
         columns,
         rows: table_rows,
         omnibus: None,
-        ungrouped: Base::from(ungrouped),
+        ungrouped: ungrouped.base(largest),
         design: Some(DesignSummary {
             degrees_of_freedom: df,
             rao_scott: None,

@@ -93,14 +93,6 @@ impl DesignEffects {
             DesignEffectKind::WithoutReplacement => self.without_replacement,
         }
     }
-
-    /// Both effects scaled by `factor` (a total's effects are a mean's over `W^2`).
-    fn scaled(self, factor: f64) -> Self {
-        Self {
-            with_replacement: self.with_replacement.map(|d| d * factor),
-            without_replacement: self.without_replacement.map(|d| d * factor),
-        }
-    }
 }
 
 /// A design-based estimate with its standard error.
@@ -240,6 +232,8 @@ impl SampleDesign {
     ///
     /// The linearised values are `w_k (y_k - ybar) / sum w` (Woodruff 1971).
     ///
+    /// # Examples
+    ///
     /// ```
     /// use survey_analytics::SampleDesign;
     ///
@@ -285,6 +279,8 @@ impl SampleDesign {
     /// `svyby(~y, ~domain, design, svymean, covmat = TRUE, deff = TRUE)`. Each domain is estimated
     /// on the full design (respondents outside it count with zero weight), which is what makes the
     /// standard errors and their covariances correct.
+    ///
+    /// # Examples
     ///
     /// ```
     /// use survey_analytics::SampleDesign;
@@ -473,6 +469,8 @@ impl SampleDesign {
     /// The design-based total of `values` (NaN = missing, counted as zero in the total's domain
     /// as R's `na.rm = TRUE` does).
     ///
+    /// # Examples
+    ///
     /// ```
     /// use survey_analytics::SampleDesign;
     /// let design = SampleDesign::new(vec![10.0, 20.0, 30.0])?;
@@ -512,13 +510,14 @@ impl SampleDesign {
             .map(|(_, (y, w))| y * w)
             .sum::<f64>()
             / weight;
+        // The total's effects are the mean's with both variances times W^2: divide first, so that
+        // nothing overflows.
         let deff = mean_deff(
-            variance,
+            variance / weight / weight,
             self.weighted_squares_in(values, present, mean),
             weight,
             observations,
-        )
-        .scaled(1.0 / (weight * weight));
+        );
         if !(total.is_finite() && variance.is_finite()) {
             return Err(overflow());
         }
@@ -560,7 +559,11 @@ fn mean_deff(variance: f64, squares: f64, psum: f64, n: u64) -> DesignEffects {
         return DesignEffects::default();
     }
     let svyvar = squares / psum * n / (n - 1.0);
-    let ratio = |srs: f64| (srs > 0.0 && srs.is_finite()).then(|| variance / srs);
+    let ratio = |srs: f64| {
+        (srs > 0.0 && srs.is_finite())
+            .then(|| variance / srs)
+            .filter(|d| d.is_finite())
+    };
     DesignEffects {
         with_replacement: ratio(svyvar / n),
         // R divides by a negative or zero variance here (with a warning for a mean).

@@ -36,10 +36,14 @@ use crate::survey::design::estimate::DesignEstimate;
 /// standard error is zero too; R's likelihood method stops with an error there); `Beta` gives the
 /// one-sided Clopper-Pearson bound there.
 ///
-/// References: Korn & Graubard (1998), "Confidence intervals for proportions with small expected
+/// # References
+///
+/// Korn & Graubard (1998), "Confidence intervals for proportions with small expected
 /// number of positive counts estimated from survey data"; Rao & Scott (1984), "On chi-squared
 /// tests for multiway contingency tables with cell proportions estimated from survey data";
 /// Lumley (2010), *Complex Surveys*, 2.7.
+///
+/// # Examples
 ///
 /// ```
 /// use survey_analytics::DesignInterval;
@@ -77,7 +81,9 @@ pub enum DesignInterval {
     ///
     /// `KL(p || expit(b)) = n / (n - 1) * t^2 s^2 / (2 p (1 - p))`, `t = t(1 - alpha/2, df)`.
     ///
-    /// Numerics: solved for `d = b - logit(p)` by Brent's method with
+    /// # Numerics
+    ///
+    /// Solved for `d = b - logit(p)` by Brent's method with
     /// `KL = p ln(p + (1 - p) e^-d) + (1 - p) ln(1 - p + p e^d)` (through `ln_1p` and `exp_m1`
     /// near `d = 0`, a log-sum-exp beyond), to a couple of ulps of `d`, in a bracket found by
     /// doubling from the Wald half-width (at most 1); roots past `|d| = 1e4` give bounds of
@@ -85,6 +91,8 @@ pub enum DesignInterval {
     /// MASS's grid of at most nine steps each side and interpolates it by a spline, which puts its bounds up to about 1e-3 (relative) off these
     /// roots on small domains, and returns `NA` when the grid stops short of the cutoff;
     /// `tests/fixtures/design/README.md` has the measurements.
+    ///
+    /// # Examples
     ///
     /// ```
     /// use survey_analytics::{ConfidenceLevel, DesignInterval, SampleDesign};
@@ -123,6 +131,8 @@ method_names!(DesignInterval, "design interval method",
 
 impl DesignEstimate {
     /// The confidence interval of a proportion estimated under a design (see [`DesignInterval`]).
+    ///
+    /// # Examples
     ///
     /// ```
     /// use survey_analytics::{ConfidenceLevel, DesignInterval, SampleDesign};

@@ -26,6 +26,8 @@ use crate::stats::names::method_names;
 /// | `Adjust` | the PSU's deviation from the grand mean (zero) rather than the stratum mean: conservative |
 /// | `Average` | the average of the other strata's contributions |
 ///
+/// # Examples
+///
 /// ```
 /// use survey_analytics::LonelyPsu;
 /// assert_eq!(LonelyPsu::default(), LonelyPsu::Fail);
@@ -92,6 +94,8 @@ pub(crate) enum Calibration {
 /// estimate's linearised values. Clusters are nested in strata: the same cluster label in two
 /// strata names two clusters. Without clusters every respondent is its own PSU; without strata
 /// there is one stratum. Strata with a single PSU are handled by [`LonelyPsu`].
+///
+/// # Examples
 ///
 /// ```
 /// use survey_analytics::SampleDesign;
@@ -372,37 +376,51 @@ impl SampleDesign {
     }
 
     /// The Kish design effect of unequal weighting, `n sum w^2 / (sum w)^2 = 1 + CV(w)^2`
-    /// (Kish 1965, 11.7): the variance inflation due to weights alone.
+    /// (Kish 1965, 11.7): the variance inflation due to weights alone; `None` when every weight
+    /// is zero.
+    ///
+    /// # Examples
     ///
     /// ```
     /// use survey_analytics::SampleDesign;
     /// let design = SampleDesign::new(vec![1.0, 1.0, 2.0, 4.0])?;
-    /// assert!((design.kish_deff() - 4.0 * 22.0 / 64.0).abs() < 1e-15);
-    /// assert!((design.kish_effective_base() - 64.0 / 22.0).abs() < 1e-12);
+    /// assert!(design.kish_deff().is_some_and(|d| (d - 4.0 * 22.0 / 64.0).abs() < 1e-15));
+    /// assert_eq!(SampleDesign::new(vec![0.0, 0.0])?.kish_deff(), None);
     /// # Ok::<(), survey_analytics::Error>(())
     /// ```
-    pub fn kish_deff(&self) -> f64 {
-        let (sum, squares) = self
-            .weights
-            .iter()
-            .fold((0.0, 0.0), |(s, q), w| (s + w, q + w * w));
-        if sum > 0.0 {
-            self.weights.len() as f64 * squares / (sum * sum)
-        } else {
-            f64::NAN
-        }
+    pub fn kish_deff(&self) -> Option<f64> {
+        let effective = self.kish_effective_base();
+        (effective > 0.0).then(|| self.weights.len() as f64 / effective)
     }
 
-    /// The Kish effective base `(sum w)^2 / sum w^2`.
+    /// The Kish effective base `(sum w)^2 / sum w^2`: the number of unweighted respondents that
+    /// would give the same precision; 0 when every weight is zero.
+    ///
+    /// # Numerics
+    ///
+    /// The weights are scaled by the largest before squaring, so that subnormal weights keep their
+    /// base (equal weights of 1e-300 give `n`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use survey_analytics::SampleDesign;
+    /// let design = SampleDesign::new(vec![1.0, 1.0, 2.0, 4.0])?;
+    /// assert!((design.kish_effective_base() - 64.0 / 22.0).abs() < 1e-12);
+    /// assert_eq!(SampleDesign::new(vec![1e-300; 3])?.kish_effective_base(), 3.0);
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     pub fn kish_effective_base(&self) -> f64 {
+        // Scaled by the largest weight, so that tiny weights do not square to zero.
+        let largest = self.weights.iter().copied().fold(0.0_f64, f64::max);
+        if largest <= 0.0 {
+            return 0.0;
+        }
         let (sum, squares) = self
             .weights
             .iter()
+            .map(|w| w / largest)
             .fold((0.0, 0.0), |(s, q), w| (s + w, q + w * w));
-        if squares > 0.0 {
-            sum * sum / squares
-        } else {
-            0.0
-        }
+        sum * sum / squares
     }
 }

@@ -29,7 +29,9 @@ const MAX_RESIDUALS: usize = 1 << 26;
 ///
 /// Both are invariant to the scale of the weights.
 ///
-/// References: Rao & Scott (1981, 1984); Lumley (2010), *Complex Surveys*, 6.3.
+/// # References
+///
+/// Rao & Scott (1981, 1984); Lumley (2010), *Complex Surveys*, 6.3.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct RaoScottTest {
     /// Pearson's `X^2` of the weighted table scaled to the number of respondents.
@@ -141,6 +143,8 @@ impl SampleDesign {
     /// `svychisq(~row + col, design, statistic = "F")` and `statistic = "Chisq"`. Categories with no
     /// respondent are dropped, as R builds the table from the values present.
     ///
+    /// # Examples
+    ///
     /// ```
     /// use survey_analytics::SampleDesign;
     ///
@@ -197,7 +201,7 @@ impl SampleDesign {
         // Weighted table, and which rows and columns are present.
         let table_cells = rows
             .checked_mul(columns)
-            .filter(|&c| c <= MAX_CELLS)
+            .filter(|&c| c <= MAX_CELLS && rows <= MAX_CELLS && columns <= MAX_CELLS)
             .ok_or(Error::CountTooLarge {
                 name: "table cells (rows x columns)",
                 value: u64::try_from(rows.saturating_mul(columns)).unwrap_or(u64::MAX),
@@ -205,8 +209,7 @@ impl SampleDesign {
             })?;
         let mut table = vec![0.0; table_cells];
         let mut observations = 0_u64;
-        let mut row_seen = vec![false; rows];
-        let mut column_seen = vec![false; columns];
+        let (mut row_sums, mut column_sums) = (vec![0.0; rows], vec![0.0; columns]);
         let mut cells = Vec::with_capacity(self.len());
         for (k, &w) in self.weights.iter().enumerate() {
             let cell = cell_of(k)?;
@@ -214,14 +217,19 @@ impl SampleDesign {
                 if let Some(t) = table.get_mut(r * columns + c) {
                     *t += w;
                 }
-                row_seen[r] |= w != 0.0;
-                column_seen[c] |= w != 0.0;
+                row_sums[r] += w;
+                column_sums[c] += w;
                 observations += u64::from(w != 0.0);
             }
             cells.push(cell);
         }
-        let kept_rows: Vec<usize> = (0..rows).filter(|&r| row_seen[r]).collect();
-        let kept_columns: Vec<usize> = (0..columns).filter(|&c| column_seen[c]).collect();
+        // Rows and columns present: with a share of the total weight that is not zero (a weight
+        // can be positive yet negligible next to the others).
+        let all: f64 = row_sums.iter().sum();
+        let present = |sums: &[f64]| -> Vec<usize> {
+            (0..sums.len()).filter(|&i| sums[i] / all > 0.0).collect()
+        };
+        let (kept_rows, kept_columns) = (present(&row_sums), present(&column_sums));
         let (nr, nc) = (kept_rows.len(), kept_columns.len());
         if nr < 2 || nc < 2 {
             return Err(Error::TooFewValues {
@@ -376,7 +384,7 @@ impl SampleDesign {
         let d = trace * trace / trace_square;
         let statistic = pearson / trace;
         let chisq = pearson / (trace / m as f64);
-        Ok(RaoScottTest {
+        let test = RaoScottTest {
             pearson,
             statistic,
             ndf: d,
@@ -385,6 +393,23 @@ impl SampleDesign {
             chisq,
             chisq_df: m as f64,
             p_chisq: chi_square_sf(chisq, m as f64),
-        })
+        };
+        let numbers = [
+            test.pearson,
+            test.statistic,
+            test.ndf,
+            test.ddf,
+            test.p_value,
+            test.chisq,
+            test.p_chisq,
+        ];
+        if !(numbers.iter().all(|x| x.is_finite()) && d > 0.0) {
+            return Err(Error::Undefined {
+                what: "Rao-Scott test",
+                reason: "the design effects of the table's contrasts are degenerate (weights too \
+                         uneven for the correction to be computed in floating point)",
+            });
+        }
+        Ok(test)
     }
 }

@@ -12,6 +12,8 @@ const MAX_TRIM_ROUNDS: usize = 1_000;
 /// One calibration margin: the category of each respondent and the population total of each
 /// category.
 ///
+/// # Examples
+///
 /// ```
 /// use survey_analytics::CalibrationMargin;
 /// let gender = CalibrationMargin::new(vec![0, 1, 1, 0], vec![26_000.0, 24_000.0])?;
@@ -173,6 +175,8 @@ impl SampleDesign {
     /// multiplied by `N_h / W_h` (population over weighted sample total), as R's `postStratify`.
     /// Variances of later estimates use residuals from the post-stratum means (Lumley 2010, 7.2).
     ///
+    /// # Examples
+    ///
     /// ```
     /// use survey_analytics::{CalibrationMargin, SampleDesign};
     ///
@@ -205,6 +209,8 @@ impl SampleDesign {
     /// 1940), as R's `rake`: each pass post-stratifies to every margin in turn; passes stop when no
     /// cell of the joint table of the raking variables changes by more than the tolerance. Later
     /// variances use R's projection of residuals on the margins of the last pass.
+    ///
+    /// # Examples
     ///
     /// ```
     /// use survey_analytics::{CalibrationMargin, RakeOptions, SampleDesign};
@@ -348,6 +354,8 @@ impl SampleDesign {
     /// Trims the weights to `[lower, upper]` and spreads the weight removed (or added) equally over
     /// the weights that were inside the bounds, keeping the total, as R's `trimWeights`. With
     /// `strict`, repeats until every weight is within the bounds (spreading can push some out).
+    ///
+    /// # Examples
     ///
     /// ```
     /// use survey_analytics::SampleDesign;

@@ -13,6 +13,8 @@ impl Tally {
     /// Counts typed records in one pass: `key` returns a tuple of answers (categories or options of
     /// them), and the tuple's types give the dimensions.
     ///
+    /// # Examples
+    ///
     /// ```
     /// use survey_analytics::{category, Tally};
     ///
@@ -110,6 +112,8 @@ impl Tally {
     /// partial tallies are merged. Merging is exact, so the result is identical to
     /// [`Tally::count`]'s whatever the number of threads.
     ///
+    /// # Examples
+    ///
     /// ```
     /// use survey_analytics::{category, Tally};
     ///
@@ -178,6 +182,8 @@ impl Tally {
     }
 
     /// Counts typed records with a weight per record, in one pass.
+    ///
+    /// # Examples
     ///
     /// ```
     /// use survey_analytics::{category, Error, Tally};

@@ -6,6 +6,8 @@ use crate::survey::category::{Category, Slot};
 /// A tuple of typed answers, one per dimension of a [`Tally`]: each element is a
 /// [`Category`](crate::Category) or an `Option` of one (`None` = no answer).
 ///
+/// # Examples
+///
 /// ```
 /// use survey_analytics::{category, Key};
 ///
@@ -36,6 +38,8 @@ pub trait Key<const D: usize>: Copy {
 
     /// The dimensions, from the element types.
     ///
+    /// # Examples
+    ///
     /// ```
     /// use survey_analytics::{category, Key};
     /// # category! {
@@ -54,6 +58,8 @@ pub trait Key<const D: usize>: Copy {
     fn dimensions() -> [Categories; D];
 
     /// Each element's position, or `None` when missing.
+    ///
+    /// # Examples
     ///
     /// ```
     /// use survey_analytics::{category, Key};

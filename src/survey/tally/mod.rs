@@ -121,6 +121,8 @@ pub struct Tally {
 impl Tally {
     /// An empty unweighted tally over `dimensions`.
     ///
+    /// # Examples
+    ///
     /// ```
     /// use survey_analytics::{Categories, Error, Tally};
     ///
@@ -143,6 +145,8 @@ impl Tally {
     }
 
     /// An empty weighted tally over `dimensions`.
+    ///
+    /// # Examples
     ///
     /// ```
     /// use survey_analytics::{Categories, Tally};
@@ -207,6 +211,8 @@ impl Tally {
 
     /// Adds one unweighted record given each dimension's category position (`None` = no answer).
     ///
+    /// # Examples
+    ///
     /// ```
     /// use survey_analytics::{Categories, Tally};
     /// let mut tally = Tally::new(vec![Categories::new("q", ["yes", "no"])?])?;
@@ -234,6 +240,8 @@ impl Tally {
     }
 
     /// Adds one record with a weight to a weighted tally.
+    ///
+    /// # Examples
     ///
     /// ```
     /// use survey_analytics::{Categories, Error, Tally};
@@ -330,6 +338,8 @@ impl Tally {
 
     /// Adds another tally's counts to this one (exact, whatever the order of merging).
     ///
+    /// # Examples
+    ///
     /// ```
     /// use survey_analytics::{Categories, Tally};
     /// let q = Categories::new("q", ["a", "b"])?;
@@ -361,6 +371,8 @@ impl Tally {
     /// Renames dimension `index` (typed dimensions are named after their type's question, and
     /// `bool` answers are all called "yes_no").
     ///
+    /// # Examples
+    ///
     /// ```
     /// use survey_analytics::Tally;
     /// let answers = [true, false, true];
@@ -385,6 +397,8 @@ impl Tally {
 
     /// The dimensions, in key order.
     ///
+    /// # Examples
+    ///
     /// ```
     /// use survey_analytics::{Categories, Tally};
     ///
@@ -401,6 +415,8 @@ impl Tally {
 
     /// Whether records carry weights.
     ///
+    /// # Examples
+    ///
     /// ```
     /// use survey_analytics::{Categories, Tally};
     ///
@@ -414,6 +430,8 @@ impl Tally {
     }
 
     /// Total number of records counted (answered or not).
+    ///
+    /// # Examples
     ///
     /// ```
     /// use survey_analytics::{Categories, Tally};
@@ -458,6 +476,8 @@ impl Tally {
 
     /// The counts of one dimension, summed over all the others: a question's breakdown.
     ///
+    /// # Examples
+    ///
     /// ```
     /// use survey_analytics::{Categories, Error, Tally};
     ///
@@ -501,6 +521,8 @@ impl Tally {
 
     /// The counts of dimension `rows` (a question) by dimension `columns` (a group), summed over any
     /// other dimensions: the input of a [`Crosstab`](crate::Crosstab).
+    ///
+    /// # Examples
     ///
     /// ```
     /// use survey_analytics::{Categories, Error, Tally};

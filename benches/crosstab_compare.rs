@@ -22,18 +22,19 @@ fn main() {
     }
     std::fs::write(path, &bytes).expect("write the data file");
     let (by_role, by_team) = common::crosstabs(&data);
-    let cells: u64 = by_role
-        .rows()
-        .iter()
-        .flat_map(|r| r.cells.iter())
-        .map(|c| c.estimate.count)
-        .sum::<u64>()
-        + by_team
-            .rows()
-            .iter()
-            .flat_map(|r| r.cells.iter())
-            .map(|c| c.estimate.count)
-            .sum::<u64>();
+    // Every cell of both tables, `[answer slot (0 = no answer, 1-5), group, count]`, for the
+    // script to check against polars' counts cell by cell.
+    let cells = |table: &survey_analytics::Crosstab| -> String {
+        let mut cells: Vec<String> = Vec::new();
+        for (c, column) in table.columns().iter().enumerate() {
+            cells.push(format!("[0, {c}, {}]", column.missing.count));
+            for (r, row) in table.rows().iter().enumerate() {
+                cells.push(format!("[{}, {c}, {}]", r + 1, row.cells[c].estimate.count));
+            }
+        }
+        format!("[{}]", cells.join(", "))
+    };
+    let (role_cells, team_cells) = (cells(&by_role), cells(&by_team));
     let timings = [
         (
             "bare_loop",
@@ -65,7 +66,7 @@ fn main() {
         .map(|(name, ms)| format!("\"{name}\": {ms:.4}"))
         .collect();
     println!(
-        "{{\"records\": {records}, \"counted\": {cells}, {}}}",
+        "{{\"records\": {records}, \"role_cells\": {role_cells}, \"team_cells\": {team_cells}, {}}}",
         fields.join(", ")
     );
 }

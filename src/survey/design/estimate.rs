@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::stats::names::method_names;
 use crate::survey::design::SampleDesign;
+use crate::survey::design::variance::{DENSE_TOTALS, PsuTotals};
 
 /// Which simple random sample a design effect compares the design variance with.
 ///
@@ -219,6 +220,38 @@ fn overflow() -> Error {
     }
 }
 
+/// Which PSUs (`psus[p * count + d]`) and strata (`strata[h * count + d]`) each domain reaches.
+struct Reach {
+    psus: Vec<bool>,
+    strata: Vec<bool>,
+}
+
+impl Reach {
+    fn mark(&mut self, p: u32, h: u32, d: usize, count: usize) {
+        if let Some(r) = self.psus.get_mut(p as usize * count + d) {
+            *r = true;
+        }
+        if let Some(r) = self.strata.get_mut(h as usize * count + d) {
+            *r = true;
+        }
+    }
+
+    /// PSUs minus strata reached, per domain.
+    fn degrees(&self, count: usize) -> Vec<f64> {
+        let mut degrees = vec![0.0; count];
+        for (flags, sign) in [(&self.psus, 1.0), (&self.strata, -1.0)] {
+            for row in flags.chunks(count.max(1)) {
+                for (degree, &reached) in degrees.iter_mut().zip(row) {
+                    if reached {
+                        *degree += sign;
+                    }
+                }
+            }
+        }
+        degrees
+    }
+}
+
 /// Per-domain sums for means.
 struct DomainSums {
     weight: f64,
@@ -325,9 +358,8 @@ impl SampleDesign {
                 max: MAX_DOMAINS as u64,
             });
         }
-        check_values(values)?;
         // Pass 1: each respondent's domain (`NONE` when outside every domain or the value is
-        // missing) and the domains' weighted sums.
+        // missing) and the domains' weighted sums; the values estimated must be finite.
         let mut sums: Vec<DomainSums> = (0..count)
             .map(|_| DomainSums {
                 weight: 0.0,
@@ -336,7 +368,8 @@ impl SampleDesign {
             })
             .collect();
         let mut codes = Vec::with_capacity(self.len());
-        for ((&w, &y), domain) in self.weights.iter().zip(values).zip(domains) {
+        for (record, ((&w, &y), domain)) in self.weights.iter().zip(values).zip(domains).enumerate()
+        {
             let Some(d) = *domain else {
                 codes.push(NONE);
                 continue;
@@ -346,9 +379,16 @@ impl SampleDesign {
                 index: d,
                 len: count,
             })?;
-            if y.is_nan() {
-                codes.push(NONE);
-                continue;
+            if !y.is_finite() {
+                if y.is_nan() {
+                    codes.push(NONE);
+                    continue;
+                }
+                return Err(Error::InvalidValue {
+                    name: "values",
+                    record,
+                    value: y,
+                });
             }
             sum.weight += w;
             sum.weighted_value += w * y;
@@ -361,15 +401,38 @@ impl SampleDesign {
             .map(|s| (s.weight > 0.0).then(|| s.weighted_value / s.weight))
             .collect();
         // Pass 2: linearised values `w (y - mean) / sum w` and the weighted squares for the design
-        // effects; records of empty domains drop out.
+        // effects; records of empty domains drop out. Without calibration and with few PSU totals
+        // the values go straight into their PSU's total; otherwise they are kept per record.
+        // Where the linearised values go: after calibration, a full column per domain (residuals
+        // are taken of whole columns); with few PSU totals, straight into their PSU's total;
+        // otherwise per record, for the PSU totals to be gathered.
+        let calibrated = self.is_calibrated();
+        if calibrated && count.saturating_mul(self.len()) > MAX_RESIDUALS {
+            return Err(Error::CountTooLarge {
+                name: "residuals of domain estimates on a calibrated design (domains x \
+                       respondents); estimate fewer domains at a time",
+                value: u64::try_from(count.saturating_mul(self.len())).unwrap_or(u64::MAX),
+                max: MAX_RESIDUALS as u64,
+            });
+        }
+        let dense = !calibrated && self.dense_totals_fit(count);
+        let mut columns = if calibrated {
+            vec![vec![0.0; self.len()]; count]
+        } else {
+            Vec::new()
+        };
+        let mut totals = vec![0.0; if dense { self.psu_count() * count } else { 0 }];
+        let mut z = vec![0.0; if dense || calibrated { 0 } else { self.len() }];
+        // Which PSUs and strata each domain reaches (for its degrees of freedom), when few.
+        let mut reach = self.dense_reach(count);
         let mut squares = vec![0.0; count];
-        let mut z = vec![0.0; self.len()];
-        for (((&w, &y), code), slot) in self
+        for (k, (((&w, &y), code), (&p, &h))) in self
             .weights
             .iter()
             .zip(values)
             .zip(codes.iter_mut())
-            .zip(z.iter_mut())
+            .zip(self.psu.iter().zip(&self.stratum))
+            .enumerate()
         {
             let d = *code as usize;
             let (Some(Some(mean)), Some(sum)) = (means.get(d), sums.get(d)) else {
@@ -377,32 +440,41 @@ impl SampleDesign {
                 continue;
             };
             let deviation = y - mean;
-            *slot = w * deviation / sum.weight;
+            let value = w * deviation / sum.weight;
+            let slot = if calibrated {
+                columns.get_mut(d).and_then(|c| c.get_mut(k))
+            } else if dense {
+                totals.get_mut(p as usize * count + d)
+            } else {
+                z.get_mut(k)
+            };
+            if let Some(slot) = slot {
+                *slot += value;
+            }
             if let Some(s) = squares.get_mut(d) {
                 *s += w * deviation * deviation;
             }
+            if let Some(reach) = reach.as_mut().filter(|_| w != 0.0) {
+                reach.mark(p, h, d, count);
+            }
         }
-        let covariance = if self.is_calibrated() {
-            let residuals = count.saturating_mul(self.len());
-            if residuals > MAX_RESIDUALS {
-                return Err(Error::CountTooLarge {
-                    name: "residuals of domain estimates on a calibrated design (domains x \
-                           respondents); estimate fewer domains at a time",
-                    value: u64::try_from(residuals).unwrap_or(u64::MAX),
-                    max: MAX_RESIDUALS as u64,
-                });
-            }
-            let mut columns = vec![vec![0.0; self.len()]; count];
-            for (k, (&code, &value)) in codes.iter().zip(&z).enumerate() {
-                if let Some(slot) = columns.get_mut(code as usize).and_then(|c| c.get_mut(k)) {
-                    *slot = value;
-                }
-            }
+        let covariance = if calibrated {
             self.covariance(&columns)?
+        } else if dense {
+            self.domain_covariance(PsuTotals::Dense(totals), count)?
         } else {
-            self.domain_covariance(&codes, &z, count)?
+            self.domain_covariance(
+                PsuTotals::Sparse {
+                    domain: &codes,
+                    z: &z,
+                },
+                count,
+            )?
         };
-        let degrees = self.domain_degrees_of_freedom(&codes, count);
+        let degrees = match reach {
+            Some(reach) => reach.degrees(count),
+            None => self.domain_degrees_of_freedom(&codes, count),
+        };
         let estimates = (0..count)
             .map(|d| {
                 let (mean, sum) = (means.get(d).copied().flatten()?, sums.get(d)?);
@@ -431,8 +503,20 @@ impl SampleDesign {
         })
     }
 
+    /// Flags for which PSUs and strata each of `count` domains reaches, when they are few enough to
+    /// hold densely.
+    fn dense_reach(&self, count: usize) -> Option<Reach> {
+        let psus = self.psu_count().checked_mul(count)?;
+        let strata = self.strata.checked_mul(count)?;
+        (psus.saturating_add(strata) <= DENSE_TOTALS).then(|| Reach {
+            psus: vec![false; psus],
+            strata: vec![false; strata],
+        })
+    }
+
     /// Degrees of freedom of each domain: its PSUs minus its strata, counting the records with a
-    /// non-zero weight (R's `degf` of the domain's subset).
+    /// non-zero weight (R's `degf` of the domain's subset), by gathering each PSU's records (for
+    /// designs whose PSUs times domains are too many to flag densely).
     fn domain_degrees_of_freedom(&self, codes: &[u32], count: usize) -> Vec<f64> {
         let mut degrees = vec![0.0; count];
         // The last PSU and stratum (plus one; 0 = none yet) counted for each domain.

@@ -298,7 +298,8 @@ impl SampleDesign {
                     None => (u32::MAX, 0.0),
                 })
                 .unzip();
-            let per_cell = self.domain_covariance(&codes, &z, cells_count)?;
+            let per_cell =
+                self.domain_covariance(self.psu_totals(&codes, &z, cells_count), cells_count)?;
             // M C M' with M = I - p 1': (M C)_ij = C_ij - p_i sum_k C_kj.
             let column_sums: Vec<f64> = (0..cells_count)
                 .map(|j| {

@@ -7,6 +7,19 @@ use crate::survey::design::{Calibration, LonelyPsu, SampleDesign};
 /// Iterations of the raking residual projection (R uses 10).
 const RAKING_PROJECTIONS: usize = 10;
 
+/// Most PSU totals (PSUs times domains) summed in one dense pass: 2^22 (32 MiB).
+pub(crate) const DENSE_TOTALS: usize = 1 << 22;
+
+/// The PSU totals of a set of domains, as [`SampleDesign::domain_covariance`] takes them.
+pub(crate) enum PsuTotals<'a> {
+    /// `totals[p * count + d]`, summed in one sequential pass over the records (fast whatever
+    /// their order), when there are few enough of them.
+    Dense(Vec<f64>),
+    /// The records: record `k` adds `z[k]` to domain `domain[k]` (`u32::MAX` for none); each
+    /// PSU's records are gathered in turn, so memory does not grow with PSUs times domains.
+    Sparse { domain: &'a [u32], z: &'a [f64] },
+}
+
 impl SampleDesign {
     /// Residuals of linearised values after the design's post-stratifications and rakings, in
     /// the order they were applied (R's `svyrecvar` with `postStrata`).
@@ -181,6 +194,36 @@ impl SampleDesign {
         Ok(covariance)
     }
 
+    /// Whether the PSU totals of `count` domains are few enough ([`DENSE_TOTALS`]) to be summed
+    /// densely.
+    pub(crate) fn dense_totals_fit(&self, count: usize) -> bool {
+        self.psu_count()
+            .checked_mul(count)
+            .is_some_and(|size| size <= DENSE_TOTALS)
+    }
+
+    /// The PSU totals of `count` domains where record `k` adds `z[k]` to domain `domain[k]`
+    /// (`u32::MAX` for none): dense when they fit, else the records themselves.
+    pub(crate) fn psu_totals<'a>(
+        &self,
+        domain: &'a [u32],
+        z: &'a [f64],
+        count: usize,
+    ) -> PsuTotals<'a> {
+        if !self.dense_totals_fit(count) {
+            return PsuTotals::Sparse { domain, z };
+        }
+        let mut totals = vec![0.0; self.psu_count() * count];
+        for ((&d, &value), &p) in domain.iter().zip(z).zip(&self.psu) {
+            if (d as usize) < count
+                && let Some(t) = totals.get_mut(p as usize * count + d as usize)
+            {
+                *t += value;
+            }
+        }
+        PsuTotals::Dense(totals)
+    }
+
     /// The with-replacement covariance (row-major, `count x count`) of the domain totals of
     /// linearised values, where record `k` adds `z[k]` to domain `domain[k]` (`u32::MAX` for
     /// none) and nothing to the others: the same sum as [`covariance_of_psu_totals`]
@@ -197,15 +240,14 @@ impl SampleDesign {
     /// # Errors
     ///
     /// As [`SampleDesign::covariance`].
-    pub(crate) fn domain_covariance(
-        &self,
-        domain: &[u32],
-        z: &[f64],
-        count: usize,
-    ) -> Result<Vec<f64>> {
+    pub(crate) fn domain_covariance(&self, totals: PsuTotals, count: usize) -> Result<Vec<f64>> {
         const NONE: u32 = u32::MAX;
         let mut covariance = vec![0.0; count * count];
         let mut averaged_out = 0_usize;
+        let (dense, domain, z) = match &totals {
+            PsuTotals::Dense(totals) => (Some(totals), &[][..], &[][..]),
+            PsuTotals::Sparse { domain, z } => (None, *domain, *z),
+        };
         // Per domain: its total in the current PSU, and its local index in the current stratum.
         let mut total = vec![0.0; count];
         let mut in_psu = vec![false; count];
@@ -226,18 +268,33 @@ impl SampleDesign {
             bounds.clear();
             domains.clear();
             for &p in psus_in {
-                for &k in self.members_of(p) {
-                    let d = domain.get(k as usize).copied().unwrap_or(NONE);
-                    let (Some(slot), Some(mark)) =
-                        (total.get_mut(d as usize), in_psu.get_mut(d as usize))
-                    else {
-                        continue;
-                    };
-                    if !*mark {
-                        *mark = true;
-                        touched.push(d);
+                if let Some(dense) = &dense {
+                    let row = dense
+                        .get(p as usize * count..(p as usize + 1) * count)
+                        .unwrap_or(&[]);
+                    for (d, &t) in row.iter().enumerate() {
+                        if t != 0.0 {
+                            // d < count <= MAX_DOMAINS.
+                            touched.push(d as u32);
+                            if let Some(slot) = total.get_mut(d) {
+                                *slot = t;
+                            }
+                        }
                     }
-                    *slot += z.get(k as usize).copied().unwrap_or(0.0);
+                } else {
+                    for &k in self.members_of(p) {
+                        let d = domain.get(k as usize).copied().unwrap_or(NONE);
+                        let (Some(slot), Some(mark)) =
+                            (total.get_mut(d as usize), in_psu.get_mut(d as usize))
+                        else {
+                            continue;
+                        };
+                        if !*mark {
+                            *mark = true;
+                            touched.push(d);
+                        }
+                        *slot += z.get(k as usize).copied().unwrap_or(0.0);
+                    }
                 }
                 for &d in &touched {
                     let (Some(t), Some(l), Some(mark)) = (

@@ -36,7 +36,10 @@
 //! ([`Tally::count`], [`Tally::count_parallel`], or record by record), with weights and squared
 //! weights summed exactly ([`Sums`]), so tallies of shards merge to identical results in any
 //! order; [`MultiSelectTally`] does the same for multi-select questions. A tally gives a question's
-//! [`Margin`] or a question-by-group [`CrossCounts`].
+//! [`Margin`] or a question-by-group [`CrossCounts`] ([`CrossCounts::from_table`] takes counts
+//! aggregated elsewhere). Tallies travel between shards and engines in a documented, versioned
+//! wire format ([`TALLY_FORMAT`], [`TALLY_VERSION`]; see [`Tally`]) whose every integer a JSON reader
+//! meets is at most 2^53.
 //!
 //! **Analyses** (survey). [`Breakdown`]: each answer's share of the base, with intervals.
 //! [`Crosstab`]: a question by a group with bases, weighted and effective bases, shares, intervals,
@@ -44,14 +47,19 @@
 //! [`Crosstab`]: pooled z-tests between every pair of tested columns, adjusted within each row, Holm
 //! by default; with weights, effective bases replace counts). [`Comparison`]: one outcome across
 //! groups, with every pair's difference, interval, raw and adjusted p-value, Cohen's h and
-//! [`Verdict`].
+//! [`Verdict`]. Their options ([`BreakdownOptions`], [`CrosstabOptions`], [`ComparisonOptions`])
+//! share the same blocks of settings ([`IntervalSettings`]: level and method; [`TestSettings`]:
+//! adjustment and [`Alpha`]; [`DesignSettings`]: design interval and design effect), and each result
+//! reports the settings it was made with through one `settings()`.
 //!
 //! **Complex samples** (survey). [`SampleDesign`] holds weights, strata and clusters (primary
 //! sampling units) and computes what R's `survey` package computes: with-replacement Taylor
-//! linearised standard errors and R's design effects ([`DesignEstimate`] from
-//! [`SampleDesign::mean`], [`SampleDesign::proportion`], [`SampleDesign::total`]); subgroup estimates
-//! on the full design with their covariance ([`SampleDesign::domain_means`] to [`DomainEstimates`]
-//! and [`DesignContrast`]); survey intervals for a proportion on the design's degrees of freedom
+//! linearised standard errors and both of R's design effects ([`DesignEstimate`] from
+//! [`SampleDesign::mean`], [`SampleDesign::proportion`], [`SampleDesign::total`]; [`DesignEffects`]
+//! against sampling with and without replacement, [`DesignEffectKind`]: crosstabs report the
+//! with-replacement one, which stays meaningful when exported weights are scaled to average 1);
+//! subgroup estimates on the full design with their covariance ([`SampleDesign::domain_means`] to
+//! [`DomainEstimates`] and [`DesignContrast`], up to [`MAX_DOMAINS`] domains); survey intervals for a proportion on the design's degrees of freedom
 //! ([`DesignInterval`]: logit, asin, beta, mean, xlogit, likelihood); Rao-Scott tests of
 //! independence ([`RaoScottTest`]); post-stratification, raking ([`CalibrationMargin`], [`RakeOptions`],
 //! [`RakeReport`]) and trimming of the weights, with later variances accounting for them; strata
@@ -80,7 +88,25 @@
 //! - Is growth in mention counts real? [`rate_ratio_interval`] ([`RateRatioMethod`]: score, exact
 //!   conditional, Wald) returns a [`RateRatio`] with its growth and growth interval.
 //!
-//! Fallible functions return [`Result`] with one [`Error`] enum; no public function panics.
+//! ## The contract, and the limits that keep it
+//!
+//! Fallible functions return [`Result`] with one [`Error`] enum. No public function panics or
+//! hangs: an `Ok` result has finite numbers within their bounds (a share's interval in [0, 1], a
+//! difference's in [-1, 1], ordered bounds, p-values in [0, 1]); anything else is a typed error that
+//! says what was wrong and where (the record, the dimension, the cell). Every call returns within
+//! about a second on any input it accepts, so inputs past these sizes are refused with their limit:
+//!
+//! - a tally's cells (the product of its dimensions' categories plus one, or options times groups):
+//!   2^24; a category list: 2^32 labels, checked in `O(n log n)`;
+//! - domains of one design-based estimate: [`MAX_DOMAINS`]; after calibration, domains times
+//!   respondents: 2^26; a Rao-Scott test: 512 cells;
+//! - the work of one crosstab, breakdown or comparison ([`Error::TooLarge`]): 2^24 units, an interval
+//!   counting 1 (256 for the exact methods) and a pairwise test 4 (about 16 million Wilson cells, or
+//!   65,000 Clopper-Pearson cells);
+//! - raking passes: [`MAX_RAKE_ITERATIONS`].
+//!
+//! Deserialised values go through the same checks as constructed ones: JSON from outside cannot build
+//! a state a constructor forbids.
 //!
 //! ## Floating-point accuracy
 //!

@@ -55,6 +55,8 @@ fn bounded<T>(what: &str, time: Duration, memory: usize, f: impl FnOnce() -> T) 
     let value = f();
     let elapsed = start.elapsed();
     let peak = PEAK.load(Ordering::SeqCst).saturating_sub(before);
+    // Shown with `--nocapture`: how close each case runs to its bounds.
+    eprintln!("{what}: {elapsed:?}, peak {} KiB", peak / 1024);
     assert!(elapsed < time, "{what}: took {elapsed:?} (limit {time:?})");
     assert!(
         peak <= memory,

@@ -3,7 +3,7 @@
 use crate::survey::categories::Categories;
 use crate::survey::category::{Category, Slot};
 
-/// A tuple of typed answers, one per dimension of a [`Tally`]: each element is a
+/// A tuple of typed answers, one per dimension of a [`Tally`](crate::Tally): each element is a
 /// [`Category`](crate::Category) or an `Option` of one (`None` = no answer).
 ///
 /// # Examples

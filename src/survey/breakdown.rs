@@ -2,11 +2,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::stats::level::ConfidenceLevel;
 use crate::stats::proportion::ProportionMethod;
 use crate::survey::budget;
-use crate::survey::categories::Categories;
 use crate::survey::counts::{Margin, QuestionKind};
 use crate::survey::estimate::{Base, Estimate, estimate};
 use crate::survey::net::Net;
@@ -260,12 +259,8 @@ impl Breakdown {
             .map(|(label, &count)| row(label, false, count))
             .collect();
         for net in &options.nets {
-            check_net(net, margin.kind(), categories)?;
-            let count = net
-                .members()
-                .iter()
-                .fold(Sums::default(), |sum, &m| sum.merged(margin.cell(m)));
-            rows.push(row(net.label(), true, count.checked()?));
+            net.check(margin.kind(), categories)?;
+            rows.push(row(net.label(), true, net.merge(|m| margin.cell(m))?));
         }
         Ok(Self {
             question: categories.name().to_string(),
@@ -407,16 +402,4 @@ impl Breakdown {
     pub fn rows(&self) -> &[BreakdownRow] {
         &self.rows
     }
-}
-
-/// Nets apply to single-choice questions, and their members must exist.
-pub(crate) fn check_net(net: &Net, kind: QuestionKind, categories: &Categories) -> Result<()> {
-    if kind == QuestionKind::MultiSelect {
-        return Err(Error::InvalidNet {
-            label: net.label().to_string(),
-            reason: "the options of a multi-select question overlap, so their counts do not add \
-                     up; tally the net as an option of its own",
-        });
-    }
-    net.check(categories)
 }

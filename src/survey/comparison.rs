@@ -11,7 +11,6 @@ use crate::stats::interval::Interval;
 use crate::stats::level::{Alpha, ConfidenceLevel};
 use crate::stats::proportion::{Proportion, ProportionMethod};
 use crate::stats::z_test::two_proportion_z_test;
-use crate::survey::breakdown::check_net;
 use crate::survey::budget;
 use crate::survey::counts::CrossCounts;
 use crate::survey::estimate::{Base, share_of};
@@ -537,15 +536,7 @@ impl Comparison {
     ///
     /// Net errors as for [`Breakdown::new`](crate::Breakdown::new); as [`Comparison::new`].
     pub fn from_net(counts: &CrossCounts, net: &Net, options: &ComparisonOptions) -> Result<Self> {
-        check_net(net, counts.kind(), counts.rows())?;
-        let cells = (0..counts.columns().len())
-            .map(|c| {
-                net.members()
-                    .iter()
-                    .fold(Sums::default(), |s, &m| s.merged(counts.cell(m, c)))
-                    .checked()
-            })
-            .collect::<Result<Vec<Sums>>>()?;
+        let cells = counts.net_cells(net)?;
         Self::from_cells(net.label().to_string(), counts, cells, options)
     }
 

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::survey::categories::Categories;
+use crate::survey::net::Net;
 use crate::survey::sums::Sums;
 
 /// Largest number of cells a tally may hold (a [`Tally`](crate::Tally)'s cells are the product of
@@ -646,6 +647,14 @@ impl CrossCounts {
             .get(row * self.columns.len() + column)
             .copied()
             .unwrap_or_default()
+    }
+
+    /// A net's sums in each group, once it is checked to apply to this question.
+    pub(crate) fn net_cells(&self, net: &Net) -> Result<Vec<Sums>> {
+        net.check(self.kind, &self.rows)?;
+        (0..self.columns.len())
+            .map(|c| net.merge(|m| self.cell(m, c)))
+            .collect()
     }
 
     /// Respondents in group `column` who answered.

@@ -5,6 +5,8 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::survey::categories::Categories;
 use crate::survey::category::{Category, Ordinal};
+use crate::survey::counts::QuestionKind;
+use crate::survey::sums::Sums;
 
 /// A row that merges several categories of a single-choice question, shown beside the categories
 /// themselves: top-2-box ("agree or strongly agree"), bottom-2-box, at-least-k ("at least weekly"),
@@ -311,8 +313,16 @@ impl Net {
         &self.members
     }
 
-    /// Checks the members against a question's categories.
-    pub(crate) fn check(&self, categories: &Categories) -> Result<()> {
+    /// Checks that the net applies to a question of this kind with these categories: nets merge
+    /// the answers of single-choice questions, and their members must exist.
+    pub(crate) fn check(&self, kind: QuestionKind, categories: &Categories) -> Result<()> {
+        if kind == QuestionKind::MultiSelect {
+            return Err(Error::InvalidNet {
+                label: self.label.clone(),
+                reason: "the options of a multi-select question overlap, so their counts do not add \
+                         up; tally the net as an option of its own",
+            });
+        }
         match self.members.iter().find(|&&m| m >= categories.len()) {
             Some(&index) => Err(Error::CategoryOutOfRange {
                 dimension: categories.name().to_string(),
@@ -321,6 +331,14 @@ impl Net {
             }),
             None => Ok(()),
         }
+    }
+
+    /// The net's sums: its members' cells merged, refused where they overflow.
+    pub(crate) fn merge(&self, cell: impl Fn(usize) -> Sums) -> Result<Sums> {
+        self.members
+            .iter()
+            .fold(Sums::default(), |sum, &m| sum.merged(cell(m)))
+            .checked()
     }
 }
 

@@ -3,7 +3,6 @@
 
 use crate::error::{Error, Result};
 use crate::stats::numerics::student_f::t_two_sided_p;
-use crate::survey::breakdown::check_net;
 use crate::survey::budget;
 use crate::survey::categories::Categories;
 use crate::survey::counts::QuestionKind;
@@ -124,7 +123,7 @@ impl Crosstab {
             })
             .collect();
         for net in &options.nets {
-            check_net(net, QuestionKind::SingleChoice, answers)?;
+            net.check(QuestionKind::SingleChoice, answers)?;
             let members = net.members().to_vec();
             rows.push(RowSpec {
                 label: net.label().to_string(),

@@ -6,7 +6,6 @@ use crate::stats::chi_square::{
     ChiSquareTest, ContinuityCorrection, chi_square_independence, pearson_statistic,
 };
 use crate::stats::numerics::chi_square_sf;
-use crate::survey::breakdown::check_net;
 use crate::survey::budget;
 use crate::survey::counts::{CrossCounts, QuestionKind};
 use crate::survey::crosstab::letters::{column_letter, significance};
@@ -87,15 +86,7 @@ impl Crosstab {
             })
             .collect();
         for net in &options.nets {
-            check_net(net, counts.kind(), rows)?;
-            let cells = (0..groups.len())
-                .map(|c| {
-                    net.members()
-                        .iter()
-                        .fold(Sums::default(), |s, &m| s.merged(counts.cell(m, c)))
-                        .checked()
-                })
-                .collect::<Result<Vec<Sums>>>()?;
+            let cells = counts.net_cells(net)?;
             row_sums.push((net.label().to_string(), true, cells));
         }
         let intervals = settings.intervals;

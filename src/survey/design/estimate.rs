@@ -341,7 +341,8 @@ impl SampleDesign {
     /// [`Error::CategoryOutOfRange`] for a domain index of `count` or more;
     /// [`Error::CountTooLarge`] for more than [`MAX_DOMAINS`](crate::MAX_DOMAINS) domains, or, on
     /// a calibrated design, more than 2^26 residuals; [`Error::InvalidValue`] for an infinite
-    /// value; [`Error::LonelyPsu`] per the design's lonely-PSU option; [`Error::Undefined`] when
+    /// value of a respondent in a domain (values outside every domain are not read);
+    /// [`Error::LonelyPsu`] per the design's lonely-PSU option; [`Error::Undefined`] when
     /// the values are so large that their weighted sums overflow a double.
     pub fn domain_means(
         &self,

@@ -87,16 +87,29 @@ impl ConfidenceLevel {
         1.0 - self.0
     }
 
-    /// The two-sided standard normal critical value `z` with `P(|Z| > z) = alpha`.
+    /// The two-sided standard normal critical value `z` with `P(|Z| > z) = alpha`, that is
+    /// `P(|Z| <= z) = level`.
     ///
-    /// Numerics: statrs's `erfc_inv`, within 4.4e-16 relative of the exact quantile.
+    /// # Numerics
+    ///
+    /// statrs's `erfc_inv` of `alpha` for levels above 1/2 (where `alpha = 1 - level` is exact) and
+    /// `erf_inv` of the level below, within a few ulps of the exact quantile for every level: at
+    /// 1e-300, where `1 - level` rounds to 1, `z` is `1.2533e-300` rather than 0.
+    ///
+    /// # Examples
     ///
     /// ```
-    /// let z = survey_analytics::ConfidenceLevel::NINETY_NINE.z();
+    /// use survey_analytics::ConfidenceLevel;
+    ///
+    /// let z = ConfidenceLevel::NINETY_NINE.z();
     /// assert!((z - 2.575_829_303_548_901).abs() < 1e-14);
+    /// // Tiny levels keep their precision: z = sqrt(pi / 2) * level to first order.
+    /// let tiny = ConfidenceLevel::new(1e-300)?.z();
+    /// assert!((tiny / 1.253_314_137_315_500_3e-300 - 1.0).abs() < 1e-15);
+    /// # Ok::<(), survey_analytics::Error>(())
     /// ```
     pub fn z(self) -> f64 {
-        normal::upper_quantile(0.5 * self.alpha())
+        normal::two_sided_quantile(self.0)
     }
 }
 

@@ -1,7 +1,7 @@
 //! Student's t quantiles and the F distribution's upper tail, through the incomplete beta function.
 //!
 //! statrs's `StudentsT::inverse_cdf` is 3e-7 off at 3e4 degrees of freedom and never returns at
-//! 1e8 (NUMERICS.md). Here `P(|T| > t) = I_x(nu/2, 1/2)` with `x = nu / (nu + t^2)`, so a t
+//! 1e8 (`docs/numerics.md`). Here `P(|T| > t) = I_x(nu/2, 1/2)` with `x = nu / (nu + t^2)`, so a t
 //! quantile is a beta quantile from the crate's own safeguarded search, taken on whichever of `x`
 //! and `1 - x` is small so that `t = sqrt(nu (1 - x) / x)` keeps full precision. F tails are
 //! `P(F > f) = I_z(d2/2, d1/2)` with `z = d2 / (d2 + d1 f)`.

@@ -14,9 +14,9 @@
 
 mod common;
 
-use common::{Checker, close, close_abs, load};
+use common::{Checker, close_abs, load};
 use survey_analytics::{
-    Alternative, ConfidenceLevel, DifferenceMethod, Interval, OddsRatioMethod, Proportion,
+    Alternative, ConfidenceLevel, DifferenceMethod, Error, Interval, OddsRatioMethod, Proportion,
     RiskRatioMethod, cohens_h, difference_interval, odds_ratio_interval, risk_ratio_interval,
     two_proportion_z_test,
 };
@@ -96,5 +96,107 @@ fn z_test_and_cohens_h_match_references() {
         });
     }
     checker.finish("z test");
-    assert!(close(0.0, 0.0, 0.0));
+}
+
+/// Proportions at the edges of what `Proportion` accepts: counts 0, 1, n - 1 and n at n = 1, 7,
+/// 2^53 and u64::MAX, and weighted shares on subnormal, tiny and huge effective bases.
+fn edge_proportions() -> Vec<Proportion> {
+    let mut out = Vec::new();
+    for n in [1_u64, 7, 1 << 53, u64::MAX] {
+        for x in [0, 1, n / 2, n - 1, n] {
+            out.push(Proportion::new(x, n).unwrap());
+        }
+    }
+    for (share, base) in [
+        (0.5, 5e-324),
+        (1e-300, 1.0),
+        (0.3, 1e-300),
+        (1.0 - 1e-16, 7.3),
+        (0.25, 1e300),
+        (1e-300, f64::MAX),
+        (0.5, f64::MAX),
+    ] {
+        out.push(Proportion::from_estimate(share, base).unwrap());
+    }
+    out
+}
+
+fn edge_levels() -> Vec<ConfidenceLevel> {
+    [1e-300, 1e-16, 0.95, 1.0 - f64::EPSILON / 2.0]
+        .iter()
+        .map(|&l| ConfidenceLevel::new(l).unwrap())
+        .collect()
+}
+
+/// The contract of every comparison of two proportions, on every pair of edge proportions and
+/// every edge level: finite ordered bounds in range, the estimate inside where the method
+/// guarantees it, typed errors only where documented, p-values in [0, 1]. Exact rules, no
+/// tolerance.
+#[test]
+fn comparisons_keep_their_contract_at_the_edges() {
+    let mut checker = Checker::default();
+    let props = edge_proportions();
+    for &a in &props {
+        for &b in &props {
+            let d = a.estimate() - b.estimate();
+            for level in edge_levels() {
+                for &method in DifferenceMethod::ALL {
+                    let ci = difference_interval(a, b, method, level);
+                    let ok = -1.0 <= ci.lower
+                        && ci.lower <= ci.upper
+                        && ci.upper <= 1.0
+                        && (method == DifferenceMethod::AgrestiCaffo || ci.contains(d));
+                    checker.check(ok, || {
+                        format!("{method} {a:?} {b:?} {level}: {ci:?} vs {d}")
+                    });
+                }
+                for &method in RiskRatioMethod::ALL {
+                    match risk_ratio_interval(a, b, method, level) {
+                        Ok(ci) => {
+                            let estimate = a.estimate() / b.estimate();
+                            let ok = 0.0 <= ci.lower
+                                && ci.lower.is_finite()
+                                && ci.lower <= ci.upper
+                                && (!estimate.is_normal() || ci.contains(estimate))
+                                // At least one whole success in `b` (and, for the Katz variance,
+                                // in `a`) bounds the ratio above.
+                                && (ci.upper.is_finite()
+                                    || b.successes() < 1.0
+                                    || (method == RiskRatioMethod::Log && a.successes() < 1.0));
+                            checker.check(ok, || format!("{method} {a:?} {b:?} {level}: {ci:?}"));
+                        }
+                        Err(e) => checker.check(
+                            matches!(e, Error::Undefined { .. })
+                                && (a.successes() == 0.0 || b.successes() == 0.0),
+                            || format!("{method} {a:?} {b:?}: {e}"),
+                        ),
+                    }
+                }
+                for &method in OddsRatioMethod::ALL {
+                    match odds_ratio_interval(a, b, method, level) {
+                        Ok(ci) => {
+                            let ok = 0.0 <= ci.lower
+                                && ci.lower.is_finite()
+                                && ci.lower <= ci.upper
+                                && !ci.upper.is_nan();
+                            checker.check(ok, || format!("{method} {a:?} {b:?} {level}: {ci:?}"));
+                        }
+                        Err(e) => checker.check(matches!(e, Error::Undefined { .. }), || {
+                            format!("{method} {a:?} {b:?}: {e}")
+                        }),
+                    }
+                }
+            }
+            for &alternative in Alternative::ALL {
+                let t = two_proportion_z_test(a, b, alternative);
+                let ok = t.statistic.is_finite()
+                    && t.std_error.is_finite()
+                    && t.std_error >= 0.0
+                    && (0.0..=1.0).contains(&t.p_value)
+                    && t.difference == d;
+                checker.check(ok, || format!("z {a:?} {b:?}: {t:?}"));
+            }
+        }
+    }
+    checker.finish("comparisons at the edges");
 }

@@ -198,7 +198,15 @@ fn miettinen_nurminen(x1: f64, n1: f64, x2: f64, n2: f64, z: f64) -> Interval {
     let excess = |delta: f64| {
         let (q1, q2) = restricted_difference_mle(x1, n1, x2, n2, delta);
         let variance = (q1 * (1.0 - q1) / n1 + q2 * (1.0 - q2) / n2) * factor;
-        let value = (d - delta).powi(2) - z2 * variance;
+        // z^2 underflows to 0 below levels of about 1e-154; next to an infinite variance (subnormal
+        // bases) the product is still "inside".
+        let allowed = z2 * variance;
+        let allowed = if allowed.is_nan() {
+            f64::INFINITY
+        } else {
+            allowed
+        };
+        let value = (d - delta).powi(2) - allowed;
         // At delta = d both terms can vanish (all or no successes): the interval extends beyond d.
         if value == 0.0 && delta == d {
             -f64::MIN_POSITIVE

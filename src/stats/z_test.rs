@@ -60,8 +60,8 @@ pub fn two_proportion_z_test(
 ) -> TwoProportionZTest {
     let (n1, n2) = (a.trials(), b.trials());
     let difference = a.estimate() - b.estimate();
-    let pooled = (a.successes() + b.successes()) / (n1 + n2);
-    let std_error = (pooled * (1.0 - pooled) * (1.0 / n1 + 1.0 / n2)).sqrt();
+    let (pooled, pooled_complement) = pooled_shares(a, b);
+    let std_error = (pooled * pooled_complement).sqrt() * inverse_sizes_sqrt(n1, n2);
     let statistic = if std_error > 0.0 {
         difference / std_error
     } else {
@@ -75,4 +75,25 @@ pub fn two_proportion_z_test(
         std_error,
         alternative,
     }
+}
+
+/// The pooled share `(x1 + x2) / (n1 + n2)` and its complement `(y1 + y2) / (n1 + n2)`, each from
+/// its own counts, with the sums halved first when they would overflow.
+pub(crate) fn pooled_shares(a: Proportion, b: Proportion) -> (f64, f64) {
+    let (x1, n1, x2, n2) = (a.successes(), a.trials(), b.successes(), b.trials());
+    let (y1, y2) = (n1 - x1, n2 - x2);
+    let total = n1 + n2;
+    if total.is_finite() {
+        ((x1 + x2) / total, (y1 + y2) / total)
+    } else {
+        let half = 0.5 * n1 + 0.5 * n2;
+        ((0.5 * x1 + 0.5 * x2) / half, (0.5 * y1 + 0.5 * y2) / half)
+    }
+}
+
+/// `sqrt(1/n1 + 1/n2)` for positive sizes, finite even for subnormal ones: with `m = min(n1, n2)`,
+/// `sqrt(m/n1 + m/n2) / sqrt(m)`, and `sqrt(m) >= 2.2e-162`.
+pub(crate) fn inverse_sizes_sqrt(n1: f64, n2: f64) -> f64 {
+    let m = n1.min(n2);
+    (m / n1 + m / n2).sqrt() / m.sqrt()
 }

@@ -8,18 +8,26 @@
 //!   bound a few ulps from 1 loses nothing to the rounding of `1 - x`. The prefactor
 //!   `x^a y^b / B(a, b)` is Loader's binomial probability (about 1e-15 relative at any shape); the
 //!   tail is the classical continued fraction (modified Lentz) on the side of the mean where it
-//!   converges, run in double-double arithmetic when it is evaluated in `y` close to 1 (there its
-//!   first terms cancel to a relative `b x / (a + b x)`, which in doubles cost `1e-17 b`). Within 2.5
-//!   standard deviations of the mean of a beta law whose shapes both exceed 2e4, where the fraction
-//!   needs a number of steps growing like a power of the shapes (tens of thousands at 1e12, millions
-//!   at 1e19), the tail is the fraction's value 3 standard deviations out plus the integral of the
-//!   density from there, by 10-point Gauss-Legendre on panels of one standard deviation.
+//!   converges. Its first terms cancel near the mean of large shapes (by about
+//!   `sqrt(min(a, b)) / |z|`) and, in `y` near 1, next to a much larger second shape (by about
+//!   `b / (a + b x)`, formerly a loss of `1e-17 b`: 8e-10 at `n = 1e8`); where that loss exceeds 16
+//!   the fraction runs in double-double arithmetic, shapes included (`a + 1` is not a double next to
+//!   `a = 1e20`). Within 2.5 standard deviations of the mean of a law whose shapes both exceed 2e4,
+//!   where the fraction needs a number of steps growing like a power of the shapes (about 2,400 at
+//!   1e8, millions at 1e19), the tail is the fraction's value 5 standard deviations out plus the
+//!   integral of the density from there, by 10-point Gauss-Legendre on panels of one standard
+//!   deviation, in the standardised coordinate (nodes closer than the doubles near the mean keep their
+//!   places); beyond shapes of 1e30 the law is normal there to double precision. Measured: about
+//!   5e-15 relative for the smaller tail at shapes up to 1e8 (tests below).
 //! * [`quantile`] solves `tail(x) = target` in the smaller coordinate by Newton's method on the
 //!   logarithm of the tail, inside a bracket that every evaluation narrows, falling back to
 //!   (geometric) bisection whenever a step leaves the bracket, with an iteration cap and a stop at a
-//!   step of a few ulps. When the small shape governing the tail is tiny (weighted counts far below
-//!   1), the root comes from the power law `I_x(a, b) = x^a / (a B(a, b))`, exact to double precision
-//!   once `x (a + b) < 1e-17`; such roots usually underflow to 0.
+//!   step of a few ulps. A relative error `e` of the tail moves the root by `e tail / (density x)`,
+//!   about `e / sqrt(min(a, b))`, so the search asks for the double-double fraction only where loss
+//!   times that conditioning is large, and for none while it is still far from the root. When the
+//!   small shape governing the tail is tiny (weighted counts far below 1), the root comes from the
+//!   power law `I_x(a, b) = x^a / (a B(a, b))`, exact to double precision once `x (a + b) < 1e-17`;
+//!   such roots usually underflow to 0.
 
 use super::dd::Dd;
 use super::loader::{ln_binomial_pmf_gap, ln_binomial_pmf_parts, ln_gamma_1p, ln_gamma_ratio};
@@ -88,8 +96,9 @@ const NEAR_MEAN: f64 = 2.5;
 const NORMAL_MIN_SHAPE: f64 = 1e30;
 
 /// Where the quadrature starts, in standard deviations from the mean (beyond [`NEAR_MEAN`], so the
-/// anchor is always evaluated by the continued fraction).
-const ANCHOR: f64 = 3.0;
+/// anchor is always evaluated by the continued fraction, and far enough out that its tail, below
+/// 3e-7, needs little relative precision).
+const ANCHOR: f64 = 5.0;
 
 /// `1 / (1/a + 1/b) = a b / (a + b)`, without overflow.
 fn harmonic(a: f64, b: f64) -> f64 {
@@ -119,19 +128,19 @@ fn continued_fraction(a: f64, b: f64, x: f64) -> f64 {
     let (up, down) = (a + 1.0, a - 1.0);
     let mut c = 1.0;
     // (a + b) / (a + 1) = 1 + (b - 1) / (a + 1).
-    let mut d = 1.0 / guard(1.0 - (1.0 + (b - 1.0) / up) * x);
+    let mut d = 1.0 / guard(1.0 - x - (b - 1.0) * x / up);
     let mut h = d;
     let mut m = 1.0;
     for _ in 0..MAX_CF_STEPS {
         let m2 = 2.0 * m;
         // Products of ratios, (a + m) / (a + 2m) = 1 - m / (a + 2m) and
-        // (a + b + m) / (a + 1 + 2m) = 1 + (b - 1 - m) / (a + 1 + 2m), so that shapes up to the
-        // largest double cannot overflow.
-        let even = (m / (down + m2)) * ((b - m) / (a + m2)) * x;
+        // (a + b + m) x / (a + 1 + 2m) = x + (b - 1 - m) x / (a + 1 + 2m), with x multiplied in before
+        // dividing, so that shapes up to the largest double cannot overflow.
+        let even = (m / (down + m2)) * ((b - m) * x / (a + m2));
         d = 1.0 / guard(1.0 + even * d);
         c = guard(1.0 + even / c);
         h *= d * c;
-        let odd = -(1.0 - m / (a + m2)) * (1.0 + (b - 1.0 - m) / (up + m2)) * x;
+        let odd = -(1.0 - m / (a + m2)) * (x + (b - 1.0 - m) * x / (up + m2));
         d = 1.0 / guard(1.0 + odd * d);
         c = guard(1.0 + odd / c);
         let step = d * c;
@@ -155,16 +164,16 @@ fn continued_fraction_dd(a: f64, b: f64, x: Dd) -> f64 {
     let one = Dd::new(1.0);
     let (a, b) = (Dd::new(a), Dd::new(b));
     let mut c = one;
-    let mut d = one / guard(one - (one + (b - one) / (a + one)) * x);
+    let mut d = one / guard(one - x - (b - one) * x / (a + one));
     let mut h = d;
     let mut m = one;
     for _ in 0..MAX_CF_STEPS {
         let m2 = m + m;
-        let even = (m / (a - one + m2)) * ((b - m) / (a + m2)) * x;
+        let even = (m / (a - one + m2)) * ((b - m) * x / (a + m2));
         d = one / guard(one + even * d);
         c = guard(one + even / c);
         h = h * d * c;
-        let odd = -((one - m / (a + m2)) * (one + (b - one - m) / (a + one + m2)) * x);
+        let odd = -((one - m / (a + m2)) * (x + (b - one - m) * x / (a + one + m2)));
         d = one / guard(one + odd * d);
         c = guard(one + odd / c);
         let step = d * c;
@@ -181,15 +190,46 @@ fn continued_fraction_dd(a: f64, b: f64, x: Dd) -> f64 {
 /// is used as the exact coordinate, so either may be tiny without losing precision). Requires
 /// `a, b > 0` finite and `x, y` in [0, 1] with `x + y = 1` up to rounding.
 pub(crate) fn tails(a: f64, b: f64, x: f64, y: f64) -> BetaPoint {
+    tails_to(a, b, x, y, Precision::Tail)
+}
+
+/// How precise a tail must be: to its last digits (p-values), or only as far as the quantile
+/// search needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Precision {
+    /// Relative precision of the smaller tail, about 1e-14.
+    Tail,
+    /// For a quantile search: a relative error `e` of the tail moves the root by
+    /// `e tail / (density x)`, about `e / sqrt(min(a, b))`, so a loss of digits near the mean of
+    /// large shapes (about `sqrt(min(a, b))`) hardly moves the root; the double-double fraction is
+    /// kept where loss times conditioning exceeds 64 (a small shape next to a huge one).
+    Quantile,
+    /// For the first steps of a quantile search, far from the root: doubles unless the loss
+    /// exceeds 1e8 (errors up to about 1e-8 relative, which do not change the next step).
+    Rough,
+}
+
+impl Precision {
+    /// The largest cancellation of the continued fraction's first term accepted in doubles.
+    fn largest_loss(self, a: f64, b: f64) -> f64 {
+        match self {
+            Precision::Tail => 16.0,
+            Precision::Quantile => 64.0 * a.min(b).sqrt().max(1.0),
+            Precision::Rough => 1e8,
+        }
+    }
+}
+
+fn tails_to(a: f64, b: f64, x: f64, y: f64, precision: Precision) -> BetaPoint {
     if x <= y {
-        small_side(a, b, x)
+        small_side(a, b, x, precision)
     } else {
-        small_side(b, a, y).mirrored()
+        small_side(b, a, y, precision).mirrored()
     }
 }
 
 /// [`tails`] at an exact `x` in [0, 1/2], with `1 - x` formed exactly.
-fn small_side(a: f64, b: f64, x: f64) -> BetaPoint {
+fn small_side(a: f64, b: f64, x: f64, precision: Precision) -> BetaPoint {
     if x <= 0.0 || x.is_nan() {
         return BetaPoint {
             lower: 0.0,
@@ -210,12 +250,19 @@ fn small_side(a: f64, b: f64, x: f64) -> BetaPoint {
         let mean = share(a, b);
         let sd = (mean * share(b, a)).sqrt() / (a + b + 1.0).sqrt();
         if (x - mean).abs() < NEAR_MEAN * sd {
-            return near_mean(a, b, x, mean, sd, density);
+            return near_mean(a, b, x, mean, sd, density, precision);
         }
     }
     if x < (a + 1.0) / (a + b + 2.0) {
-        // I_x(a, b) = x^a y^b / (a B(a, b)) * fraction = weight * b / (a + b) * fraction.
-        let lower = (weight * share(b, a) * continued_fraction(a, b, x)).clamp(0.0, 1.0);
+        // I_x(a, b) = x^a y^b / (a B(a, b)) * fraction = weight * b / (a + b) * fraction. The
+        // fraction's first term is 1 - (a + b) x / (a + 1): close to the mean it cancels, and the
+        // terms after it as well, so beyond a loss of 16 it runs in double-double.
+        let fraction = if fraction_loss(a, b, x) > precision.largest_loss(a, b) {
+            continued_fraction_dd(a, b, Dd::new(x))
+        } else {
+            continued_fraction(a, b, x)
+        };
+        let lower = (weight * share(b, a) * fraction).clamp(0.0, 1.0);
         BetaPoint {
             lower,
             upper: 1.0 - lower,
@@ -224,8 +271,7 @@ fn small_side(a: f64, b: f64, x: f64) -> BetaPoint {
     } else {
         // The fraction of I_y(b, a). Its first terms are 1 - (a + b) y / (b + 1) and the like, which
         // cancel to about (1 - a + (a + b) x) / (b + 1): when that is small, double-double.
-        let cancellation = b / (a + (a + b) * x + 1.0);
-        let fraction = if cancellation > 8.0 {
+        let fraction = if fraction_loss(a, b, x) > precision.largest_loss(a, b) {
             continued_fraction_dd(b, a, y)
         } else {
             continued_fraction(b, a, y.hi)
@@ -236,6 +282,17 @@ fn small_side(a: f64, b: f64, x: f64) -> BetaPoint {
             upper,
             density,
         }
+    }
+}
+
+/// The factor by which the first term of the continued fraction used at `x` (in [0, 1/2], away
+/// from the quadrature region) cancels: `(a + 1) / |a + 1 - (a + b) x|` below the point
+/// `(a + 1) / (a + b + 2)`, `(b + 1) / |1 - a + (a + b) x|` above it.
+fn fraction_loss(a: f64, b: f64, x: f64) -> f64 {
+    if x < (a + 1.0) / (a + b + 2.0) {
+        (a + 1.0) / ((a + 1.0) - (a + b) * x).abs()
+    } else {
+        (b + 1.0) / (1.0 - a + (a + b) * x).abs()
     }
 }
 
@@ -253,7 +310,23 @@ fn gap(a: f64, b: f64, t: f64) -> f64 {
 /// side, plus the integral of the density from there to `x`. Beyond [`NORMAL_MIN_SHAPE`] the law is
 /// normal to double precision (skewness below `2 / sqrt(min(a, b))`), and its tails are the normal
 /// ones at `u`.
-fn near_mean(a: f64, b: f64, x: f64, mean: f64, sd: f64, density: f64) -> BetaPoint {
+fn near_mean(
+    a: f64,
+    b: f64,
+    x: f64,
+    mean: f64,
+    sd: f64,
+    density: f64,
+    precision: Precision,
+) -> BetaPoint {
+    // The anchor's tail (below 3e-7) needs an absolute precision of about 1e-17 only: the fraction
+    // in doubles, which loses sqrt(min(a, b)) / 5 of its digits there, is enough below shapes of
+    // 1e10 (and for quantiles at any shape).
+    let anchor_precision = if a.min(b) >= 1e10 {
+        precision
+    } else {
+        Precision::Quantile
+    };
     let scale = (a + b) * sd;
     let u_of = |t: f64| -gap(a, b, t) / scale;
     let ux = u_of(x);
@@ -267,11 +340,11 @@ fn near_mean(a: f64, b: f64, x: f64, mean: f64, sd: f64, density: f64) -> BetaPo
         };
         if ux <= 0.0 {
             let anchor = mean - ANCHOR * sd;
-            let tail = tails(a, b, anchor, 1.0 - anchor).lower;
+            let tail = tails_to(a, b, anchor, 1.0 - anchor, anchor_precision).lower;
             (true, tail + integrate(density_at, u_of(anchor), ux, 1.0))
         } else {
             let anchor = mean + ANCHOR * sd;
-            let tail = tails(a, b, anchor, 1.0 - anchor).upper;
+            let tail = tails_to(a, b, anchor, 1.0 - anchor, anchor_precision).upper;
             (false, tail + integrate(density_at, ux, u_of(anchor), 1.0))
         }
     };
@@ -303,18 +376,39 @@ fn ln_a_beta(a: f64, b: f64) -> f64 {
 /// and `1 - x` (so a root near 1 is returned as `1 - y` with `y` accurate), and the accuracy is that of
 /// [`tails`] divided by the local slope: see the tests and `docs/numerics.md`.
 pub(crate) fn quantile(a: f64, b: f64, target: f64, tail: Tail) -> f64 {
-    // Is the root below 1/2? The tail at 1/2 says.
-    let half = small_side(a, b, 0.5);
-    let below_half = match tail {
-        Tail::Lower => half.lower >= target,
-        Tail::Upper => half.upper <= target,
+    // Is the root below 1/2? The tail at 1/2 says (a quick evaluation, precise within 1e-9 of the
+    // target); a first guess far from 1/2 says so for less, and a search that ends at 1/2 checks.
+    let decide = || {
+        let side = |precision| {
+            let value = small_side(a, b, 0.5, precision).tail(tail);
+            let below = match tail {
+                Tail::Lower => value >= target,
+                Tail::Upper => value <= target,
+            };
+            (below, (value - target).abs() > 1e-9 * target)
+        };
+        match side(Precision::Quantile) {
+            (below, true) => below,
+            _ => side(Precision::Tail).0,
+        }
     };
-    if below_half {
-        quantile_below_half(a, b, target, tail)
-    } else {
-        // P(X <= x) = P(1 - X >= 1 - x), with 1 - X ~ Beta(b, a).
-        1.0 - quantile_below_half(b, a, target, tail.flipped())
+    // P(X <= x) = P(1 - X >= 1 - x), with 1 - X ~ Beta(b, a).
+    let solve = |below_half: bool| {
+        if below_half {
+            quantile_below_half(a, b, target, tail)
+        } else {
+            1.0 - quantile_below_half(b, a, target, tail.flipped())
+        }
+    };
+    let guess = initial_guess(a, b, target, tail);
+    let at_half = |x: f64| (x - 0.5).abs() <= 1e-9;
+    if guess.is_finite() && !(0.25..=0.75).contains(&guess) {
+        let x = solve(guess < 0.25);
+        if !at_half(x) {
+            return x;
+        }
     }
+    solve(decide())
 }
 
 /// The power-law root `(p a B(a, b))^(1/a)` of `I_x(a, b) = p`, where `p` is the lower-tail
@@ -368,8 +462,18 @@ fn quantile_below_half(a: f64, b: f64, target: f64, tail: Tail) -> f64 {
         x = bisect(lo, hi);
     }
     let ln_target = target.ln();
+    // Far from the root (the tail off by more than 1e-6 of itself) a rough tail steers as well; once
+    // close, every tail is precise, so a root is only ever accepted from a precise one.
+    let mut precision = Precision::Rough;
     for _ in 0..MAX_STEPS {
-        let point = small_side(a, b, x);
+        let mut point = small_side(a, b, x, precision);
+        if precision == Precision::Rough && (point.tail(tail) / target - 1.0).abs() < 1e-6 {
+            precision = Precision::Quantile;
+            // Again only where the precise fraction differs from the rough one.
+            if fraction_loss(a, b, x) > Precision::Quantile.largest_loss(a, b) {
+                point = small_side(a, b, x, precision);
+            }
+        }
         let value = point.tail(tail);
         if value == target {
             return x;
@@ -460,6 +564,33 @@ mod tests {
     }
 
     #[test]
+    fn incomplete_beta_keeps_relative_precision_at_large_shapes() {
+        // mpmath 60 digits, tanh-sinh quadrature of the density over the smaller tail:
+        // x = mean + z sd for z = -6, -3, 3, 6.
+        let cases = [
+            (1e4, 3e4, 0.23700978131995207, 6.392163649599685e-10),
+            (1e4, 3e4, 0.24350489065997605, 0.001281992705081674),
+            (1e4, 3e4, 0.25649510934002395, 0.001418431487978801),
+            (1e4, 3e4, 0.2629902186800479, 1.4675526414296708e-09),
+            (1e6, 1e6, 0.49787868018677023, 9.864372766345144e-10),
+            (1e6, 1e6, 0.49893934009338514, 0.0013498880599793087),
+            (1e6, 1e6, 0.5021213198132297, 9.864372766354681e-10),
+            (1e8, 2e8, 0.33317003401741996, 9.836964734641787e-10),
+            (1e8, 2e8, 0.3332516836753766, 0.001349415527238591),
+            (1e8, 2e8, 0.33341498299129, 0.001350380484311412),
+            (1e8, 2e8, 0.33349663264924667, 9.894842342815166e-10),
+        ];
+        for (a, b, x, smaller) in cases {
+            let p = tails(a, b, x, 1.0 - x);
+            let got = if x < a / (a + b) { p.lower } else { p.upper };
+            assert!(
+                rel(got, smaller) < 1e-14,
+                "a={a} b={b} x={x}: {got:e} vs {smaller:e}"
+            );
+        }
+    }
+
+    #[test]
     fn quantile_inverts_tails() {
         for &(a, b) in &[
             (1.0, 830.0),
@@ -492,14 +623,14 @@ mod tests {
         // mean or below QUADRATURE_MIN_SHAPE, where it must converge far below MAX_CF_STEPS.
         let steps = |a: f64, b: f64, x: f64| {
             let (up, down) = (a + 1.0, a - 1.0);
-            let (mut c, mut d) = (1.0_f64, 1.0 / (1.0 - (1.0 + (b - 1.0) / up) * x));
+            let (mut c, mut d) = (1.0_f64, 1.0 / (1.0 - x - (b - 1.0) * x / up));
             let mut m = 1.0;
             for k in 0..MAX_CF_STEPS {
                 let m2 = 2.0 * m;
-                let even = (m / (down + m2)) * ((b - m) / (a + m2)) * x;
+                let even = (m / (down + m2)) * ((b - m) * x / (a + m2));
                 d = 1.0 / (1.0 + even * d);
                 c = 1.0 + even / c;
-                let odd = -(1.0 - m / (a + m2)) * (1.0 + (b - 1.0 - m) / (up + m2)) * x;
+                let odd = -(1.0 - m / (a + m2)) * (x + (b - 1.0 - m) * x / (up + m2));
                 d = 1.0 / (1.0 + odd * d);
                 c = 1.0 + odd / c;
                 if (d * c - 1.0).abs() <= f64::EPSILON {

@@ -101,14 +101,16 @@ impl Mul for Dd {
 impl Div for Dd {
     type Output = Dd;
     fn div(self, other: Dd) -> Dd {
-        // Long division: a first quotient, then a correction from the exact remainder.
+        // A first quotient, corrected once from the remainder (QD's "sloppy" division, relative
+        // error a few units of 2^-104).
         let q1 = self.hi / other.hi;
-        let r = self - other * Dd::new(q1);
-        let q2 = r.hi / other.hi;
-        let r = r - other * Dd::new(q2);
-        let q3 = r.hi / other.hi;
+        let (p, p_error) = two_prod(other.hi, q1);
+        let p_lo = p_error + other.lo * q1;
+        let (s1, s2) = two_sum(self.hi, -p);
+        let s2 = s2 - p_lo + self.lo;
+        let q2 = (s1 + s2) / other.hi;
         let (hi, lo) = quick_two_sum(q1, q2);
-        Dd { hi, lo } + Dd::new(q3)
+        Dd { hi, lo }
     }
 }
 

@@ -6,9 +6,10 @@
 //! - statistics: scipy `chi2_contingency` / `chisquare`; 1e-12.
 //! - chi-square p-values: mpmath incomplete gamma at 60 digits; 1e-12 for df <= 10, 1e-9 beyond
 //!   (NUMERICS.md, statrs's incomplete gamma).
-//! - Fisher: scipy 1.17 `fisher_exact` (its two-sided rule), replaced by an exact mpmath sum where
-//!   scipy's own hypergeometric tails were off by more than 1e-10; 1e-9 (NUMERICS.md says 1e-8 for
-//!   hypergeometric probabilities; the Loader form does better).
+//! - Fisher: scipy 1.17's rule, evaluated exactly in mpmath at 60 digits (`p_value_mpmath`, and
+//!   `fisher_edges.tsv` for totals of 1e8 to 1e12): 2e-14 relative for totals up to 1e8 and 1e-13
+//!   up to 1e12, what `fisher_exact` documents. scipy's own values (`p_value`, kept where within
+//!   1e-10 of mpmath): 1e-10, the accuracy of scipy's hypergeometric tails from a total of 1e5.
 
 mod common;
 
@@ -67,6 +68,10 @@ fn goodness_of_fit_tests_match_scipy() {
     checker.finish("chi-square goodness of fit");
 }
 
+/// Documented accuracy of Fisher p-values (relative): totals up to 1e8, and up to 1e12.
+const FISHER_TO_1E8: f64 = 2e-14;
+const FISHER_TO_1E12: f64 = 1e-13;
+
 #[test]
 fn fisher_exact_tests_match_scipy() {
     let mut checker = Checker::default();
@@ -74,10 +79,46 @@ fn fisher_exact_tests_match_scipy() {
         let table = [[row.u64("a"), row.u64("b")], [row.u64("c"), row.u64("d")]];
         let alternative: Alternative = row.str("alternative").parse().unwrap();
         let test = fisher_exact(table, alternative).unwrap();
-        let (odds_ratio, p_value) = (row.f64("odds_ratio"), row.f64("p_value"));
-        checker.check(close(test.odds_ratio, odds_ratio, 1e-15) && close(test.p_value, p_value, 1e-9), || {
-            format!("line {}: {table:?} {alternative}: got {test:?}, want or {odds_ratio} p {p_value:e}", row.line)
-        });
+        let (odds_ratio, scipy, exact) = (
+            row.f64("odds_ratio"),
+            row.f64("p_value"),
+            row.f64("p_value_mpmath"),
+        );
+        assert!(table.iter().flatten().sum::<u64>() <= 100_000_000);
+        checker.check(
+            close(test.odds_ratio, odds_ratio, 1e-15)
+                && close(test.p_value, exact, FISHER_TO_1E8)
+                && close(test.p_value, scipy, 1e-10),
+            || {
+                format!(
+                    "line {}: {table:?} {alternative}: got {test:?}, want or {odds_ratio} p {exact:e} (scipy {scipy:e})",
+                    row.line
+                )
+            },
+        );
     }
     checker.finish("Fisher's exact test");
+}
+
+#[test]
+fn fisher_exact_is_exact_up_to_the_largest_total() {
+    let mut checker = Checker::default();
+    for row in load("fisher_edges.tsv") {
+        let table = [[row.u64("a"), row.u64("b")], [row.u64("c"), row.u64("d")]];
+        let alternative: Alternative = row.str("alternative").parse().unwrap();
+        let test = fisher_exact(table, alternative).unwrap();
+        let exact = row.f64("p_value");
+        let tolerance = if table.iter().flatten().sum::<u64>() <= 100_000_000 {
+            FISHER_TO_1E8
+        } else {
+            FISHER_TO_1E12
+        };
+        checker.check(close(test.p_value, exact, tolerance), || {
+            format!(
+                "line {}: {table:?} {alternative}: got {:e}, want {exact:e}",
+                row.line, test.p_value
+            )
+        });
+    }
+    checker.finish("Fisher's exact test at large totals");
 }

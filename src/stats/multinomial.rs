@@ -310,7 +310,7 @@ impl WindowStats {
         while j < high {
             j += 1.0;
             steps += 1;
-            p = if steps % 1024 == 0 {
+            p = if steps.is_multiple_of(1024) {
                 poisson_pmf(j, count)
             } else {
                 p * count / j
@@ -322,7 +322,7 @@ impl WindowStats {
             p *= j / count;
             j -= 1.0;
             steps += 1;
-            if steps % 1024 == 0 {
+            if steps.is_multiple_of(1024) {
                 p = poisson_pmf(j, count);
             }
             add(j, p);

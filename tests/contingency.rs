@@ -122,3 +122,35 @@ fn fisher_exact_is_exact_up_to_the_largest_total() {
     }
     checker.finish("Fisher's exact test at large totals");
 }
+
+/// Goodness of fit with shares anywhere in the positive doubles and counts up to `u64::MAX`: a
+/// finite statistic and a p-value in [0, 1], or `Error::Undefined` when the statistic exceeds the
+/// largest double. It returned NaN for a share vanishing against another (0/0) and an infinite
+/// statistic for an observed category with a subnormal share.
+#[test]
+fn goodness_of_fit_keeps_its_contract_at_the_edges() {
+    let counts = [0, 1, 1 << 53, u64::MAX / 2, u64::MAX];
+    let shares = [5e-324, 1e-300, 1.0, 1e300, f64::MAX];
+    for &o1 in &counts {
+        for &o2 in &counts {
+            for &s1 in &shares {
+                for &s2 in &shares {
+                    match chi_square_goodness_of_fit(&[o1, o2], &[s1, s2]) {
+                        Ok(test) => assert!(
+                            test.statistic.is_finite() && (0.0..=1.0).contains(&test.p_value),
+                            "{o1} {o2} {s1:e} {s2:e}: {test:?}"
+                        ),
+                        Err(e) => assert!(
+                            matches!(e, survey_analytics::Error::Undefined { .. })
+                                || (o1 == 0 && o2 == 0),
+                            "{o1} {o2} {s1:e} {s2:e}: {e}"
+                        ),
+                    }
+                }
+            }
+        }
+    }
+    // A category expected at 1e-600 of the other and not observed adds (0 - E)^2 / E = E = 0.
+    let test = chi_square_goodness_of_fit(&[0, 7], &[1e-300, 1e300]).unwrap();
+    assert_eq!(test.statistic, 0.0);
+}

@@ -7,8 +7,8 @@
 use std::time::{Duration, Instant};
 
 use survey_analytics::{
-    Alternative, ConfidenceLevel, MultinomialMethod, Proportion, ProportionMethod, RateRatioMethod,
-    fisher_exact, rate_ratio_interval, simultaneous_intervals,
+    Alternative, ConfidenceLevel, MultinomialMethod, Proportion, ProportionMethod, PublishedShare,
+    RateRatioMethod, fisher_exact, rate_ratio_interval, simultaneous_intervals,
 };
 
 fn within<T>(limit: Duration, what: &str, f: impl FnOnce() -> T) -> T {
@@ -161,4 +161,33 @@ fn sison_glaz_returns_promptly_at_large_totals() {
     )
     .unwrap_err();
     assert!(err.to_string().contains("Goodman"), "{err}");
+}
+
+/// Published figures on huge bases: a base of `u64::MAX` printed without decimals is consistent
+/// with 1.8e17 counts, which used to be collected into a vector (out of memory).
+#[test]
+fn published_figures_on_huge_bases_return_promptly() {
+    for base in [1_u64 << 53, u64::MAX] {
+        for percent in [0.0_f64, 49.0, 100.0] {
+            let share = PublishedShare::new(percent, base).unwrap();
+            for method in [ProportionMethod::Wilson, ProportionMethod::ClopperPearson] {
+                let ci = within(
+                    Duration::from_secs(5),
+                    &format!("{percent}% of {base}"),
+                    || {
+                        share
+                            .interval(method, ConfidenceLevel::NINETY_FIVE)
+                            .unwrap()
+                    },
+                );
+                assert!(0.0 <= ci.lower && ci.lower <= ci.upper && ci.upper <= 1.0);
+                assert!(ci.lower <= (percent / 100.0 - 0.005).max(0.0) + 1e-12);
+            }
+            let other = PublishedShare::new(50.0, base).unwrap();
+            let test = within(Duration::from_secs(5), "compare", || {
+                share.compare(&other).unwrap()
+            });
+            assert!(0.0 <= test.p_value.lower && test.p_value.upper <= 1.0);
+        }
+    }
 }

@@ -80,3 +80,69 @@ fn planning_quantities_match_references() {
     }
     checker.finish("planning");
 }
+
+/// Margins of error and sample sizes at the edges: subnormal and huge bases, margins whose square
+/// underflows (which sent a one-step search from n = 1 towards 2^53), tiny levels. Rules, no
+/// tolerance: finite margins, and every sample size the smallest that achieves its margin.
+#[test]
+fn planning_keeps_its_contract_at_the_edges() {
+    let levels = [1e-300, 0.95, 1.0 - f64::EPSILON / 2.0].map(|l| ConfidenceLevel::new(l).unwrap());
+    for level in levels {
+        for p in [0.0, 5e-324, 1e-300, 0.5, 1.0 - 1e-16, 1.0] {
+            for n in [5e-324, 1e-300, 1.0, 1e300, f64::MAX] {
+                let moe = margin_of_error(p, n, level).unwrap();
+                assert!(moe.is_finite() && moe >= 0.0, "{p} {n:e} {level}: {moe}");
+            }
+            for margin in [5e-324, 1e-300, 1e-160, 1e-9, 0.03, 1e300] {
+                match sample_size_for_margin(margin, p, level) {
+                    Ok(n) => {
+                        assert!(margin_of_error(p, n as f64, level).unwrap() <= margin);
+                        assert!(
+                            n == 1 || margin_of_error(p, (n - 1) as f64, level).unwrap() > margin,
+                            "{margin:e} {p} {level}: {n} is not the smallest"
+                        );
+                    }
+                    Err(e) => assert!(
+                        matches!(e, survey_analytics::Error::CountTooLarge { .. }),
+                        "{e}"
+                    ),
+                }
+            }
+        }
+    }
+}
+
+/// Power and sample sizes at the edges: subnormal and huge group sizes, alpha down to 5e-324,
+/// extreme ratios. Power is a probability (it was NaN for subnormal sizes), and a sample size, when
+/// one exists below 2^53, reaches its target.
+#[test]
+fn power_keeps_its_contract_at_the_edges() {
+    let alphas = [5e-324, 1e-300, 0.05, 1.0 - 1e-16].map(|a| Alpha::new(a).unwrap());
+    let shares = [0.0, 1e-300, 0.3, 0.5, 1.0];
+    for alpha in alphas {
+        for &p1 in &shares {
+            for &p2 in &shares {
+                for alternative in [
+                    Alternative::TwoSided,
+                    Alternative::Greater,
+                    Alternative::Less,
+                ] {
+                    for n in [5e-324, 1.0, 1e300, f64::MAX] {
+                        let power = two_proportion_power(p1, p2, n, n, alpha, alternative).unwrap();
+                        assert!(
+                            (0.0..=1.0).contains(&power),
+                            "{p1} {p2} {n:e} {alpha}: {power}"
+                        );
+                    }
+                    for ratio in [5e-324, 1.0, 1e300] {
+                        if let Ok(size) =
+                            two_proportion_sample_size(p1, p2, 0.8, alpha, ratio, alternative)
+                        {
+                            assert!(size.power >= 0.8 && size.power <= 1.0, "{size:?}");
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

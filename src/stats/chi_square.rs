@@ -253,7 +253,9 @@ pub(crate) fn pearson_statistic(
 ///
 /// [`Error::TooFewValues`] for fewer than 2 categories; [`Error::LengthMismatch`] when the shares do
 /// not match the counts; [`Error::NotPositive`] for a share that is not finite and positive;
-/// [`Error::EmptyBase`] when every count is zero.
+/// [`Error::EmptyBase`] when every count is zero; [`Error::Undefined`] when the statistic exceeds the
+/// largest double (a category observed whose expected share is, say, 1e-300 of another's: its
+/// p-value would be 0 to any precision).
 pub fn chi_square_goodness_of_fit(
     observed: &[u64],
     expected_shares: &[f64],
@@ -294,10 +296,22 @@ pub fn chi_square_goodness_of_fit(
         .iter()
         .zip(expected_shares)
         .map(|(&o, &s)| {
-            let expected = total * (s / largest / share_sum);
-            (o as f64 - expected).powi(2) / expected
+            let (o, expected) = (o as f64, total * (s / largest / share_sum));
+            if o == 0.0 {
+                // (0 - E)^2 / E = E, also when E underflows to 0 (a share 1e-600 of the largest).
+                expected
+            } else {
+                (o - expected) * ((o - expected) / expected)
+            }
         })
         .sum::<f64>();
+    if !statistic.is_finite() {
+        return Err(Error::Undefined {
+            what: "chi-square statistic",
+            reason: "it exceeds the largest double: a category is observed where its expected share \
+                     is vanishingly small against the others; check the expected shares",
+        });
+    }
     let df = (k - 1) as u64;
     Ok(ChiSquareTest {
         statistic,

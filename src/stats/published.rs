@@ -10,7 +10,7 @@ use crate::stats::alternative::Alternative;
 use crate::stats::interval::Interval;
 use crate::stats::level::{Alpha, ConfidenceLevel};
 use crate::stats::proportion::{Proportion, ProportionMethod};
-use crate::stats::z_test::two_proportion_z_test;
+use crate::stats::z_test::{TwoProportionZTest, two_proportion_z_test};
 
 /// A percentage as a report prints it ("41%"), with the base it was computed on.
 ///
@@ -104,40 +104,68 @@ impl PublishedShare {
         (low <= high).then_some(low as u64..=high as u64)
     }
 
-    fn proportions(&self) -> Result<Vec<Proportion>> {
-        let counts = self.counts().ok_or(Error::InvalidParameter {
+    fn range(&self) -> Result<RangeInclusive<u64>> {
+        self.counts().ok_or(Error::InvalidParameter {
             name: "percent",
             value: self.percent,
             requirement: "no count of the base rounds to this percentage",
-        })?;
-        counts.map(|k| Proportion::new(k, self.base)).collect()
+        })
     }
 
     /// The confidence interval that covers the intervals of every consistent count.
+    ///
+    /// Up to 1,000 consistent counts every one is evaluated. Beyond (a base above 100,000 printed
+    /// without decimals), the lower bound is minimised by a binary search on its forward
+    /// difference plus the two ends, which finds the minimum of any bound that is monotone or
+    /// convex in the count (every method here: Wald and Agresti-Coull bounds are convex near 0 and 1,
+    /// the others monotone), and the upper bound likewise: a few dozen evaluations whatever the base
+    /// (a base of `u64::MAX` has 1.8e17 consistent counts at 0 decimals).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use survey_analytics::{ConfidenceLevel, ProportionMethod, PublishedShare};
+    ///
+    /// let huge = PublishedShare::new(49.0, u64::MAX)?;
+    /// let ci = huge.interval(ProportionMethod::ClopperPearson, ConfidenceLevel::NINETY_FIVE)?;
+    /// assert!(ci.lower < 0.4850001 && ci.upper > 0.4949999);
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     ///
     /// # Errors
     ///
     /// [`Error::InvalidParameter`] when no count is consistent with the figure.
     pub fn interval(&self, method: ProportionMethod, level: ConfidenceLevel) -> Result<Interval> {
-        let intervals: Vec<Interval> = self
-            .proportions()?
-            .iter()
-            .map(|p| p.interval(method, level))
-            .collect();
+        let counts = self.range()?;
+        let base = self.base;
+        // Every k in the range is at most the base (counts() clamps it), so new() cannot fail.
+        let at = |k: u64| {
+            Proportion::new(k, base).map_or(
+                Interval {
+                    lower: 0.0,
+                    upper: 1.0,
+                },
+                |p| p.interval(method, level),
+            )
+        };
         Ok(Interval {
-            lower: intervals
-                .iter()
-                .map(|i| i.lower)
-                .fold(f64::INFINITY, f64::min),
-            upper: intervals
-                .iter()
-                .map(|i| i.upper)
-                .fold(f64::NEG_INFINITY, f64::max),
+            lower: smallest(&counts, |k| at(k).lower),
+            upper: -smallest(&counts, |k| -at(k).upper),
         })
     }
 
     /// Tests `self` against `other` (two independent groups) for every pair of consistent counts:
     /// the pooled two-proportion z-test, two-sided.
+    ///
+    /// The z statistic increases with the first count and decreases with the second, so the
+    /// difference and the smallest p-value are taken at the corners of the two ranges. The largest
+    /// p-value is at the pair closest to equal shares: every pair is tried when both ranges hold at
+    /// most 100 counts, otherwise, for each count of the shorter range, the two counts of the other
+    /// that bracket equal shares (up to 100,000 counts); when both ranges are longer still and
+    /// their shares overlap, the largest p-value is reported as 1, an upper bound within about 1e-5
+    /// of the truth (some pair then comes that close to equal shares).
+    ///
+    /// # Examples
     ///
     /// ```
     /// use survey_analytics::PublishedShare;
@@ -153,36 +181,70 @@ impl PublishedShare {
     ///
     /// [`Error::InvalidParameter`] when a figure has no consistent count.
     pub fn compare(&self, other: &PublishedShare) -> Result<PublishedComparison> {
-        let (mine, theirs) = (self.proportions()?, other.proportions()?);
-        // Exhaustive over small ranges; otherwise the extremes of each range and its middle,
-        // where the statistic (monotone in each count) takes its extreme values.
-        let pick = |all: &[Proportion]| -> Vec<Proportion> {
-            if all.len() <= 100 {
-                all.to_vec()
-            } else {
-                [all.first(), all.get(all.len() / 2), all.last()]
-                    .into_iter()
-                    .flatten()
-                    .copied()
-                    .collect()
+        let (mine, theirs) = (self.range()?, other.range()?);
+        let (n1, n2) = (self.base, other.base);
+        let test = |k1: u64, k2: u64| -> Option<TwoProportionZTest> {
+            let (a, b) = (Proportion::new(k1, n1).ok()?, Proportion::new(k2, n2).ok()?);
+            Some(two_proportion_z_test(a, b, Alternative::TwoSided))
+        };
+        let (lo1, hi1, lo2, hi2) = (*mine.start(), *mine.end(), *theirs.start(), *theirs.end());
+        let (low_corner, high_corner) = match (test(lo1, hi2), test(hi1, lo2)) {
+            (Some(low), Some(high)) => (low, high),
+            _ => {
+                return Err(Error::InvalidParameter {
+                    name: "percent",
+                    value: self.percent,
+                    requirement: "no count of the base rounds to this percentage",
+                });
             }
         };
-        let (mine, theirs) = (pick(&mine), pick(&theirs));
-        let mut difference = Interval {
-            lower: f64::INFINITY,
-            upper: f64::NEG_INFINITY,
-        };
         let mut p_value = Interval {
-            lower: f64::INFINITY,
-            upper: f64::NEG_INFINITY,
+            lower: low_corner.p_value.min(high_corner.p_value),
+            upper: low_corner.p_value.max(high_corner.p_value),
         };
-        for a in &mine {
-            for b in &theirs {
-                let test = two_proportion_z_test(*a, *b, Alternative::TwoSided);
-                difference.lower = difference.lower.min(test.difference);
-                difference.upper = difference.upper.max(test.difference);
-                p_value.lower = p_value.lower.min(test.p_value);
-                p_value.upper = p_value.upper.max(test.p_value);
+        let difference = Interval {
+            lower: low_corner.difference,
+            upper: high_corner.difference,
+        };
+        let size = |lo: u64, hi: u64| hi - lo + 1;
+        let mut consider = |k1: u64, k2: u64| {
+            if let Some(t) = test(k1, k2) {
+                p_value.lower = p_value.lower.min(t.p_value);
+                p_value.upper = p_value.upper.max(t.p_value);
+            }
+        };
+        if size(lo1, hi1) <= 100 && size(lo2, hi2) <= 100 {
+            for k1 in mine.clone() {
+                for k2 in theirs.clone() {
+                    consider(k1, k2);
+                }
+            }
+        } else if low_corner.statistic < 0.0 && high_corner.statistic > 0.0 {
+            // Equal shares lie inside the box: the largest p-value is near k2 = k1 n2 / n1.
+            let shorter_first = size(lo1, hi1) <= size(lo2, hi2);
+            let (short, long, n_short, n_long) = if shorter_first {
+                (mine.clone(), theirs.clone(), n1, n2)
+            } else {
+                (theirs.clone(), mine.clone(), n2, n1)
+            };
+            if size(*short.start(), *short.end()) <= 100_000 {
+                for k in short {
+                    // The other count with the same share, exactly in 128-bit arithmetic.
+                    let scaled = u128::from(k) * u128::from(n_long);
+                    let floor = scaled / u128::from(n_short);
+                    for candidate in [floor, floor + 1] {
+                        let other = u64::try_from(candidate)
+                            .unwrap_or(u64::MAX)
+                            .clamp(*long.start(), *long.end());
+                        if shorter_first {
+                            consider(k, other);
+                        } else {
+                            consider(other, k);
+                        }
+                    }
+                }
+            } else {
+                p_value.upper = 1.0;
             }
         }
         Ok(PublishedComparison {
@@ -190,6 +252,30 @@ impl PublishedShare {
             p_value,
         })
     }
+}
+
+/// The smallest value of `f` over the range: every count when there are at most 1,000, otherwise
+/// the two ends and a binary search on the forward difference (exact for `f` monotone or convex).
+fn smallest(range: &RangeInclusive<u64>, f: impl Fn(u64) -> f64) -> f64 {
+    const EXHAUSTIVE: u64 = 1_000;
+    let (lo, hi) = (*range.start(), *range.end());
+    if hi - lo < EXHAUSTIVE {
+        return range.clone().map(&f).fold(f64::INFINITY, f64::min);
+    }
+    let (mut a, mut b) = (lo, hi);
+    // The minimum lies in [a, b]: where f still falls at m it lies beyond m.
+    while b - a > 2 {
+        let m = a + (b - a) / 2;
+        if f(m + 1) < f(m) {
+            a = m + 1;
+        } else {
+            b = m;
+        }
+    }
+    (a..=b)
+        .chain([lo, hi])
+        .map(&f)
+        .fold(f64::INFINITY, f64::min)
 }
 
 /// What two published figures allow one to conclude, over every pair of counts consistent with
@@ -213,5 +299,85 @@ impl PublishedComparison {
     /// ```
     pub fn significant(&self, alpha: Alpha) -> bool {
         self.p_value.upper < alpha.value()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The interval over every consistent count, the definition the fast search must reproduce.
+    fn exhaustive_interval(
+        s: &PublishedShare,
+        method: ProportionMethod,
+        level: ConfidenceLevel,
+    ) -> Interval {
+        let mut out = Interval {
+            lower: f64::INFINITY,
+            upper: f64::NEG_INFINITY,
+        };
+        for k in s.counts().unwrap() {
+            let ci = Proportion::new(k, s.base).unwrap().interval(method, level);
+            out.lower = out.lower.min(ci.lower);
+            out.upper = out.upper.max(ci.upper);
+        }
+        out
+    }
+
+    #[test]
+    fn the_search_finds_the_extremes_of_every_method() {
+        // Ranges of about 1,200 counts, near 0, 1/2 and 1 where Wald's bounds are convex.
+        let levels = [0.5, 0.999].map(|l| ConfidenceLevel::new(l).unwrap());
+        for (percent, base, decimals) in [
+            (0.0, 240_000, 0),
+            (0.1, 1_200_000, 1),
+            (49.0, 120_000, 0),
+            (100.0, 240_000, 0),
+            (99.9, 1_200_000, 1),
+        ] {
+            let s = PublishedShare::with_decimals(percent, base, decimals).unwrap();
+            let counts = s.counts().unwrap();
+            assert!(counts.end() - counts.start() >= 1_000, "{percent} {base}");
+            for &method in ProportionMethod::ALL {
+                for level in levels {
+                    let fast = s.interval(method, level).unwrap();
+                    let slow = exhaustive_interval(&s, method, level);
+                    assert_eq!(fast, slow, "{method} {percent}% of {base} at {level}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn comparisons_bound_every_pair() {
+        // Ranges of 101 to 300 counts: the fast path against every pair.
+        for (a, b) in [
+            ((10.0, 15_000), (11.0, 20_000)),
+            ((50.0, 12_000), (50.0, 25_000)),
+            ((30.0, 30_000), (31.0, 10_001)),
+        ] {
+            let (x, y) = (
+                PublishedShare::new(a.0, a.1).unwrap(),
+                PublishedShare::new(b.0, b.1).unwrap(),
+            );
+            let fast = x.compare(&y).unwrap();
+            let (mut low, mut high) = (f64::INFINITY, f64::NEG_INFINITY);
+            for k1 in x.counts().unwrap() {
+                for k2 in y.counts().unwrap() {
+                    let t = two_proportion_z_test(
+                        Proportion::new(k1, x.base).unwrap(),
+                        Proportion::new(k2, y.base).unwrap(),
+                        Alternative::TwoSided,
+                    );
+                    low = low.min(t.p_value);
+                    high = high.max(t.p_value);
+                }
+            }
+            assert_eq!(
+                (fast.p_value.lower, fast.p_value.upper),
+                (low, high),
+                "{a:?} {b:?}"
+            );
+        }
     }
 }

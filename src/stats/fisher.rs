@@ -19,8 +19,8 @@ use crate::stats::numerics::loader::ln_hypergeometric_pmf;
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct FisherExactTest {
-    /// The sample odds ratio `(a d) / (b c)`: infinite when `b c = 0 < a d`, NaN when a row or column
-    /// is empty or both products vanish (as scipy reports it).
+    /// The sample odds ratio `(a d) / (b c)`: infinite when `b c = 0` (then `a d > 0`, as every
+    /// margin is positive).
     pub odds_ratio: f64,
     /// Exact p-value under the chosen alternative.
     pub p_value: f64,
@@ -47,7 +47,10 @@ const TIE_TOLERANCE: f64 = 1e-14;
 /// * `TwoSided`, as scipy 1.17 computes it: the sum of the probabilities of all tables no more likely
 ///   than the observed one, `P(X = k) <= P(X = a) (1 + 1e-14)`; exactly 1 when `a` is the mode.
 ///
-/// When a row or a column of the table is empty the test is void: p-value 1, odds ratio NaN (scipy).
+/// When a row or a column of the table is empty the test is void (every table with those margins
+/// is the observed one) and the odds ratio is 0/0: the table is refused, as
+/// [`chi_square_independence`](crate::chi_square_independence) refuses it (scipy returns a p-value
+/// of 1 and an odds ratio of NaN).
 ///
 /// # Numerics
 ///
@@ -91,7 +94,8 @@ const TIE_TOLERANCE: f64 = 1e-14;
 /// # Errors
 ///
 /// [`Error::CountTooLarge`] when the table total exceeds 10^12 (its message names
-/// [`chi_square_independence`](crate::chi_square_independence), the test to use instead).
+/// [`chi_square_independence`](crate::chi_square_independence), the test to use instead);
+/// [`Error::EmptyMargin`] when a row or column sums to zero.
 pub fn fisher_exact(table: [[u64; 2]; 2], alternative: Alternative) -> Result<FisherExactTest> {
     let [[a, b], [c, d]] = table;
     let total = [a, b, c, d]
@@ -110,12 +114,15 @@ pub fn fisher_exact(table: [[u64; 2]; 2], alternative: Alternative) -> Result<Fi
     };
     let (row0, row1, col0) = (a + b, c + d, a + c);
     let col1 = b + d;
-    if row0 == 0 || row1 == 0 || col0 == 0 || col1 == 0 {
-        return Ok(FisherExactTest {
-            odds_ratio: f64::NAN,
-            p_value: 1.0,
-            alternative,
-        });
+    for (axis, index, margin) in [
+        ("row", 0, row0),
+        ("row", 1, row1),
+        ("column", 0, col0),
+        ("column", 1, col1),
+    ] {
+        if margin == 0 {
+            return Err(Error::EmptyMargin { axis, index });
+        }
     }
     let (fa, fb, fc, fd) = (a as f64, b as f64, c as f64, d as f64);
     let odds_ratio = if fb * fc > 0.0 {

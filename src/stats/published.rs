@@ -19,6 +19,8 @@ use crate::stats::z_test::{TwoProportionZTest, two_proportion_z_test};
 /// interval and tests below hold whichever of them is the true one. The rounding is taken as
 /// "nearest", with both half-way points allowed (a report may round halves up or to even).
 ///
+/// # Examples
+///
 /// ```
 /// use survey_analytics::{ConfidenceLevel, ProportionMethod, PublishedShare};
 ///
@@ -42,6 +44,15 @@ pub struct PublishedShare {
 impl PublishedShare {
     /// A whole-number percentage of `base` respondents.
     ///
+    /// # Examples
+    ///
+    /// ```
+    /// use survey_analytics::{Error, PublishedShare};
+    /// assert_eq!(PublishedShare::new(41.0, 130)?.base(), 130);
+    /// assert!(matches!(PublishedShare::new(41.0, 0), Err(Error::EmptyBase)));
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
+    ///
     /// # Errors
     ///
     /// [`Error::InvalidParameter`] unless `0 <= percent <= 100`; [`Error::EmptyBase`] for a zero
@@ -51,6 +62,16 @@ impl PublishedShare {
     }
 
     /// A percentage printed with `decimals` decimal places (41.5% has one).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use survey_analytics::PublishedShare;
+    /// let share = PublishedShare::with_decimals(41.5, 130, 1)?;
+    /// assert_eq!(share.counts(), Some(54..=54)); // 53/130 is 40.8%, 54/130 41.5%, 55/130 42.3%
+    /// assert!(PublishedShare::with_decimals(41.5, 130, 7).is_err());
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     ///
     /// # Errors
     ///
@@ -81,27 +102,71 @@ impl PublishedShare {
     }
 
     /// The percentage as printed.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert_eq!(survey_analytics::PublishedShare::new(41.0, 130)?.percent(), 41.0);
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     pub fn percent(&self) -> f64 {
         self.percent
     }
 
     /// The base.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert_eq!(survey_analytics::PublishedShare::new(41.0, 130)?.base(), 130);
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     pub fn base(&self) -> u64 {
         self.base
     }
 
     /// Every count `k` whose percentage `100 k / base` rounds to the printed figure, or `None` when
     /// no count does (the figure and base are inconsistent).
+    ///
+    /// A figure on the grid of its decimals (41.5 with one decimal) is decided exactly, in integer
+    /// arithmetic, at any base: `k` is consistent when `(2P - 1) n <= 200 10^d k <= (2P + 1) n` with
+    /// `P` the figure times `10^d`, both half-way points included. A figure off that grid (41.53
+    /// declared with one decimal) is taken as the real number it is, to within 1e-14 of the base.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use survey_analytics::PublishedShare;
+    /// // 41% of 200: 81 (40.5%, a half-way point), 82 and 83 (41.5%, another) respondents.
+    /// assert_eq!(PublishedShare::new(41.0, 200)?.counts(), Some(81..=83));
+    /// // No count of 3 prints as 50%.
+    /// assert_eq!(PublishedShare::new(50.0, 3)?.counts(), None);
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     pub fn counts(&self) -> Option<RangeInclusive<u64>> {
-        let half = 0.5 * 10_f64.powi(-(self.decimals as i32));
+        let unit = 10_u32.pow(self.decimals);
+        let scaled = self.percent * f64::from(unit);
+        let grid = scaled.round();
+        if (scaled - grid).abs() <= 1e-6 {
+            // 2P + 1 <= 2e8 + 1 and 200 10^d <= 2e8, so every product below fits in 128 bits.
+            let (n, p) = (u128::from(self.base), grid as u128);
+            let denominator = 200 * u128::from(unit);
+            let low = ((2 * p).saturating_sub(1) * n).div_ceil(denominator);
+            let high = ((2 * p + 1) * n / denominator).min(n);
+            return (low <= high)
+                .then(|| Some(u64::try_from(low).ok()?..=u64::try_from(high).ok()?))
+                .flatten();
+        }
+        let half = 0.5 / f64::from(unit);
         let n = self.base as f64;
-        // Small slack so that exact half-way points survive floating-point rounding.
-        let slack = 1e-9 * n;
+        // The products below carry a few ulps of `n`; the slack keeps a count that close.
+        let slack = 1e-14 * n;
         let low = (((self.percent - half) / 100.0) * n - slack)
             .ceil()
             .max(0.0);
         let high = (((self.percent + half) / 100.0) * n + slack).floor().min(n);
-        (low <= high).then_some(low as u64..=high as u64)
+        // Float-to-integer conversions saturate; `high <= n` rounds up to 2^64 at most.
+        (low <= high).then(|| (low as u64).min(self.base)..=(high as u64).min(self.base))
     }
 
     fn range(&self) -> Result<RangeInclusive<u64>> {
@@ -279,7 +344,18 @@ fn smallest(range: &RangeInclusive<u64>, f: impl Fn(u64) -> f64) -> f64 {
 }
 
 /// What two published figures allow one to conclude, over every pair of counts consistent with
-/// their rounding.
+/// their rounding, from [`PublishedShare::compare`].
+///
+/// # Examples
+///
+/// ```
+/// use survey_analytics::PublishedShare;
+/// let test = PublishedShare::new(18.0, 400)?.compare(&PublishedShare::new(41.0, 130)?)?;
+/// // 18% of 400 is 70 to 74 respondents (74 is a half-way point), 41% of 130 is 53.
+/// assert!(test.difference.lower < -0.23 && test.difference.upper > -0.24);
+/// assert!(test.p_value.upper < 1e-6);
+/// # Ok::<(), survey_analytics::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct PublishedComparison {
     /// The smallest and largest possible observed difference (first minus second).
@@ -290,6 +366,8 @@ pub struct PublishedComparison {
 
 impl PublishedComparison {
     /// Whether the difference is significant at `alpha` whatever the true counts.
+    ///
+    /// # Examples
     ///
     /// ```
     /// use survey_analytics::{Alpha, PublishedShare};
@@ -322,6 +400,32 @@ mod tests {
             out.upper = out.upper.max(ci.upper);
         }
         out
+    }
+
+    #[test]
+    fn counts_are_exact_at_the_largest_base() {
+        // Python integers: ceil((2P - 1) n / (200 10^d)) and floor((2P + 1) n / (200 10^d)). The
+        // former slack of 1e-9 n widened the first range by 1.8e10 counts on each side.
+        let n = u64::MAX;
+        for (percent, decimals, low, high) in [
+            (
+                50.0,
+                6,
+                9_223_371_944_621_055_439,
+                9_223_372_129_088_496_176,
+            ),
+            (
+                33.3,
+                1,
+                6_133_542_404_508_425_912,
+                6_151_989_148_582_135_463,
+            ),
+            (0.0, 0, 0, 92_233_720_368_547_758),
+            (100.0, 0, 18_354_510_353_341_003_857, u64::MAX),
+        ] {
+            let share = PublishedShare::with_decimals(percent, n, decimals).unwrap();
+            assert_eq!(share.counts(), Some(low..=high), "{percent} {decimals}");
+        }
     }
 
     #[test]

@@ -23,6 +23,8 @@ pub(crate) const MAX_SAMPLE_SIZE: u64 = 1 << 53;
 /// quoted for a whole survey ("+/- 3.4 points at 95% for 830 respondents"). For weighted data pass
 /// the Kish effective base.
 ///
+/// # Examples
+///
 /// ```
 /// use survey_analytics::{margin_of_error, ConfidenceLevel};
 ///
@@ -54,6 +56,8 @@ fn margin_at(p: f64, n: f64, z: f64) -> f64 {
 /// rounding can never return one respondent too few or too many. Use `p = 0.5` when nothing is known about the
 /// share. Simple random sampling from a large population is assumed; divide by a design effect's
 /// reciprocal (multiply `n` by the design effect) for weighted or clustered designs.
+///
+/// # Examples
 ///
 /// ```
 /// use survey_analytics::{sample_size_for_margin, ConfidenceLevel};

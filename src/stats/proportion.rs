@@ -19,6 +19,8 @@ use crate::stats::numerics::beta::{self, Tail};
 ///
 /// The fields are private so that `0 <= successes <= trials` and `trials > 0` always hold.
 ///
+/// # Examples
+///
 /// ```
 /// use survey_analytics::{ConfidenceLevel, Proportion, ProportionMethod};
 ///
@@ -62,6 +64,8 @@ impl Proportion {
     ///
     /// Counts above 2^53 are rounded to the nearest `f64`, so shares stay exact to 16 digits.
     ///
+    /// # Examples
+    ///
     /// ```
     /// use survey_analytics::{Error, Proportion};
     /// assert_eq!(Proportion::new(149, 830)?.successes(), 149.0);
@@ -89,6 +93,8 @@ impl Proportion {
 
     /// A share `estimate` in [0, 1] observed on an effective base of `effective_base` (> 0, may be
     /// fractional): `successes = estimate * effective_base`.
+    ///
+    /// # Examples
     ///
     /// ```
     /// use survey_analytics::Proportion;
@@ -133,6 +139,8 @@ impl Proportion {
 
     /// The share `successes / trials`, in [0, 1].
     ///
+    /// # Examples
+    ///
     /// ```
     /// assert_eq!(survey_analytics::Proportion::new(1, 4)?.estimate(), 0.25);
     /// # Ok::<(), survey_analytics::Error>(())
@@ -143,6 +151,8 @@ impl Proportion {
 
     /// Number of successes (fractional for a weighted share: estimate times effective base).
     ///
+    /// # Examples
+    ///
     /// ```
     /// assert_eq!(survey_analytics::Proportion::new(3, 8)?.successes(), 3.0);
     /// # Ok::<(), survey_analytics::Error>(())
@@ -152,6 +162,8 @@ impl Proportion {
     }
 
     /// Number of trials: the base, or the effective base for weighted data.
+    ///
+    /// # Examples
     ///
     /// ```
     /// assert_eq!(survey_analytics::Proportion::new(3, 8)?.trials(), 8.0);
@@ -165,6 +177,8 @@ impl Proportion {
     ///
     /// See [`ProportionMethod`] for the formula, conventions at 0 and `n` successes, and numerics of
     /// each method.
+    ///
+    /// # Examples
     ///
     /// ```
     /// use survey_analytics::{ConfidenceLevel, Proportion, ProportionMethod};
@@ -191,6 +205,8 @@ impl Proportion {
     ///
     /// This is the half-width of the Wald interval before clipping; survey reports quote it as
     /// "plus or minus". See [`margin_of_error`](crate::margin_of_error) for planning.
+    ///
+    /// # Examples
     ///
     /// ```
     /// use survey_analytics::{ConfidenceLevel, Proportion};
@@ -255,7 +271,8 @@ pub(crate) fn check_base(base: f64) -> Result<f64> {
 /// `1 - p` (each from its own count), the upper root as a sum of positive terms and the lower one
 /// from the product of the roots, `p^2 / (1 + z^2/n)`, so no cancellation occurs for small `x`, for
 /// `x` near `n` at `n = 2^64`, or for `z` near 0; `z / sqrt(n)` replaces `z^2 / n` so that subnormal
-/// effective bases do not overflow.
+/// effective bases do not overflow. They are tested against statsmodels and scipy at 1e-13
+/// relative (plus 1e-15 absolute), the references' own rounding being up to 3.2e-14.
 ///
 /// The exact methods solve for beta quantiles with the crate's own safeguarded Newton iteration on
 /// an incomplete beta function evaluated in the smaller of `x` and `1 - x` (see `docs/numerics.md`).

@@ -85,11 +85,27 @@ pub struct RateRatio {
 
 impl RateRatio {
     /// Growth from the second period to the first: `estimate - 1` (0.41 for "+41%").
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use survey_analytics::{Interval, RateRatio};
+    /// let r = RateRatio { estimate: 0.75, interval: Interval { lower: 0.6, upper: 0.9 } };
+    /// assert_eq!(r.growth(), -0.25); // a fall of 25%
+    /// ```
     pub fn growth(&self) -> f64 {
         self.estimate - 1.0
     }
 
     /// The interval for the growth: the ratio interval shifted by -1.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use survey_analytics::{Interval, RateRatio};
+    /// let r = RateRatio { estimate: 1.5, interval: Interval { lower: 1.25, upper: 2.0 } };
+    /// assert_eq!(r.growth_interval(), Interval { lower: 0.25, upper: 1.0 });
+    /// ```
     pub fn growth_interval(&self) -> Interval {
         Interval {
             lower: self.interval.lower - 1.0,

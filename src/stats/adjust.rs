@@ -22,8 +22,12 @@ use crate::stats::names::method_names;
 /// Holm is the default: the crate's significance letters adjust the pairwise tests of each crosstab
 /// row with it.
 ///
-/// References: Holm (1979); Hochberg (1988); Benjamini & Hochberg (1995); Benjamini & Yekutieli
+/// # References
+///
+/// Holm (1979); Hochberg (1988); Benjamini & Hochberg (1995); Benjamini & Yekutieli
 /// (2001).
+///
+/// # Examples
 ///
 /// ```
 /// use survey_analytics::PValueAdjustment;
@@ -63,6 +67,14 @@ method_names!(PValueAdjustment, "p-value adjustment",
 ///
 /// See [`PValueAdjustment`] for the formulas. Adjusted p-values lie in [0, 1], are never below the
 /// raw ones (except under `None`, where they are equal), and keep the order of the raw p-values.
+/// An empty family gives an empty result.
+///
+/// # Numerics
+///
+/// Closed forms, each adjusted value a few ulps from the exact one (tested against statsmodels at
+/// 1e-15 relative); one sort, `O(m log m)` for `m` p-values, any `m`.
+///
+/// # Examples
 ///
 /// ```
 /// use survey_analytics::{adjust_p_values, PValueAdjustment};
@@ -108,7 +120,7 @@ pub fn adjust_p_values(p_values: &[f64], method: PValueAdjustment) -> Result<Vec
         PValueAdjustment::Hochberg => step_up(&sorted, |i, p| (count - rank(i) + 1.0) * p),
         PValueAdjustment::BenjaminiHochberg => step_up(&sorted, |i, p| count * p / rank(i)),
         PValueAdjustment::BenjaminiYekutieli => {
-            let harmonic: f64 = (1..=m).map(|k| 1.0 / k as f64).sum();
+            let harmonic = harmonic_number(m);
             step_up(&sorted, |i, p| harmonic * count * p / rank(i))
         }
     };
@@ -121,6 +133,22 @@ pub fn adjust_p_values(p_values: &[f64], method: PValueAdjustment) -> Result<Vec
     Ok(adjusted)
 }
 
+/// `H_m = 1 + 1/2 + ... + 1/m` to a few ulps: summed from the smallest term up to 100 terms, and
+/// beyond from the asymptotic series `ln m + gamma + 1/(2m) - 1/(12 m^2) + 1/(120 m^4) -
+/// 1/(252 m^6)`, whose remainder is below `1/(240 m^8)` (1e-18 at m = 100); a plain sum of a
+/// million terms would carry about 1e-13.
+fn harmonic_number(m: usize) -> f64 {
+    if m <= 100 {
+        return (1..=m).rev().map(|k| 1.0 / k as f64).sum();
+    }
+    const EULER_GAMMA: f64 = 0.577_215_664_901_532_9;
+    let n = m as f64;
+    let inverse_square = 1.0 / (n * n);
+    let tail = 1.0 / (2.0 * n)
+        - inverse_square * (1.0 / 12.0 - inverse_square * (1.0 / 120.0 - inverse_square / 252.0));
+    n.ln() + EULER_GAMMA + tail
+}
+
 /// Step-up adjustment: running minimum from the largest p-value down of `min(1, scale(i, p(i)))`.
 fn step_up(sorted: &[f64], scale: impl Fn(usize, f64) -> f64) -> Vec<f64> {
     let mut out = vec![0.0; sorted.len()];
@@ -131,4 +159,24 @@ fn step_up(sorted: &[f64], scale: impl Fn(usize, f64) -> f64) -> Vec<f64> {
         *slot = running;
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::harmonic_number;
+
+    #[test]
+    fn harmonic_numbers_match_mpmath() {
+        // mpmath.harmonic(m) at 30 digits, rounded once.
+        for (m, want) in [
+            (1, 1.0),
+            (60, 4.679870412951738),
+            (100, 5.187377517639621),
+            (101, 5.1972785077386305),
+            (1_000_000, 14.392726722865724),
+        ] {
+            let got = harmonic_number(m);
+            assert!((got - want).abs() <= 4e-16 * want, "{m}: {got} vs {want}");
+        }
+    }
 }

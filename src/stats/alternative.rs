@@ -9,6 +9,8 @@ use crate::stats::numerics::normal;
 ///
 /// For a comparison of a first group with a second, `Greater` means "the first is larger".
 ///
+/// # Examples
+///
 /// ```
 /// use survey_analytics::Alternative;
 /// assert_eq!(Alternative::default(), Alternative::TwoSided);

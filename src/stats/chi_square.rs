@@ -8,6 +8,8 @@ use crate::stats::numerics::chi_square_sf;
 
 /// Result of a chi-square test ([`chi_square_independence`], [`chi_square_goodness_of_fit`]).
 ///
+/// # Examples
+///
 /// ```
 /// let test = survey_analytics::chi_square_goodness_of_fit(&[30, 10], &[1.0, 1.0])?;
 /// assert_eq!((test.statistic, test.df), (10.0, 1));
@@ -25,6 +27,8 @@ pub struct ChiSquareTest {
 }
 
 /// Continuity correction for a chi-square test of a 2 x 2 table.
+///
+/// # Examples
 ///
 /// ```
 /// use survey_analytics::ContinuityCorrection;
@@ -56,14 +60,27 @@ method_names!(ContinuityCorrection, "continuity correction",
 /// The table is any slice of rows (`&[[u64; 3]]`, `&[Vec<u64>]`, ...). Rows are typically the answers
 /// and columns the groups of a crosstab.
 ///
-/// **Numerics.** The p-value is the regularized upper incomplete gamma function (statrs), about 1e-13
-/// relative for df <= 10 and 1e-9 beyond, down to p-values of 1e-300. The usual caveat applies: the
-/// chi-square approximation needs expected counts of about 5 or more; use [`fisher_exact`] for sparse
-/// 2 x 2 tables.
+/// # Numerics
 ///
-/// Reference: Pearson (1900); Yates (1934).
+/// For totals below 2^53 the statistic is formed from exact integers (each term
+/// `(O T - R C)^2 / (R C T)` with `O T - R C` in 128-bit arithmetic), a few ulps whatever the
+/// cancellation in `O - E`; above, from doubles. The p-value is the regularized upper incomplete
+/// gamma function `Q(df / 2, statistic / 2)`, computed by the crate itself (Loader's Poisson
+/// probability as prefactor, a series, continued fractions and, for shapes above 1e5 near the mean,
+/// a Gauss-Legendre integral; see `docs/numerics.md`): accurate to 2e-14 plus 5e-16 `|ln p|`
+/// relative (a p-value of `e^-L` is the exponential of a quantity of order `L`, whose last bits
+/// carry over), at any number of degrees of freedom and down to the smallest doubles; below those
+/// it is 0. Tested against mpmath at 60 digits. The usual caveat applies: the chi-square
+/// approximation needs expected counts of about 5 or more; use [`fisher_exact`] for sparse 2 x 2
+/// tables.
+///
+/// # References
+///
+/// Pearson (1900); Yates (1934).
 ///
 /// [`fisher_exact`]: crate::fisher_exact
+///
+/// # Examples
 ///
 /// ```
 /// use survey_analytics::{chi_square_independence, ContinuityCorrection};
@@ -238,6 +255,13 @@ pub(crate) fn pearson_statistic(
 /// tests equal shares). Expected counts `E_i = T s_i`, statistic `sum (O_i - E_i)^2 / E_i` on `k - 1`
 /// degrees of freedom. Matches scipy `chisquare(f_obs, f_exp)`.
 ///
+/// # Numerics
+///
+/// Shares anywhere in the positive doubles, subnormal or huge, are normalised without overflow;
+/// the p-value is as accurate as [`chi_square_independence`]'s.
+///
+/// # Examples
+///
 /// ```
 /// use survey_analytics::chi_square_goodness_of_fit;
 ///
@@ -253,7 +277,9 @@ pub(crate) fn pearson_statistic(
 ///
 /// [`Error::TooFewValues`] for fewer than 2 categories; [`Error::LengthMismatch`] when the shares do
 /// not match the counts; [`Error::NotPositive`] for a share that is not finite and positive;
-/// [`Error::EmptyBase`] when every count is zero.
+/// [`Error::EmptyBase`] when every count is zero; [`Error::Undefined`] when the statistic exceeds the
+/// largest double (a category observed whose expected share is, say, 1e-300 of another's: its
+/// p-value would be 0 to any precision).
 pub fn chi_square_goodness_of_fit(
     observed: &[u64],
     expected_shares: &[f64],
@@ -294,10 +320,22 @@ pub fn chi_square_goodness_of_fit(
         .iter()
         .zip(expected_shares)
         .map(|(&o, &s)| {
-            let expected = total * (s / largest / share_sum);
-            (o as f64 - expected).powi(2) / expected
+            let (o, expected) = (o as f64, total * (s / largest / share_sum));
+            if o == 0.0 {
+                // (0 - E)^2 / E = E, also when E underflows to 0 (a share 1e-600 of the largest).
+                expected
+            } else {
+                (o - expected) * ((o - expected) / expected)
+            }
         })
         .sum::<f64>();
+    if !statistic.is_finite() {
+        return Err(Error::Undefined {
+            what: "chi-square statistic",
+            reason: "it exceeds the largest double: a category is observed where its expected share \
+                     is vanishingly small against the others; check the expected shares",
+        });
+    }
     let df = (k - 1) as u64;
     Ok(ChiSquareTest {
         statistic,

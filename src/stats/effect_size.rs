@@ -9,7 +9,11 @@ use crate::error::{Error, Result};
 /// difference, equal values of h are equally detectable wherever the proportions sit, which makes it
 /// the effect size for power calculations (statsmodels `proportion_effectsize`).
 ///
-/// Reference: Cohen (1988), *Statistical Power Analysis for the Behavioral Sciences*, ch. 6.
+/// # References
+///
+/// Cohen (1988), *Statistical Power Analysis for the Behavioral Sciences*, ch. 6.
+///
+/// # Examples
 ///
 /// ```
 /// use survey_analytics::cohens_h;

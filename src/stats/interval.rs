@@ -8,6 +8,8 @@ use serde::{Deserialize, Serialize};
 /// are on the ratio scale, where `upper` may be infinite when the data cannot bound it (for example a
 /// ratio whose denominator count is zero). Percent is for display only.
 ///
+/// # Examples
+///
 /// ```
 /// use survey_analytics::Interval;
 ///
@@ -27,6 +29,8 @@ pub struct Interval {
 impl Interval {
     /// `upper - lower`.
     ///
+    /// # Examples
+    ///
     /// ```
     /// assert_eq!(survey_analytics::Interval { lower: 0.25, upper: 0.75 }.width(), 0.5);
     /// ```
@@ -35,6 +39,8 @@ impl Interval {
     }
 
     /// Half the width: the "plus or minus" of a symmetric interval.
+    ///
+    /// # Examples
     ///
     /// ```
     /// assert_eq!(survey_analytics::Interval { lower: 0.25, upper: 0.75 }.half_width(), 0.25);
@@ -45,6 +51,8 @@ impl Interval {
 
     /// Whether `lower <= value <= upper`.
     ///
+    /// # Examples
+    ///
     /// ```
     /// let ci = survey_analytics::Interval { lower: 0.1, upper: 0.2 };
     /// assert!(ci.contains(0.1) && !ci.contains(0.21));
@@ -54,6 +62,8 @@ impl Interval {
     }
 
     /// Whether the two intervals share at least one point.
+    ///
+    /// # Examples
     ///
     /// ```
     /// use survey_analytics::Interval;

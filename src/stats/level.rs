@@ -15,6 +15,8 @@ use crate::stats::numerics::normal;
 /// The two-sided critical value is `z = Phi^-1(1 - alpha / 2)` with `alpha = 1 - level`; see
 /// [`ConfidenceLevel::z`].
 ///
+/// # Examples
+///
 /// ```
 /// use survey_analytics::ConfidenceLevel;
 ///
@@ -31,13 +33,43 @@ pub struct ConfidenceLevel(f64);
 
 impl ConfidenceLevel {
     /// 90% confidence.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert_eq!(survey_analytics::ConfidenceLevel::NINETY.value(), 0.90);
+    /// ```
     pub const NINETY: Self = Self(0.90);
     /// 95% confidence, the default.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use survey_analytics::ConfidenceLevel;
+    /// assert_eq!(ConfidenceLevel::default(), ConfidenceLevel::NINETY_FIVE);
+    /// ```
     pub const NINETY_FIVE: Self = Self(0.95);
     /// 99% confidence.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert_eq!(survey_analytics::ConfidenceLevel::NINETY_NINE.value(), 0.99);
+    /// ```
     pub const NINETY_NINE: Self = Self(0.99);
 
     /// A validated confidence level.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use survey_analytics::ConfidenceLevel;
+    /// assert_eq!(ConfidenceLevel::new(0.8)?.value(), 0.8);
+    /// // Any level strictly between 0 and 1, down to the smallest doubles.
+    /// assert!(ConfidenceLevel::new(1e-300).is_ok() && ConfidenceLevel::new(1.0 - 1e-16).is_ok());
+    /// assert!(ConfidenceLevel::new(0.0).is_err() && ConfidenceLevel::new(95.0).is_err());
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     ///
     /// # Errors
     ///
@@ -51,6 +83,8 @@ impl ConfidenceLevel {
     }
 
     /// The level from a significance level: `1 - alpha`.
+    ///
+    /// # Examples
     ///
     /// ```
     /// use survey_analytics::ConfidenceLevel;
@@ -70,6 +104,8 @@ impl ConfidenceLevel {
 
     /// The level as a number in (0, 1).
     ///
+    /// # Examples
+    ///
     /// ```
     /// assert_eq!(survey_analytics::ConfidenceLevel::NINETY.value(), 0.9);
     /// ```
@@ -79,6 +115,8 @@ impl ConfidenceLevel {
 
     /// `alpha = 1 - level`, the total tail probability outside a two-sided interval.
     ///
+    /// # Examples
+    ///
     /// ```
     /// let alpha = survey_analytics::ConfidenceLevel::NINETY_NINE.alpha();
     /// assert!((alpha - 0.01).abs() < 1e-15);
@@ -87,16 +125,29 @@ impl ConfidenceLevel {
         1.0 - self.0
     }
 
-    /// The two-sided standard normal critical value `z` with `P(|Z| > z) = alpha`.
+    /// The two-sided standard normal critical value `z` with `P(|Z| > z) = alpha`, that is
+    /// `P(|Z| <= z) = level`.
     ///
-    /// Numerics: statrs's `erfc_inv`, within 4.4e-16 relative of the exact quantile.
+    /// # Numerics
+    ///
+    /// statrs's `erfc_inv` of `alpha` for levels above 1/2 (where `alpha = 1 - level` is exact) and
+    /// `erf_inv` of the level below, within a few ulps of the exact quantile for every level: at
+    /// 1e-300, where `1 - level` rounds to 1, `z` is `1.2533e-300` rather than 0.
+    ///
+    /// # Examples
     ///
     /// ```
-    /// let z = survey_analytics::ConfidenceLevel::NINETY_NINE.z();
+    /// use survey_analytics::ConfidenceLevel;
+    ///
+    /// let z = ConfidenceLevel::NINETY_NINE.z();
     /// assert!((z - 2.575_829_303_548_901).abs() < 1e-14);
+    /// // Tiny levels keep their precision: z = sqrt(pi / 2) * level to first order.
+    /// let tiny = ConfidenceLevel::new(1e-300)?.z();
+    /// assert!((tiny / 1.253_314_137_315_500_3e-300 - 1.0).abs() < 1e-15);
+    /// # Ok::<(), survey_analytics::Error>(())
     /// ```
     pub fn z(self) -> f64 {
-        normal::upper_quantile(0.5 * self.alpha())
+        normal::two_sided_quantile(self.0)
     }
 }
 
@@ -156,13 +207,41 @@ pub struct Alpha(f64);
 
 impl Alpha {
     /// 10%.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert_eq!(survey_analytics::Alpha::TEN_PERCENT.value(), 0.10);
+    /// ```
     pub const TEN_PERCENT: Self = Self(0.10);
     /// 5%, the default.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use survey_analytics::Alpha;
+    /// assert_eq!(Alpha::default(), Alpha::FIVE_PERCENT);
+    /// ```
     pub const FIVE_PERCENT: Self = Self(0.05);
     /// 1%.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// assert_eq!(survey_analytics::Alpha::ONE_PERCENT.value(), 0.01);
+    /// ```
     pub const ONE_PERCENT: Self = Self(0.01);
 
     /// A validated significance level.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use survey_analytics::{Alpha, Error};
+    /// assert_eq!(Alpha::new(0.001)?.value(), 0.001);
+    /// assert!(matches!(Alpha::new(5.0), Err(Error::InvalidAlpha { .. })));
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     ///
     /// # Errors
     ///
@@ -176,6 +255,8 @@ impl Alpha {
     }
 
     /// The level as a number in (0, 1).
+    ///
+    /// # Examples
     ///
     /// ```
     /// assert_eq!(survey_analytics::Alpha::ONE_PERCENT.value(), 0.01);

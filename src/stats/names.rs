@@ -13,9 +13,26 @@ macro_rules! method_names {
     ) => {
         impl $ty {
             /// Every variant, in declaration order.
+            ///
+            /// # Examples
+            ///
+            /// ```
+            #[doc = concat!("use survey_analytics::", stringify!($ty), ";")]
+            #[doc = concat!("assert_eq!(", stringify!($ty), "::ALL[0], ", stringify!($ty), "::", stringify!($v0), ");")]
+            /// ```
             pub const ALL: &'static [Self] = &[Self::$v0 $(, Self::$v)*];
 
             /// The canonical name: what `Display` prints, `FromStr` and serde accept.
+            ///
+            /// # Examples
+            ///
+            /// ```
+            #[doc = concat!("use survey_analytics::", stringify!($ty), ";")]
+            #[doc = concat!("let first = ", stringify!($ty), "::", stringify!($v0), ";")]
+            #[doc = concat!("assert_eq!(first.name(), \"", $n0, "\");")]
+            #[doc = concat!("assert_eq!(first.name().parse::<", stringify!($ty), ">()?, first);")]
+            /// # Ok::<(), survey_analytics::Error>(())
+            /// ```
             pub fn name(self) -> &'static str {
                 match self {
                     Self::$v0 => $n0,

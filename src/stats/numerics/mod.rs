@@ -1,11 +1,13 @@
-//! Special functions and root finding, wrapped where statrs falls short (see `../shared/NUMERICS.md`
-//! in the project notes, summarised in each file). Private to the crate: the public API exposes
-//! statistics, not these building blocks.
+//! Special functions and root finding, written where statrs falls short (what it gets wrong, and
+//! the accuracy of what replaces it, are in `docs/numerics.md`, summarised in each file). Private to
+//! the crate: the public API exposes statistics, not these building blocks.
 
 pub(crate) mod beta;
+pub(crate) mod dd;
 pub(crate) mod gamma;
 pub(crate) mod loader;
 pub(crate) mod normal;
+pub(crate) mod quadrature;
 pub(crate) mod root;
 pub(crate) mod student_f;
 

@@ -1,7 +1,7 @@
 //! Student's t quantiles and the F distribution's upper tail, through the incomplete beta function.
 //!
 //! statrs's `StudentsT::inverse_cdf` is 3e-7 off at 3e4 degrees of freedom and never returns at
-//! 1e8 (NUMERICS.md). Here `P(|T| > t) = I_x(nu/2, 1/2)` with `x = nu / (nu + t^2)`, so a t
+//! 1e8 (`docs/numerics.md`). Here `P(|T| > t) = I_x(nu/2, 1/2)` with `x = nu / (nu + t^2)`, so a t
 //! quantile is a beta quantile from the crate's own safeguarded search, taken on whichever of `x`
 //! and `1 - x` is small so that `t = sqrt(nu (1 - x) / x)` keeps full precision. F tails are
 //! `P(F > f) = I_z(d2/2, d1/2)` with `z = d2 / (d2 + d1 f)`.
@@ -10,8 +10,8 @@ use super::beta::{self, Tail};
 use super::normal;
 
 /// Degrees of freedom from which the quantile comes from the Cornish-Fisher expansion about the
-/// normal quantile: the beta route loses about `nu * 1e-17` there, while the expansion's first
-/// omitted term is below 1e-18 relative.
+/// normal quantile: its first omitted term is below 1e-18 relative there, and it costs a few
+/// multiplications where the beta route runs a quantile search on a shape of `nu / 2`.
 const EXPANSION_FROM: f64 = 1e5;
 
 /// The `t` with `P(T > t) = q` for Student's t on `df > 0` degrees of freedom; `q` in (0, 1).

@@ -134,6 +134,7 @@
 
 mod error;
 pub mod marketing;
+mod portable;
 mod report;
 mod stats;
 mod survey;

@@ -304,4 +304,27 @@ fn validated_values_deserialise_through_their_constructors() {
         refused::<Sums>(json!({"count": 1, "fixed_weight": "340282366920938463463374607431768211455", "fixed_weight_squared": "0"}))
             .contains("saturated")
     );
+    let share = |percent: f64, base: u64, decimals: u32| json!({"percent": percent, "base": base, "decimals": decimals});
+    assert!(refused::<PublishedShare>(share(141.0, 130, 0)).contains("percent"));
+    assert!(refused::<PublishedShare>(share(41.0, 0, 0)).contains("base of at least one"));
+    assert!(refused::<PublishedShare>(share(41.5, 130, 7)).contains("decimals"));
+    let read: PublishedShare = serde_json::from_value(share(41.5, 130, 1)).unwrap();
+    assert_eq!(read, PublishedShare::with_decimals(41.5, 130, 1).unwrap());
+}
+
+#[test]
+fn values_past_2_53_are_not_written_as_numbers_a_reader_would_round() {
+    let share = PublishedShare::new(41.0, (1 << 53) + 1).unwrap();
+    let message = serde_json::to_string(&share).unwrap_err().to_string();
+    assert!(message.contains("above 2^53"), "{message}");
+    let at_limit = PublishedShare::new(41.0, 1 << 53).unwrap();
+    assert!(portable(&serde_json::to_value(at_limit).unwrap()));
+    // A minimum base past every count means the same at 2^53, and is written so.
+    let settings = CrosstabSettings {
+        min_base: u64::MAX,
+        ..CrosstabSettings::default()
+    };
+    let value = serde_json::to_value(settings).unwrap();
+    assert_eq!(value["min_base"], json!(1_u64 << 53));
+    assert!(portable(&value));
 }

@@ -6,6 +6,7 @@ use std::ops::RangeInclusive;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::portable::serialize_count;
 use crate::stats::alternative::Alternative;
 use crate::stats::interval::Interval;
 use crate::stats::level::{Alpha, ConfidenceLevel};
@@ -34,11 +35,45 @@ use crate::stats::z_test::{TwoProportionZTest, two_proportion_z_test};
 /// assert_eq!(PublishedShare::new(33.0, 10)?.counts(), None);
 /// # Ok::<(), survey_analytics::Error>(())
 /// ```
+///
+/// Serialised as `{"percent", "base", "decimals"}` and read back through
+/// [`PublishedShare::with_decimals`], so JSON cannot build a share it would refuse; a base above
+/// 2^53, which JSON readers would round, is refused when written.
+///
+/// ```
+/// use survey_analytics::PublishedShare;
+///
+/// let share = PublishedShare::new(41.0, 130)?;
+/// let json = serde_json::to_string(&share).unwrap();
+/// assert_eq!(serde_json::from_str::<PublishedShare>(&json).unwrap(), share);
+/// assert!(serde_json::from_str::<PublishedShare>(r#"{"percent": 141, "base": 130, "decimals": 0}"#).is_err());
+/// assert!(serde_json::to_string(&PublishedShare::new(41.0, u64::MAX)?).is_err());
+/// # Ok::<(), survey_analytics::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "RawPublishedShare")]
 pub struct PublishedShare {
+    percent: f64,
+    #[serde(serialize_with = "serialize_count")]
+    base: u64,
+    decimals: u32,
+}
+
+/// Unvalidated form used to deserialise a [`PublishedShare`].
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPublishedShare {
     percent: f64,
     base: u64,
     decimals: u32,
+}
+
+impl TryFrom<RawPublishedShare> for PublishedShare {
+    type Error = Error;
+
+    fn try_from(raw: RawPublishedShare) -> Result<Self> {
+        Self::with_decimals(raw.percent, raw.base, raw.decimals)
+    }
 }
 
 impl PublishedShare {

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::portable::{MAX_PORTABLE_COUNT, serialize_count};
 
 /// Fractional bits of the fixed-point weight format: weights are held as multiples of 2^-64.
 const FRACTION_BITS: i32 = 64;
@@ -57,10 +58,6 @@ fn to_f64(fixed: u128) -> f64 {
     fixed as f64 / SCALE
 }
 
-/// Largest count a serialised tally or sum may hold: 2^53, the largest integer every JSON reader
-/// (JavaScript's numbers included) holds exactly.
-pub(crate) const MAX_PORTABLE_COUNT: u64 = 1 << 53;
-
 /// A fixed-point sum written as a decimal string, so that JSON readers of every language keep all
 /// 128 bits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -90,19 +87,6 @@ impl<'de> Deserialize<'de> for Decimal {
             serde::de::Error::custom(format!("'{text}' is past the fixed-point range (2^128)"))
         })
     }
-}
-
-/// Writes a count as a JSON number, refusing one above 2^53 that a JSON reader would round.
-pub(crate) fn serialize_count<S: serde::Serializer>(
-    count: &u64,
-    serializer: S,
-) -> std::result::Result<S::Ok, S::Error> {
-    if *count > MAX_PORTABLE_COUNT {
-        return Err(serde::ser::Error::custom(format!(
-            "a count of {count} is above 2^53 and cannot be written exactly to JSON"
-        )));
-    }
-    serializer.serialize_u64(*count)
 }
 
 /// Why `count` records cannot have weight sums `weight` and `weight_squared` (fixed point), if so:

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::portable::serialize_threshold;
 use crate::stats::adjust::PValueAdjustment;
 use crate::stats::level::{Alpha, ConfidenceLevel};
 use crate::stats::proportion::ProportionMethod;
@@ -36,7 +37,9 @@ pub struct CrosstabSettings {
     pub intervals: IntervalSettings,
     /// Adjustment within each row and significance level of the letters.
     pub tests: TestSettings,
-    /// Minimum unweighted base of a column that takes part in the tests.
+    /// Minimum unweighted base of a column that takes part in the tests (written to JSON as at
+    /// most 2^53, which no base exceeds).
+    #[serde(serialize_with = "serialize_threshold")]
     pub min_base: u64,
     /// Interval method and design effect of the cells (tables built from a design).
     pub design: DesignSettings,

@@ -7,8 +7,9 @@ use serde::de::IgnoredAny;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::portable::serialize_count;
 use crate::survey::categories::Categories;
-use crate::survey::sums::{Decimal, inconsistency, serialize_count};
+use crate::survey::sums::{Decimal, inconsistency};
 use crate::survey::tally::Tally;
 
 /// The `format` of a serialised tally.

@@ -231,11 +231,12 @@ impl Breakdown {
     ///
     /// # Errors
     ///
-    /// [`Error::CategoryOutOfRange`] for a net member past the question's categories;
-    /// [`Error::InvalidNet`] for a net on a multi-select question (whose options overlap, so a net
-    /// must be tallied as its own option); [`Error::CountTooLarge`] when a net's weights sum past
-    /// the fixed-point range; [`Error::TooLarge`] past 2^24 units of work (an interval counts 1,
-    /// 256 with the exact methods).
+    /// [`Error::CategoryOutOfRange`](crate::Error::CategoryOutOfRange) for a net member past the
+    /// question's categories; [`Error::InvalidNet`](crate::Error::InvalidNet) for a net on a
+    /// multi-select question (whose options overlap, so a net must be tallied as its own option);
+    /// [`Error::CountTooLarge`](crate::Error::CountTooLarge) when a net's weights sum past the
+    /// fixed-point range; [`Error::TooLarge`](crate::Error::TooLarge) past 2^24 units of work (an
+    /// interval counts 1, 256 with the exact methods).
     pub fn new(margin: &Margin, options: &BreakdownOptions) -> Result<Self> {
         let categories = margin.categories();
         let rows =

@@ -7,6 +7,18 @@
 use thiserror::Error;
 
 /// Shorthand for `std::result::Result<T, survey_analytics::Error>`.
+///
+/// # Examples
+///
+/// ```
+/// use survey_analytics::{Error, Proportion, Result};
+///
+/// fn share(successes: u64, trials: u64) -> Result<f64> {
+///     Ok(Proportion::new(successes, trials)?.estimate())
+/// }
+/// assert_eq!(share(1, 4), Ok(0.25));
+/// assert!(matches!(share(1, 0), Err(Error::EmptyBase)));
+/// ```
 pub type Result<T> = std::result::Result<T, Error>;
 
 /// Everything that can be wrong with an input to this crate.

@@ -207,6 +207,31 @@ pub trait Ordinal: Category {}
 
 /// Parses a category by key or label, ignoring ASCII case. Used by the code that
 /// [`category!`](crate::category) generates.
+///
+/// # Examples
+///
+/// ```
+/// use survey_analytics::{category, Error};
+/// use survey_analytics::__private::parse_category;
+/// # category! {
+/// #     /// Role of the respondent.
+/// #     pub enum Role("role") {
+/// #         /// Leads the department.
+/// #         Leader = "Leader" as "leader",
+/// #         /// Individual contributor.
+/// #         Contributor = "Individual contributor" as "ic",
+/// #     }
+/// # }
+/// assert_eq!(parse_category::<Role>(" IC ")?, Role::Contributor); // key, trimmed, any case
+/// assert_eq!(parse_category::<Role>("individual contributor")?, Role::Contributor); // label
+/// let err = parse_category::<Role>("boss").unwrap_err();
+/// assert!(matches!(err, Error::UnknownCategory { ref dimension, .. } if dimension == "role"));
+/// # Ok::<(), survey_analytics::Error>(())
+/// ```
+///
+/// # Errors
+///
+/// [`Error::UnknownCategory`] when the text, trimmed, is neither a key nor a label of `C`.
 #[doc(hidden)]
 pub fn parse_category<C: Category>(text: &str) -> Result<C> {
     let text = text.trim();

@@ -97,6 +97,20 @@ impl DesignEffects {
 }
 
 /// A design-based estimate with its standard error.
+///
+/// # Examples
+///
+/// ```
+/// use survey_analytics::SampleDesign;
+///
+/// let design = SampleDesign::new(vec![1.0, 2.0, 1.0, 2.0, 3.0])?.with_clusters(&[1, 1, 2, 2, 3])?;
+/// let share = design.proportion(&[Some(true), Some(false), Some(true), Some(true), None])?;
+/// assert!((share.estimate - 4.0 / 6.0).abs() < 1e-15);
+/// assert_eq!((share.observations, share.weight_sum), (4, 6.0)); // the answered only
+/// assert_eq!(share.degrees_of_freedom, 1.0); // they are in 2 clusters of 1 stratum
+/// assert!(share.std_error > 0.0);
+/// # Ok::<(), survey_analytics::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct DesignEstimate {
     /// The estimate (a mean, proportion or total).
@@ -117,6 +131,22 @@ pub struct DesignEstimate {
 
 /// A difference between two domain estimates with its design-based standard error (R's
 /// `svycontrast` on `svyby(..., covmat = TRUE)`).
+///
+/// # Examples
+///
+/// ```
+/// use survey_analytics::SampleDesign;
+///
+/// let design = SampleDesign::new(vec![1.0; 6])?.with_clusters(&[1, 1, 2, 2, 3, 3])?;
+/// let group = [Some(0), Some(1), Some(0), Some(1), Some(0), Some(1)];
+/// let by_group = design.domain_means(&[1.0, 0.0, 1.0, 1.0, 0.0, 0.0], &group, 2)?;
+/// let gap = by_group.contrast(0, 1)?;
+/// assert!((gap.estimate - (2.0 / 3.0 - 1.0 / 3.0)).abs() < 1e-15);
+/// let reverse = by_group.contrast(1, 0)?;
+/// assert_eq!(reverse.estimate, -gap.estimate);
+/// assert!((reverse.std_error - gap.std_error).abs() < 1e-15);
+/// # Ok::<(), survey_analytics::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct DesignContrast {
     /// First estimate minus second.
@@ -126,6 +156,22 @@ pub struct DesignContrast {
 }
 
 /// Estimates for several domains (subgroups) of one design, with their covariance matrix.
+///
+/// Built by [`SampleDesign::domain_means`].
+///
+/// # Examples
+///
+/// ```
+/// use survey_analytics::SampleDesign;
+///
+/// let design = SampleDesign::new(vec![1.0; 4])?.with_clusters(&[1, 1, 2, 2])?;
+/// let domains = [Some(0), Some(2), Some(0), Some(2)];
+/// let by_group = design.domain_means(&[1.0, 0.0, 0.0, 1.0], &domains, 3)?;
+/// assert_eq!(by_group.estimates().len(), 3);
+/// assert!(by_group.estimates()[1].is_none()); // nobody in domain 1
+/// assert_eq!(by_group.covariance(1, 1), Some(0.0));
+/// # Ok::<(), survey_analytics::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DomainEstimates {
     estimates: Vec<Option<DesignEstimate>>,
@@ -135,11 +181,41 @@ pub struct DomainEstimates {
 
 impl DomainEstimates {
     /// Estimate for each domain, in order; `None` for a domain with no respondents.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use survey_analytics::SampleDesign;
+    ///
+    /// let design = SampleDesign::new(vec![1.0, 3.0, 2.0, 2.0])?;
+    /// let domains = [Some(0), Some(0), Some(1), None];
+    /// let by_group = design.domain_means(&[1.0, 0.0, 1.0, 1.0], &domains, 3)?;
+    /// let first = by_group.estimates()[0].unwrap();
+    /// assert_eq!((first.estimate, first.observations, first.weight_sum), (0.25, 2, 4.0));
+    /// assert_eq!(by_group.estimates()[2], None);
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     pub fn estimates(&self) -> &[Option<DesignEstimate>] {
         &self.estimates
     }
 
-    /// The design covariance of the estimates of domains `a` and `b`.
+    /// The design covariance of the estimates of domains `a` and `b`; `None` for a domain past
+    /// the estimates.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use survey_analytics::SampleDesign;
+    ///
+    /// let design = SampleDesign::new(vec![1.0; 6])?.with_clusters(&[1, 1, 2, 2, 3, 3])?;
+    /// let group = [Some(0), Some(1), Some(0), Some(1), Some(0), Some(1)];
+    /// let by_group = design.domain_means(&[1.0, 0.0, 1.0, 1.0, 0.0, 0.0], &group, 2)?;
+    /// let se = by_group.estimates()[0].unwrap().std_error;
+    /// assert!(by_group.covariance(0, 0).is_some_and(|v| (v - se * se).abs() < 1e-15));
+    /// assert_eq!(by_group.covariance(0, 1), by_group.covariance(1, 0));
+    /// assert_eq!(by_group.covariance(0, 2), None);
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     pub fn covariance(&self, a: usize, b: usize) -> Option<f64> {
         let k = self.estimates.len();
         if a >= k || b >= k {
@@ -150,6 +226,22 @@ impl DomainEstimates {
 
     /// The difference between domains `a` and `b`, with its standard error from the joint
     /// covariance: `sqrt(v_aa + v_bb - 2 v_ab)`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use survey_analytics::{Error, SampleDesign};
+    ///
+    /// let design = SampleDesign::new(vec![1.0; 6])?.with_clusters(&[1, 1, 2, 2, 3, 3])?;
+    /// let group = [Some(0), Some(1), Some(0), Some(1), Some(0), Some(1)];
+    /// let by_group = design.domain_means(&[1.0, 0.0, 1.0, 1.0, 0.0, 0.0], &group, 3)?;
+    /// let gap = by_group.contrast(0, 1)?;
+    /// let v = |a, b| by_group.covariance(a, b).unwrap_or(f64::NAN);
+    /// assert!((gap.std_error - (v(0, 0) + v(1, 1) - 2.0 * v(0, 1)).sqrt()).abs() < 1e-15);
+    /// assert!(matches!(by_group.contrast(0, 2), Err(Error::EmptyBase))); // nobody in domain 2
+    /// assert!(matches!(by_group.contrast(0, 3), Err(Error::CategoryOutOfRange { index: 3, len: 3, .. })));
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     ///
     /// # Errors
     ///
@@ -295,6 +387,19 @@ impl SampleDesign {
     }
 
     /// The design-based proportion of `true` among the answered (`None` = no answer).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use survey_analytics::{Error, SampleDesign};
+    ///
+    /// let design = SampleDesign::new(vec![1.0, 3.0, 2.0, 2.0])?;
+    /// let share = design.proportion(&[Some(true), Some(false), Some(true), None])?;
+    /// assert_eq!(share.estimate, 0.5); // weight 3 of the 6 that answered
+    /// assert_eq!(share.observations, 3);
+    /// assert!(matches!(design.proportion(&[None; 4]), Err(Error::EmptyBase)));
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     ///
     /// # Errors
     ///

@@ -176,6 +176,20 @@ impl SampleDesign {
     /// A design of weights only: every respondent is its own PSU, in one stratum (R's
     /// `svydesign(ids = ~1, weights = ~w)`).
     ///
+    /// # Examples
+    ///
+    /// ```
+    /// use survey_analytics::{Error, SampleDesign};
+    ///
+    /// let design = SampleDesign::new(vec![1.0, 2.5, 0.5])?;
+    /// assert!(!design.has_strata() && !design.has_clusters());
+    /// assert_eq!(design.degrees_of_freedom(), 2.0); // 3 PSUs (one per respondent) - 1 stratum
+    /// let err = SampleDesign::new(vec![1.0, f64::NAN]).unwrap_err();
+    /// assert!(matches!(err, Error::InvalidWeight { record: Some(1), .. }));
+    /// assert!(matches!(SampleDesign::new(vec![]), Err(Error::TooFewValues { .. })));
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
+    ///
     /// # Errors
     ///
     /// [`Error::TooFewValues`] for no weights; [`Error::InvalidWeight`] (with the record's position)
@@ -240,6 +254,19 @@ impl SampleDesign {
 
     /// Adds strata: one label per respondent.
     ///
+    /// # Examples
+    ///
+    /// ```
+    /// use survey_analytics::{Error, SampleDesign};
+    ///
+    /// let design = SampleDesign::new(vec![1.0; 4])?.with_strata(&["north", "north", "south", "south"])?;
+    /// assert!(design.has_strata());
+    /// assert_eq!(design.degrees_of_freedom(), 2.0); // 4 PSUs - 2 strata
+    /// let err = SampleDesign::new(vec![1.0; 4])?.with_strata(&["north", "south"]).unwrap_err();
+    /// assert!(matches!(err, Error::LengthMismatch { expected: 4, len: 2, .. }));
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
+    ///
     /// # Errors
     ///
     /// [`Error::LengthMismatch`] unless there is one label per weight.
@@ -262,6 +289,20 @@ impl SampleDesign {
 
     /// Adds clusters (primary sampling units): one label per respondent, nested in strata.
     ///
+    /// # Examples
+    ///
+    /// ```
+    /// use survey_analytics::{Error, SampleDesign};
+    ///
+    /// let design = SampleDesign::new(vec![1.0; 6])?.with_clusters(&[10, 10, 20, 20, 30, 30])?;
+    /// assert_eq!(design.degrees_of_freedom(), 2.0); // 3 clusters - 1 stratum
+    /// // Nested: cluster 1 of stratum "a" and cluster 1 of stratum "b" are two PSUs.
+    /// let nested = SampleDesign::new(vec![1.0; 4])?.with_strata(&["a", "a", "b", "b"])?;
+    /// assert_eq!(nested.with_clusters(&[1, 2, 1, 2])?.degrees_of_freedom(), 2.0); // 4 PSUs - 2 strata
+    /// assert!(matches!(design.with_clusters(&[1, 2]), Err(Error::LengthMismatch { .. })));
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
+    ///
     /// # Errors
     ///
     /// [`Error::LengthMismatch`] unless there is one label per weight.
@@ -274,6 +315,20 @@ impl SampleDesign {
     }
 
     /// Sets the handling of strata with a single PSU.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use survey_analytics::{Error, LonelyPsu, SampleDesign};
+    ///
+    /// // Stratum "b" has a single PSU.
+    /// let design = SampleDesign::new(vec![1.0; 3])?.with_strata(&["a", "a", "b"])?;
+    /// let err = design.mean(&[1.0, 0.0, 1.0]).unwrap_err();
+    /// assert!(matches!(err, Error::LonelyPsu { ref stratum } if stratum == "b"));
+    /// let certain = design.with_lonely_psu(LonelyPsu::Certainty);
+    /// assert!(certain.mean(&[1.0, 0.0, 1.0])?.std_error > 0.0); // from stratum "a" alone
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     pub fn with_lonely_psu(mut self, lonely: LonelyPsu) -> Self {
         self.lonely = lonely;
         self
@@ -315,37 +370,114 @@ impl SampleDesign {
     }
 
     /// Number of respondents.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use survey_analytics::SampleDesign;
+    ///
+    /// // Respondents with a weight of zero are still respondents of the design.
+    /// assert_eq!(SampleDesign::new(vec![2.0, 0.0, 1.0])?.len(), 3);
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     pub fn len(&self) -> usize {
         self.weights.len()
     }
 
     /// Always false: a design has at least one respondent.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use survey_analytics::{Error, SampleDesign};
+    ///
+    /// assert!(!SampleDesign::new(vec![0.0])?.is_empty());
+    /// assert!(matches!(SampleDesign::new(vec![]), Err(Error::TooFewValues { .. })));
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.weights.is_empty()
     }
 
     /// The weights (after any post-stratification, raking or trimming).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use survey_analytics::{CalibrationMargin, SampleDesign};
+    ///
+    /// let design = SampleDesign::new(vec![1.0, 3.0])?;
+    /// assert_eq!(design.weights(), [1.0, 3.0]);
+    /// let scaled = design.post_stratify(&CalibrationMargin::new(vec![0, 0], vec![8.0])?)?;
+    /// assert_eq!(scaled.weights(), [2.0, 6.0]); // both times 8 / 4
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     pub fn weights(&self) -> &[f64] {
         &self.weights
     }
 
     /// The lonely-PSU option.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use survey_analytics::{LonelyPsu, SampleDesign};
+    ///
+    /// let design = SampleDesign::new(vec![1.0; 3])?;
+    /// assert_eq!(design.lonely_psu(), LonelyPsu::Fail);
+    /// assert_eq!(design.with_lonely_psu(LonelyPsu::Average).lonely_psu(), LonelyPsu::Average);
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     pub fn lonely_psu(&self) -> LonelyPsu {
         self.lonely
     }
 
     /// Whether strata were given.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use survey_analytics::SampleDesign;
+    ///
+    /// let design = SampleDesign::new(vec![1.0; 3])?;
+    /// assert!(!design.has_strata());
+    /// // A single stratum given explicitly still counts as strata.
+    /// assert!(design.with_strata(&["all"; 3])?.has_strata());
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     pub fn has_strata(&self) -> bool {
         self.has_strata
     }
 
     /// Whether clusters were given.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use survey_analytics::SampleDesign;
+    ///
+    /// let design = SampleDesign::new(vec![1.0; 4])?;
+    /// assert!(!design.has_clusters()); // every respondent is its own PSU
+    /// assert!(design.with_clusters(&[1, 1, 2, 2])?.has_clusters());
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     pub fn has_clusters(&self) -> bool {
         self.has_clusters
     }
 
     /// Design degrees of freedom: PSUs minus strata, counting only those with a non-zero weight
     /// (R's `degf`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use survey_analytics::SampleDesign;
+    ///
+    /// let weights = vec![1.0, 1.0, 2.0, 2.0, 0.0, 0.0];
+    /// let design = SampleDesign::new(weights)?.with_clusters(&[1, 1, 2, 2, 3, 3])?;
+    /// assert_eq!(design.degrees_of_freedom(), 1.0); // cluster 3 has no weight: 2 PSUs - 1 stratum
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     pub fn degrees_of_freedom(&self) -> f64 {
         self.degrees_of_freedom_in(|_| true)
     }

@@ -29,6 +29,24 @@ const MAX_RESIDUALS: usize = 1 << 26;
 ///
 /// Both are invariant to the scale of the weights.
 ///
+/// # Examples
+///
+/// ```
+/// use survey_analytics::SampleDesign;
+///
+/// let design = SampleDesign::new(vec![1.0; 8])?.with_clusters(&[1, 1, 2, 2, 3, 3, 4, 4])?;
+/// let role = [Some(0), Some(1), Some(0), Some(1), Some(0), Some(1), Some(0), Some(1)];
+/// let knows = [Some(0), Some(1), Some(0), Some(0), Some(1), Some(1), Some(0), Some(1)];
+/// let test = design.rao_scott(&role, &knows, 2, 2)?;
+/// assert_eq!(test.chisq_df, 1.0); // (2 - 1)(2 - 1)
+/// assert_eq!(test.ddf, test.ndf * design.degrees_of_freedom());
+/// // In a 2 x 2 table Delta is a single number: both corrections agree.
+/// assert!((test.ndf - 1.0).abs() < 1e-12 && (test.statistic - test.chisq).abs() < 1e-12);
+/// let scaled = SampleDesign::new(vec![50.0; 8])?.with_clusters(&[1, 1, 2, 2, 3, 3, 4, 4])?;
+/// assert!((scaled.rao_scott(&role, &knows, 2, 2)?.p_value - test.p_value).abs() < 1e-12);
+/// # Ok::<(), survey_analytics::Error>(())
+/// ```
+///
 /// # References
 ///
 /// Rao & Scott (1981, 1984); Lumley (2010), *Complex Surveys*, 6.3.

@@ -50,6 +50,20 @@ impl CalibrationMargin {
     /// A margin from each respondent's category (a position in `totals`) and the population
     /// totals.
     ///
+    /// # Examples
+    ///
+    /// ```
+    /// use survey_analytics::{CalibrationMargin, Error};
+    ///
+    /// let region = CalibrationMargin::new(vec![0, 1, 1], vec![400.0, 600.0])?;
+    /// assert_eq!(region.totals()[region.categories()[2]], 600.0); // respondent 2's category
+    /// let err = CalibrationMargin::new(vec![0, 2], vec![1.0, 1.0]).unwrap_err();
+    /// assert!(matches!(err, Error::CategoryOutOfRange { index: 2, len: 2, .. }));
+    /// let err = CalibrationMargin::new(vec![0, 1], vec![1.0, -1.0]).unwrap_err();
+    /// assert!(matches!(err, Error::InvalidParameter { value, .. } if value == -1.0));
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
+    ///
     /// # Errors
     ///
     /// [`Error::CategoryOutOfRange`] for a category past the totals; [`Error::InvalidParameter`]
@@ -81,22 +95,79 @@ impl CalibrationMargin {
     }
 
     /// The population total over all categories.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use survey_analytics::{CalibrationMargin, Error, RakeOptions, SampleDesign};
+    ///
+    /// let age = CalibrationMargin::new(vec![0, 1, 2], vec![300.0, 450.0, 250.0])?;
+    /// let region = CalibrationMargin::new(vec![0, 0, 1], vec![500.0, 400.0])?;
+    /// assert_eq!((age.total(), region.total()), (1000.0, 900.0));
+    /// // Margins raked together must describe the same population.
+    /// let design = SampleDesign::new(vec![1.0; 3])?;
+    /// let err = design.rake(&[age, region], &RakeOptions::default()).unwrap_err();
+    /// assert!(matches!(err, Error::InconsistentMargins { margin: 1, total, .. } if total == 900.0));
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     pub fn total(&self) -> f64 {
         self.totals.iter().sum()
     }
 
     /// The population total of each category.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use survey_analytics::{CalibrationMargin, Error, SampleDesign};
+    ///
+    /// // A category may have no respondent here; calibrating to it then fails.
+    /// let region = CalibrationMargin::new(vec![0, 0], vec![70.0, 30.0])?;
+    /// assert_eq!(region.totals(), [70.0, 30.0]);
+    /// let err = SampleDesign::new(vec![1.0, 1.0])?.post_stratify(&region).unwrap_err();
+    /// assert!(matches!(err, Error::EmptyCalibrationCell { category: 1, .. }));
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     pub fn totals(&self) -> &[f64] {
         &self.totals
     }
 
     /// Each respondent's category.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use survey_analytics::CalibrationMargin;
+    ///
+    /// let region = CalibrationMargin::new(vec![1, 0, 1], vec![40.0, 60.0])?;
+    /// assert_eq!(region.categories(), [1, 0, 1]);
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     pub fn categories(&self) -> &[usize] {
         &self.cells
     }
 }
 
 /// When raking stops.
+///
+/// # Examples
+///
+/// ```
+/// use survey_analytics::{CalibrationMargin, RakeOptions, SampleDesign};
+///
+/// let defaults = RakeOptions::default();
+/// assert_eq!((defaults.max_iterations, defaults.relative_tolerance), (100, 1e-10));
+/// let design = SampleDesign::new(vec![1.0; 4])?;
+/// let region = CalibrationMargin::new(vec![0, 0, 1, 1], vec![60.0, 40.0])?;
+/// let gender = CalibrationMargin::new(vec![0, 1, 1, 1], vec![50.0, 50.0])?;
+/// let margins = [region, gender];
+/// let (_, settled) = design.rake(&margins, &defaults)?;
+/// assert!(settled.converged && settled.iterations > 1);
+/// let (_, early) = design.rake(&margins, &RakeOptions { max_iterations: 1, ..defaults })?;
+/// assert_eq!(early.iterations, 1);
+/// assert!(!early.converged); // stopped before the passes became stationary
+/// # Ok::<(), survey_analytics::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct RakeOptions {
     /// Largest number of full passes over the margins.
@@ -118,6 +189,19 @@ impl Default for RakeOptions {
 
 /// Largest number of raking passes accepted: each pass costs a sweep of the joint table per
 /// margin, so a bound keeps every call short.
+///
+/// # Examples
+///
+/// ```
+/// use survey_analytics::{CalibrationMargin, Error, MAX_RAKE_ITERATIONS, RakeOptions, SampleDesign};
+///
+/// let design = SampleDesign::new(vec![1.0; 2])?;
+/// let margin = CalibrationMargin::new(vec![0, 1], vec![1.0, 1.0])?;
+/// let options = RakeOptions { max_iterations: MAX_RAKE_ITERATIONS + 1, ..RakeOptions::default() };
+/// let err = design.rake(&[margin], &options).unwrap_err();
+/// assert!(matches!(err, Error::CountTooLarge { max, .. } if max == MAX_RAKE_ITERATIONS as u64));
+/// # Ok::<(), survey_analytics::Error>(())
+/// ```
 pub const MAX_RAKE_ITERATIONS: usize = 10_000;
 
 impl RakeOptions {
@@ -143,6 +227,16 @@ impl RakeOptions {
 
     /// R's defaults (`maxit = 10`, `epsilon = 1` weight unit), for reproducing R's `rake` output
     /// exactly; `total_weight` is the design's total weight before raking.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use survey_analytics::RakeOptions;
+    ///
+    /// let options = RakeOptions::r_defaults(128.0);
+    /// assert_eq!(options.max_iterations, 10);
+    /// assert_eq!(options.relative_tolerance * 128.0, 1.0); // one weight unit
+    /// ```
     pub fn r_defaults(total_weight: f64) -> Self {
         Self {
             max_iterations: 10,
@@ -156,6 +250,22 @@ impl RakeOptions {
 }
 
 /// What raking did.
+///
+/// # Examples
+///
+/// ```
+/// use survey_analytics::{CalibrationMargin, RakeOptions, SampleDesign};
+///
+/// // Region and gender coincide in this sample, so no weights meet both margins.
+/// let design = SampleDesign::new(vec![1.0; 4])?;
+/// let region = CalibrationMargin::new(vec![0, 0, 1, 1], vec![60.0, 40.0])?;
+/// let gender = CalibrationMargin::new(vec![0, 0, 1, 1], vec![50.0, 50.0])?;
+/// let (_, report) = design.rake(&[region, gender], &RakeOptions::default())?;
+/// assert_eq!(report.iterations, 2); // the second pass changes nothing
+/// assert!(!report.converged);
+/// assert!((report.largest_margin_error - 10.0).abs() < 1e-9); // region: 50 against 60
+/// # Ok::<(), survey_analytics::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct RakeReport {
     /// Full passes over the margins.

@@ -7,9 +7,28 @@ use crate::survey::category::Category;
 use crate::survey::multi_select::MultiSelect;
 
 /// Number of respondents, as published.
+///
+/// # Examples
+///
+/// ```
+/// use survey_analytics::marketing::{SAMPLE_SIZE, collaboration_survey};
+///
+/// assert_eq!(SAMPLE_SIZE, 830);
+/// assert_eq!(collaboration_survey().len(), SAMPLE_SIZE);
+/// ```
 pub const SAMPLE_SIZE: usize = 830;
 
 /// Respondents by role: a reconstruction (the report publishes no split).
+///
+/// # Examples
+///
+/// ```
+/// use survey_analytics::marketing::{ROLE_SIZES, Role, SAMPLE_SIZE, collaboration_survey};
+///
+/// assert_eq!(ROLE_SIZES.iter().map(|(_, n)| n).sum::<usize>(), SAMPLE_SIZE);
+/// let leaders = collaboration_survey().iter().filter(|r| r.role == Role::Leader).count();
+/// assert_eq!(ROLE_SIZES[0], (Role::Leader, leaders));
+/// ```
 pub const ROLE_SIZES: [(Role, usize); 3] = [
     (Role::Leader, 130),
     (Role::Manager, 300),
@@ -17,6 +36,17 @@ pub const ROLE_SIZES: [(Role, usize); 3] = [
 ];
 
 /// Respondents by team: a reconstruction (the report publishes no split).
+///
+/// # Examples
+///
+/// ```
+/// use survey_analytics::marketing::{TEAM_SIZES, collaboration_survey};
+///
+/// let responses = collaboration_survey();
+/// for (team, size) in TEAM_SIZES {
+///     assert_eq!(responses.iter().filter(|r| r.team == team).count(), size);
+/// }
+/// ```
 pub const TEAM_SIZES: [(Team, usize); 6] = [
     (Team::Pr, 110),
     (Team::SocialMedia, 150),

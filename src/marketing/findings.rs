@@ -15,6 +15,16 @@ use crate::stats::proportion::{Proportion, ProportionMethod};
 use crate::survey::comparison::{Comparison, ComparisonOptions, Verdict};
 
 /// The respondents a figure is about.
+///
+/// # Examples
+///
+/// ```
+/// use survey_analytics::marketing::{Role, Subgroup, collaboration_survey};
+///
+/// let leaders = Subgroup::Role(Role::Leader);
+/// assert_eq!(leaders.label(), "marketing leaders");
+/// assert_eq!(collaboration_survey().iter().filter(|r| leaders.contains(r)).count(), 130);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Subgroup {
@@ -28,6 +38,17 @@ pub enum Subgroup {
 
 impl Subgroup {
     /// Whether a respondent belongs to the subgroup.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use survey_analytics::marketing::{Subgroup, Team, collaboration_survey};
+    ///
+    /// let responses = collaboration_survey();
+    /// assert!(responses.iter().all(|r| Subgroup::All.contains(r)));
+    /// let pr = responses.iter().filter(|r| Subgroup::Team(Team::Pr).contains(r));
+    /// assert_eq!(pr.count(), 110);
+    /// ```
     pub fn contains(self, response: &MarketerResponse) -> bool {
         match self {
             Subgroup::All => true,
@@ -37,6 +58,15 @@ impl Subgroup {
     }
 
     /// How the report names the subgroup.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use survey_analytics::marketing::{Subgroup, Team};
+    ///
+    /// assert_eq!(Subgroup::All.label(), "all marketers");
+    /// assert_eq!(Subgroup::Team(Team::CustomerMarketing).label(), "customer marketers");
+    /// ```
     pub fn label(self) -> &'static str {
         match self {
             Subgroup::All => "all marketers",
@@ -264,6 +294,19 @@ pub(crate) const FIGURES: [FigureSpec; 26] = [
 ];
 
 /// One published figure checked against the data.
+///
+/// # Examples
+///
+/// ```
+/// use survey_analytics::marketing::{Subgroup, collaboration_survey, findings};
+///
+/// let findings = findings(&collaboration_survey())?;
+/// let f1 = &findings.figures[0];
+/// assert_eq!((f1.id, f1.subgroup, f1.published), ("F1", Subgroup::All, 0.49));
+/// assert_eq!((f1.count, f1.base), (407, 830));
+/// assert!(f1.interval.contains(f1.estimate) && f1.interval.contains(f1.published));
+/// # Ok::<(), survey_analytics::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Finding {
     /// The report's figure id (F1 to F17, with letters for parts).
@@ -302,6 +345,18 @@ fn count(
 }
 
 /// What the data say about a claim the report makes, for one pair of groups.
+///
+/// # Examples
+///
+/// ```
+/// use survey_analytics::marketing::{ClaimVerdict, collaboration_survey, findings};
+///
+/// let f8 = &findings(&collaboration_survey())?.comparisons[0];
+/// // ICs against leaders and against managers (both claimed), leaders against managers (not).
+/// let expected = [ClaimVerdict::Holds, ClaimVerdict::Holds, ClaimVerdict::NoneClaimedNoneFound];
+/// assert_eq!(f8.verdicts, expected);
+/// # Ok::<(), survey_analytics::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ClaimVerdict {
@@ -349,6 +404,19 @@ impl ClaimVerdict {
 }
 
 /// A comparison the report makes without testing it, tested.
+///
+/// # Examples
+///
+/// ```
+/// use survey_analytics::marketing::{ClaimVerdict, collaboration_survey, findings};
+///
+/// let f11 = &findings(&collaboration_survey())?.comparisons[1];
+/// assert_eq!(f11.id, "F11");
+/// assert_eq!(f11.verdicts.len(), f11.comparison.pairs().len()); // one verdict per pair
+/// assert!(f11.comparison.pairs()[0].interval.contains(0.0)); // 9.3% against 10.7%
+/// assert_eq!(f11.verdicts[0], ClaimVerdict::NotSupported);
+/// # Ok::<(), survey_analytics::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ReportComparison {
     /// The figures compared ("F8", "F11", "F3").
@@ -362,6 +430,19 @@ pub struct ReportComparison {
 }
 
 /// The report's figures and comparisons, checked against a dataset.
+///
+/// # Examples
+///
+/// ```
+/// use survey_analytics::marketing::{collaboration_survey, findings};
+///
+/// let findings = findings(&collaboration_survey())?;
+/// let ids: Vec<&str> = findings.comparisons.iter().map(|c| c.id).collect();
+/// assert_eq!(ids, ["F8", "F11", "F3"]);
+/// assert_eq!(findings.figures.first().map(|f| f.id), Some("F1"));
+/// assert_eq!(findings.figures.last().map(|f| f.id), Some("F17c"));
+/// # Ok::<(), survey_analytics::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Findings {
     /// Every survey figure F1 to F17, in the report's order.

@@ -9,6 +9,19 @@ use crate::stats::proportion::{Proportion, ProportionMethod};
 use crate::stats::rates::{RateRatio, RateRatioMethod, rate_ratio_interval};
 
 /// A published year-over-year growth in mentions.
+///
+/// # Examples
+///
+/// ```
+/// use survey_analytics::ConfidenceLevel;
+/// use survey_analytics::marketing::GROWTH_FIGURES;
+///
+/// let l1 = GROWTH_FIGURES[0];
+/// assert_eq!((l1.id, l1.growth), ("L1", 0.41)); // "+41%"
+/// let ratio = l1.at_volume(1000, ConfidenceLevel::NINETY_FIVE)?; // 1,410 mentions against 1,000
+/// assert!((ratio.growth() - l1.growth).abs() < 1e-12);
+/// # Ok::<(), survey_analytics::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct GrowthFigure {
     /// The report's id.
@@ -20,6 +33,16 @@ pub struct GrowthFigure {
 }
 
 /// The report's growth figures: L1 (+41%), L2 (+318%) and L3a (+606%).
+///
+/// # Examples
+///
+/// ```
+/// use survey_analytics::marketing::GROWTH_FIGURES;
+///
+/// let ids: Vec<&str> = GROWTH_FIGURES.iter().map(|g| g.id).collect();
+/// assert_eq!(ids, ["L1", "L2", "L3a"]);
+/// assert_eq!(GROWTH_FIGURES[2].growth, 6.06); // "+606%": about seven times last year's volume
+/// ```
 pub const GROWTH_FIGURES: [GrowthFigure; 3] = [
     GrowthFigure {
         id: "L1",
@@ -39,6 +62,20 @@ pub const GROWTH_FIGURES: [GrowthFigure; 3] = [
 ];
 
 /// L3b: the published share of AI mentions that are positive.
+///
+/// # Examples
+///
+/// ```
+/// use survey_analytics::ConfidenceLevel;
+/// use survey_analytics::marketing::{POSITIVE_AI_SENTIMENT, positive_sentiment_at};
+///
+/// assert_eq!(POSITIVE_AI_SENTIMENT, 0.57);
+/// // Whether 57% is a clear majority depends on how many mentions were classified.
+/// let few = positive_sentiment_at(50, ConfidenceLevel::NINETY_FIVE)?;
+/// let many = positive_sentiment_at(2_000, ConfidenceLevel::NINETY_FIVE)?;
+/// assert!(few.lower < 0.5 && many.lower > 0.5);
+/// # Ok::<(), survey_analytics::Error>(())
+/// ```
 pub const POSITIVE_AI_SENTIMENT: f64 = 0.57;
 
 impl GrowthFigure {

@@ -5,6 +5,18 @@ use crate::survey::multi_select::MultiSelect;
 
 category! {
     /// The respondent's role in the marketing department.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use survey_analytics::Category;
+    /// use survey_analytics::marketing::Role;
+    ///
+    /// assert_eq!(Role::ALL, [Role::Leader, Role::Manager, Role::IndividualContributor]);
+    /// assert_eq!(Role::IndividualContributor.label(), "Individual contributor");
+    /// assert_eq!("manager".parse::<Role>()?, Role::Manager);
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     pub enum Role("role") {
         /// Marketing leader (营销负责人).
         Leader = "Marketing leader" as "leader",
@@ -17,6 +29,18 @@ category! {
 
 category! {
     /// The respondent's team within marketing.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use survey_analytics::Category;
+    /// use survey_analytics::marketing::{TEAM_SIZES, Team};
+    ///
+    /// assert_eq!(Team::NAME, "team");
+    /// assert_eq!(Team::Pr.label(), "PR");
+    /// // TEAM_SIZES lists the teams in this order.
+    /// assert!(Team::ALL.iter().zip(TEAM_SIZES).all(|(&team, (sized, _))| team == sized));
+    /// ```
     pub enum Team("team") {
         /// Public relations.
         Pr = "PR" as "pr",
@@ -35,6 +59,17 @@ category! {
 
 category! {
     /// A department outside marketing that the report names.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use survey_analytics::marketing::{Department, collaboration_survey};
+    ///
+    /// // F15 is multi-select: each respondent chooses any of the departments.
+    /// let responses = collaboration_survey();
+    /// let close_to_it = responses.iter().filter(|r| r.closely_connected.contains(Department::It));
+    /// assert_eq!(responses.len() - close_to_it.count(), 515); // 62% not closely connected to IT
+    /// ```
     pub enum Department("department") {
         /// Sales.
         Sales = "Sales" as "sales",
@@ -50,6 +85,17 @@ category! {
     ///
     /// The report's "very familiar" is the top point; "not fully familiar" (or "a limited
     /// understanding") is every other point.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use survey_analytics::Net;
+    /// use survey_analytics::marketing::Familiarity;
+    ///
+    /// assert!(Familiarity::Somewhat < Familiarity::Very); // lowest to highest
+    /// assert_eq!(Net::top_box::<Familiarity>(1)?.members(), [3]); // "very familiar"
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     pub ordinal enum Familiarity("familiarity") {
         /// Not at all familiar.
         NotAtAll = "Not at all familiar" as "not_at_all",
@@ -64,6 +110,16 @@ category! {
 
 impl Familiarity {
     /// "Very familiar": the top point of the scale.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use survey_analytics::marketing::{Familiarity, collaboration_survey};
+    ///
+    /// assert!(Familiarity::Very.is_very() && !Familiarity::Somewhat.is_very());
+    /// let very = collaboration_survey().iter().filter(|r| r.creative_process.is_very()).count();
+    /// assert_eq!(very, 598); // 72% of 830 (F7a)
+    /// ```
     pub fn is_very(self) -> bool {
         self == Familiarity::Very
     }
@@ -71,6 +127,16 @@ impl Familiarity {
 
 category! {
     /// Where the company's goals are documented (F5).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use survey_analytics::marketing::{GoalLocation, collaboration_survey};
+    ///
+    /// let responses = collaboration_survey();
+    /// let scattered = responses.iter().filter(|r| r.goal_location == GoalLocation::Scattered);
+    /// assert_eq!(scattered.count(), 191); // 23% of 830 (F5a)
+    /// ```
     pub enum GoalLocation("goal_location") {
         /// In one place everyone can find.
         OnePlace = "In one place" as "one_place",
@@ -84,6 +150,16 @@ category! {
 category! {
     /// How often the respondent uses generative AI (F16), lowest to highest: "daily" is a subset of
     /// "at least weekly", which is a net of the top two points.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use survey_analytics::marketing::{AiFrequency, collaboration_survey};
+    ///
+    /// let responses = collaboration_survey();
+    /// let weekly = responses.iter().filter(|r| r.ai_frequency >= AiFrequency::Weekly);
+    /// assert_eq!(weekly.count(), 382); // at least weekly: 46% of 830 (F16a)
+    /// ```
     pub ordinal enum AiFrequency("ai_frequency") {
         /// Never.
         Never = "Never" as "never",
@@ -100,6 +176,18 @@ category! {
 
 category! {
     /// What the respondent uses AI for (F17, select all that apply).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use survey_analytics::marketing::{AiFrequency, AiUse, collaboration_survey};
+    ///
+    /// let responses = collaboration_survey();
+    /// let content = responses.iter().filter(|r| r.ai_uses.contains(AiUse::Content));
+    /// assert_eq!(content.count(), 407); // 49% of all 830 (F17a)
+    /// // Asked of AI users only: those who never use AI choose nothing.
+    /// assert!(responses.iter().all(|r| r.ai_frequency != AiFrequency::Never || r.ai_uses.is_empty()));
+    /// ```
     pub enum AiUse("ai_use") {
         /// Content creation.
         Content = "Content creation" as "content",
@@ -120,6 +208,18 @@ category! {
 /// questions share one [`Familiarity`] scale; multi-select questions are [`MultiSelect`] sets. The
 /// question about the partner team's goals (F11) was asked only of customer and product marketers,
 /// about each other; everyone else has `None` there.
+///
+/// # Examples
+///
+/// ```
+/// use survey_analytics::marketing::{Team, collaboration_survey};
+///
+/// let responses = collaboration_survey();
+/// assert_eq!((responses[0].id, responses[829].id), (1, 830));
+/// // F11 was asked only of customer and product marketers.
+/// let asked = |team| matches!(team, Team::CustomerMarketing | Team::ProductMarketing);
+/// assert!(responses.iter().all(|r| r.partner_team_goals.is_some() == asked(r.team)));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct MarketerResponse {
     /// Respondent number, 1 to 830.

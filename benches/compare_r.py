@@ -21,7 +21,7 @@ timed) and times the same steps with survey's functions:
   raked_mean  svymean(~y, raked, na.rm = TRUE) vs SampleDesign::mean on the raked design
 
 Before comparing speed, the script checks that both computed the same numbers (per-role estimates
-and standard errors, and the raked mean and its standard error, to 1e-9 relative). All figures are
+and standard errors, and the raked mean and its standard error, to 1e-13 relative). All figures are
 medians on this machine, which is shared and noisy: compare the ratios, not the absolute times.
 """
 
@@ -34,7 +34,7 @@ import tempfile
 RECORDS = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
 RUST_RUNS = int(sys.argv[2]) if len(sys.argv) > 2 else 15
 R_RUNS = int(sys.argv[3]) if len(sys.argv) > 3 else 5
-TOLERANCE = 1e-9
+TOLERANCE = 1e-13
 
 
 def close(a, b):

@@ -479,7 +479,8 @@ pub struct Findings {
 ///
 /// # Errors
 ///
-/// Only if a subgroup is empty in `responses` (never for the embedded dataset).
+/// [`Error::EmptyBase`](crate::Error::EmptyBase) when a subgroup has no respondents in `responses`
+/// (never for the embedded dataset).
 pub fn findings(responses: &[MarketerResponse]) -> Result<Findings> {
     let level = ConfidenceLevel::NINETY_FIVE;
     let figures = FIGURES

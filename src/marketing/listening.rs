@@ -1,8 +1,9 @@
-//! The social-listening figures (L1 to L3): growth of online mentions, and sentiment.
+//! The social-listening figures with numbers (L1, L2, L3a and L3b): growth of online mentions, and
+//! sentiment.
 
 use serde::Serialize;
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::stats::interval::Interval;
 use crate::stats::level::ConfidenceLevel;
 use crate::stats::proportion::{Proportion, ProportionMethod};
@@ -102,9 +103,29 @@ impl GrowthFigure {
     ///
     /// # Errors
     ///
-    /// [`Error::Undefined`](crate::Error::Undefined) when both counts are zero.
+    /// [`Error::Undefined`](crate::Error::Undefined) when both counts are zero;
+    /// [`Error::CountTooLarge`](crate::Error::CountTooLarge) when either count would exceed 2^53,
+    /// past which this year's count cannot be formed exactly.
+    ///
+    /// ```
+    /// use survey_analytics::{ConfidenceLevel, Error};
+    /// use survey_analytics::marketing::GROWTH_FIGURES;
+    ///
+    /// let err = GROWTH_FIGURES[2].at_volume(1 << 62, ConfidenceLevel::NINETY_FIVE).unwrap_err();
+    /// assert!(matches!(err, Error::CountTooLarge { name: "mentions this year", .. }));
+    /// ```
     pub fn at_volume(&self, previous_mentions: u64, level: ConfidenceLevel) -> Result<RateRatio> {
-        let current = (previous_mentions as f64 * (1.0 + self.growth)).round() as u64;
+        const MAX_EXACT: u64 = 1 << 53;
+        let current = (previous_mentions as f64 * (1.0 + self.growth)).round();
+        if previous_mentions > MAX_EXACT || current > MAX_EXACT as f64 {
+            return Err(Error::CountTooLarge {
+                name: "mentions this year",
+                // Saturating: the count is only reported.
+                value: current as u64,
+                max: MAX_EXACT,
+            });
+        }
+        let current = current as u64;
         rate_ratio_interval(
             current,
             1.0,

@@ -4,7 +4,8 @@
 //! The report (a cross-functional collaboration guide for marketing leaders) surveyed 830 marketers
 //! and analysed online conversation. It publishes survey figures F1 to F18 (percentages of all
 //! respondents or of a role or team; [`findings`] lists each with its statement) and social-listening
-//! figures L1 to L4 (growth and sentiment of mentions; [`GROWTH_FIGURES`]).
+//! figures L1 to L4 (growth and sentiment of mentions; the numeric ones, L1 to L3b, in
+//! [`GROWTH_FIGURES`] and [`POSITIVE_AI_SENTIMENT`]).
 //! This module is an ordinary user of the crate's layers, the way an application would be:
 //!
 //! - the questions as types: [`Role`], [`Team`], [`Department`], the [`Familiarity`] scale,

@@ -371,9 +371,11 @@ impl SampleDesign {
     ///
     /// # Errors
     ///
-    /// [`Error::LengthMismatch`] unless there is one value per respondent; [`Error::EmptyBase`]
-    /// when no respondent with a positive weight has a value; [`Error::LonelyPsu`] per the
-    /// design's lonely-PSU option.
+    /// [`Error::LengthMismatch`] unless there is one value per respondent; [`Error::InvalidValue`]
+    /// for an infinite value (naming its record); [`Error::EmptyBase`] when no respondent with a
+    /// positive weight has a value; [`Error::LonelyPsu`] per the design's lonely-PSU option;
+    /// [`Error::Undefined`] when the values are so large that their weighted sums overflow a
+    /// double.
     pub fn mean(&self, values: &[f64]) -> Result<DesignEstimate> {
         let domains: Vec<Option<usize>> =
             values.iter().map(|v| (!v.is_nan()).then_some(0)).collect();

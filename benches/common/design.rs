@@ -106,10 +106,14 @@ pub fn margins(s: &Sample) -> [CalibrationMargin; 3] {
     ]
 }
 
-/// The sample's design: weights, strata and clusters.
+/// The sample's design: weights, strata and clusters, with its PSUs indexed. The index is built
+/// on first use; forcing it here (the degrees of freedom read it) keeps its cost in the build and
+/// out of whichever estimate happens to run first.
 pub fn design(s: &Sample) -> SampleDesign {
-    SampleDesign::new(s.weight.clone())
+    let design = SampleDesign::new(s.weight.clone())
         .and_then(|d| d.with_strata(&s.stratum))
         .and_then(|d| d.with_clusters(&s.cluster))
-        .expect("valid design")
+        .expect("valid design");
+    assert!(design.degrees_of_freedom() > 0.0);
+    design
 }

@@ -539,7 +539,7 @@ impl SampleDesign {
             .iter()
             .zip(values)
             .zip(codes.iter_mut())
-            .zip(self.psu.iter().zip(&self.stratum))
+            .zip(self.index().psu.iter().zip(&self.stratum))
             .enumerate()
         {
             let d = *code as usize;
@@ -630,8 +630,8 @@ impl SampleDesign {
         // The last PSU and stratum (plus one; 0 = none yet) counted for each domain.
         let (mut last_psu, mut last_stratum) = (vec![0_usize; count], vec![0_usize; count]);
         for h in 0..self.strata {
-            for &p in self.psus_of(h) {
-                for &k in self.members_of(p) {
+            for &p in self.index().psus_of(h) {
+                for &k in self.index().members_of(p) {
                     let k = k as usize;
                     let d = codes.get(k).copied().unwrap_or(NONE) as usize;
                     if self.weights.get(k).is_none_or(|&w| w == 0.0) {

@@ -9,6 +9,7 @@ pub(crate) mod weighting;
 
 use std::collections::HashMap;
 use std::hash::Hash;
+use std::sync::{Arc, OnceLock};
 
 use serde::{Deserialize, Serialize};
 
@@ -116,16 +117,8 @@ pub struct SampleDesign {
     stratum: Vec<u32>,
     /// Dense cluster index of each record, when clusters were given.
     cluster: Option<Vec<u32>>,
-    /// Dense PSU index of each record (unique across strata).
-    psu: Vec<u32>,
-    /// Stratum of each PSU.
-    psu_stratum: Vec<u32>,
-    /// The records of each PSU: `psu_members[psu_start[p]..psu_start[p + 1]]`.
-    psu_members: Vec<u32>,
-    psu_start: Vec<usize>,
-    /// The PSUs of each stratum: `stratum_psus[stratum_start[h]..stratum_start[h + 1]]`.
-    stratum_psus: Vec<u32>,
-    stratum_start: Vec<usize>,
+    /// The PSUs, indexed on first use.
+    index: LazyIndex,
     strata: usize,
     /// Label of each stratum, for error messages.
     stratum_labels: Vec<String>,
@@ -137,6 +130,81 @@ pub struct SampleDesign {
 
 /// The positions of `keys` (each below `groups`) grouped by key, by a counting sort:
 /// `members[start[g]..start[g + 1]]` are the positions with key `g`, in increasing order.
+/// The PSUs of a design: which PSU each record belongs to, and the members of each PSU and
+/// stratum. A function of the strata and clusters, built on first use so that a design set up in
+/// several steps (weights, then strata, then clusters) indexes its PSUs once.
+#[derive(Debug, Clone)]
+pub(crate) struct PsuIndex {
+    /// Dense PSU index of each record (unique across strata).
+    pub(crate) psu: Vec<u32>,
+    /// Stratum of each PSU.
+    pub(crate) psu_stratum: Vec<u32>,
+    /// The records of each PSU: `psu_members[psu_start[p]..psu_start[p + 1]]`.
+    psu_members: Vec<u32>,
+    psu_start: Vec<usize>,
+    /// The PSUs of each stratum: `stratum_psus[stratum_start[h]..stratum_start[h + 1]]`.
+    stratum_psus: Vec<u32>,
+    stratum_start: Vec<usize>,
+}
+
+impl PsuIndex {
+    fn build(stratum: &[u32], cluster: Option<&[u32]>, strata: usize) -> Self {
+        let (psu, count) = match cluster {
+            Some(clusters) => dense_pairs(stratum, strata, clusters),
+            // `new` refuses more than u32::MAX records.
+            None => (
+                (0..stratum.len()).map(|k| k as u32).collect(),
+                stratum.len(),
+            ),
+        };
+        let mut psu_stratum = vec![0; count];
+        for (&p, &h) in psu.iter().zip(stratum) {
+            if let Some(slot) = psu_stratum.get_mut(p as usize) {
+                *slot = h;
+            }
+        }
+        let (psu_members, psu_start) = group_by(&psu, count);
+        let (stratum_psus, stratum_start) = group_by(&psu_stratum, strata);
+        Self {
+            psu,
+            psu_stratum,
+            psu_members,
+            psu_start,
+            stratum_psus,
+            stratum_start,
+        }
+    }
+
+    /// The PSUs of stratum `h`.
+    pub(crate) fn psus_of(&self, h: usize) -> &[u32] {
+        match (self.stratum_start.get(h), self.stratum_start.get(h + 1)) {
+            (Some(&a), Some(&b)) => self.stratum_psus.get(a..b).unwrap_or(&[]),
+            _ => &[],
+        }
+    }
+
+    /// The records of PSU `p`.
+    pub(crate) fn members_of(&self, p: u32) -> &[u32] {
+        let p = p as usize;
+        match (self.psu_start.get(p), self.psu_start.get(p + 1)) {
+            (Some(&a), Some(&b)) => self.psu_members.get(a..b).unwrap_or(&[]),
+            _ => &[],
+        }
+    }
+}
+
+/// A [`PsuIndex`] built on first use, and shared by the designs weighting derives from this one
+/// (their strata and clusters are the same). Equal designs are equal whether or not either has
+/// built it.
+#[derive(Debug, Clone, Default)]
+struct LazyIndex(OnceLock<Arc<PsuIndex>>);
+
+impl PartialEq for LazyIndex {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
 fn group_by(keys: &[u32], groups: usize) -> (Vec<u32>, Vec<usize>) {
     let mut start = vec![0_usize; groups + 1];
     for &key in keys {
@@ -170,6 +238,36 @@ fn dense<T: Hash + Eq>(labels: impl Iterator<Item = T>) -> (Vec<u32>, usize) {
         })
         .collect();
     (codes, seen.len())
+}
+
+/// Dense codes of (stratum, cluster) pairs in order of first appearance, as [`dense`] gives them:
+/// through a table of every pair where it is small (a pass over the records), else hashed.
+fn dense_pairs(stratum: &[u32], strata: usize, cluster: &[u32]) -> (Vec<u32>, usize) {
+    let clusters = cluster.iter().max().map_or(0, |&c| c as usize + 1);
+    let pairs = strata.saturating_mul(clusters);
+    if pairs > (4 * stratum.len()).max(1 << 16) {
+        return dense(stratum.iter().zip(cluster));
+    }
+    let mut table = vec![u32::MAX; pairs];
+    let mut count = 0_u32;
+    let codes = stratum
+        .iter()
+        .zip(cluster)
+        .map(
+            |(&h, &c)| match table.get_mut(h as usize * clusters + c as usize) {
+                Some(code) => {
+                    if *code == u32::MAX {
+                        // At most one code per record, and `new` refuses more than u32::MAX records.
+                        *code = count;
+                        count += 1;
+                    }
+                    *code
+                }
+                None => 0,
+            },
+        )
+        .collect();
+    (codes, count as usize)
 }
 
 impl SampleDesign {
@@ -231,25 +329,18 @@ impl SampleDesign {
             });
         }
         let n = weights.len();
-        let mut design = Self {
+        Ok(Self {
             weights,
             stratum: vec![0; n],
             cluster: None,
-            psu: Vec::new(),
-            psu_stratum: Vec::new(),
-            psu_members: Vec::new(),
-            psu_start: Vec::new(),
-            stratum_psus: Vec::new(),
-            stratum_start: Vec::new(),
+            index: LazyIndex::default(),
             strata: 1,
             stratum_labels: vec!["(all)".to_string()],
             lonely: LonelyPsu::default(),
             calibrations: Vec::new(),
             has_strata: false,
             has_clusters: false,
-        };
-        design.rebuild_psus();
-        Ok(design)
+        })
     }
 
     /// Adds strata: one label per respondent.
@@ -283,7 +374,7 @@ impl SampleDesign {
         self.stratum = codes;
         self.strata = count;
         self.has_strata = true;
-        self.rebuild_psus();
+        self.index = LazyIndex::default();
         Ok(self)
     }
 
@@ -310,7 +401,7 @@ impl SampleDesign {
         self.check_len("clusters", clusters.len())?;
         self.cluster = Some(dense(clusters.iter()).0);
         self.has_clusters = true;
-        self.rebuild_psus();
+        self.index = LazyIndex::default();
         Ok(self)
     }
 
@@ -346,27 +437,15 @@ impl SampleDesign {
         Ok(())
     }
 
-    /// PSUs are (stratum, cluster) pairs; without clusters, each record is a PSU. Also groups the
-    /// records by PSU and the PSUs by stratum, for the variance.
-    fn rebuild_psus(&mut self) {
-        let (psu, count) = match &self.cluster {
-            Some(clusters) => dense(self.stratum.iter().zip(clusters)),
-            // `new` refuses more than u32::MAX records.
-            None => (
-                (0..self.weights.len()).map(|k| k as u32).collect(),
-                self.weights.len(),
-            ),
-        };
-        let mut psu_stratum = vec![0; count];
-        for (&p, &h) in psu.iter().zip(&self.stratum) {
-            if let Some(slot) = psu_stratum.get_mut(p as usize) {
-                *slot = h;
-            }
-        }
-        (self.psu_members, self.psu_start) = group_by(&psu, count);
-        (self.stratum_psus, self.stratum_start) = group_by(&psu_stratum, self.strata);
-        self.psu = psu;
-        self.psu_stratum = psu_stratum;
+    /// The PSU index, built on first use.
+    pub(crate) fn index(&self) -> &PsuIndex {
+        self.index.0.get_or_init(|| {
+            Arc::new(PsuIndex::build(
+                &self.stratum,
+                self.cluster.as_deref(),
+                self.strata,
+            ))
+        })
     }
 
     /// Number of respondents.
@@ -485,12 +564,13 @@ impl SampleDesign {
     /// Degrees of freedom of the records selected by `keep` (a domain): PSUs minus strata among
     /// them with a non-zero weight, as R computes `degf` of a subset.
     pub(crate) fn degrees_of_freedom_in(&self, keep: impl Fn(usize) -> bool) -> f64 {
-        let mut psus = vec![false; self.psu_stratum.len()];
+        let index = self.index();
+        let mut psus = vec![false; index.psu_stratum.len()];
         let mut strata = vec![false; self.strata];
         for (i, ((&w, &p), &h)) in self
             .weights
             .iter()
-            .zip(&self.psu)
+            .zip(&index.psu)
             .zip(&self.stratum)
             .enumerate()
         {
@@ -554,5 +634,47 @@ impl SampleDesign {
             .map(|w| w / largest)
             .fold((0.0, 0.0), |(s, q), w| (s + w, q + w * w));
         sum * sum / squares
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The table path numbers PSUs exactly as hashing does: in order of first appearance.
+    #[test]
+    fn pair_codes_match_hashed_codes_on_both_paths() {
+        let stratum: Vec<u32> = (0..5000).map(|k| (k * 7 % 13) as u32).collect();
+        for clusters in [1_u32, 3, 40, 100_000] {
+            let mut cluster: Vec<u32> =
+                (0..5000).map(|k| (k * 31 % 97) as u32 % clusters).collect();
+            // One large cluster code sends 13 x 100,000 pairs past the table's bound.
+            if clusters == 100_000 {
+                cluster[17] = clusters - 1;
+            }
+            assert_eq!(
+                dense_pairs(&stratum, 13, &cluster),
+                dense(stratum.iter().zip(&cluster)),
+                "{clusters} clusters"
+            );
+        }
+        assert_eq!(dense_pairs(&[], 1, &[]), (Vec::new(), 0));
+    }
+
+    /// Whether a design has built its PSU index does not change what it is.
+    #[test]
+    fn designs_are_equal_whether_or_not_indexed() {
+        let build = || {
+            SampleDesign::new(vec![1.0, 2.0, 3.0, 4.0])
+                .and_then(|d| d.with_strata(&[0, 0, 1, 1]))
+                .and_then(|d| d.with_clusters(&[0, 1, 0, 1]))
+                .unwrap()
+        };
+        let (indexed, fresh) = (build(), build());
+        assert_eq!(indexed.degrees_of_freedom(), 2.0);
+        assert_eq!(indexed, fresh);
+        // Re-stratifying drops the index: the PSUs follow the new strata.
+        let merged = indexed.with_strata(&[0, 0, 0, 0]).unwrap();
+        assert_eq!(merged.degrees_of_freedom(), 1.0);
     }
 }

@@ -51,7 +51,7 @@ impl SampleDesign {
 
     /// Number of PSUs.
     pub(crate) fn psu_count(&self) -> usize {
-        self.psu_stratum.len()
+        self.index().psu_stratum.len()
     }
 
     /// The design covariance matrix (row-major, `k x k`) of the totals of `k` linearised columns.
@@ -67,30 +67,13 @@ impl SampleDesign {
         for (j, column) in columns.iter().enumerate() {
             u.clone_from(column);
             self.calibrate(&mut u);
-            for (&p, value) in self.psu.iter().zip(&u) {
+            for (&p, value) in self.index().psu.iter().zip(&u) {
                 if let Some(t) = totals.get_mut(p as usize * k + j) {
                     *t += value;
                 }
             }
         }
         self.covariance_of_psu_totals(&totals, k)
-    }
-
-    /// The PSUs of stratum `h`.
-    pub(crate) fn psus_of(&self, h: usize) -> &[u32] {
-        match (self.stratum_start.get(h), self.stratum_start.get(h + 1)) {
-            (Some(&a), Some(&b)) => self.stratum_psus.get(a..b).unwrap_or(&[]),
-            _ => &[],
-        }
-    }
-
-    /// The records of PSU `p`.
-    pub(crate) fn members_of(&self, p: u32) -> &[u32] {
-        let p = p as usize;
-        match (self.psu_start.get(p), self.psu_start.get(p + 1)) {
-            (Some(&a), Some(&b)) => self.psu_members.get(a..b).unwrap_or(&[]),
-            _ => &[],
-        }
     }
 
     /// How stratum `h` with `n` PSUs enters the variance: `Some((scale, centred))`, the factor
@@ -164,7 +147,7 @@ impl SampleDesign {
         let (mut centre, mut deviation) = (vec![0.0; k], vec![0.0; k]);
         let mut averaged_out = 0_usize;
         for h in 0..self.strata {
-            let psus_in = self.psus_of(h);
+            let psus_in = self.index().psus_of(h);
             let n = psus_in.len();
             let Some((scale, centred)) = self.stratum_scale(h, n, &mut averaged_out)? else {
                 continue;
@@ -214,7 +197,7 @@ impl SampleDesign {
             return PsuTotals::Sparse { domain, z };
         }
         let mut totals = vec![0.0; self.psu_count() * count];
-        for ((&d, &value), &p) in domain.iter().zip(z).zip(&self.psu) {
+        for ((&d, &value), &p) in domain.iter().zip(z).zip(&self.index().psu) {
             if (d as usize) < count
                 && let Some(t) = totals.get_mut(p as usize * count + d as usize)
             {
@@ -259,7 +242,7 @@ impl SampleDesign {
         let (mut sums, mut seen) = (Vec::new(), Vec::new());
         let (mut products, mut partial, mut shared) = (Vec::new(), Vec::new(), Vec::new());
         for h in 0..self.strata {
-            let psus_in = self.psus_of(h);
+            let psus_in = self.index().psus_of(h);
             let n = psus_in.len();
             let Some((scale, centred)) = self.stratum_scale(h, n, &mut averaged_out)? else {
                 continue;
@@ -282,7 +265,7 @@ impl SampleDesign {
                         }
                     }
                 } else {
-                    for &k in self.members_of(p) {
+                    for &k in self.index().members_of(p) {
                         let d = domain.get(k as usize).copied().unwrap_or(NONE);
                         let (Some(slot), Some(mark)) =
                             (total.get_mut(d as usize), in_psu.get_mut(d as usize))

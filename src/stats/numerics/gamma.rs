@@ -238,6 +238,26 @@ mod tests {
     use super::*;
     use crate::stats::numerics::rel;
 
+    /// Both tails `(P, Q)` of each `(a, x)` keep their relative precision (the larger one is
+    /// 1 - the smaller): 1e-14, plus `4e-16 |ln tail|`, as a tail of `e^-L` is the exponential of
+    /// an O(L) quantity known to ~1e-16 relative.
+    fn assert_tails(cases: &[(f64, f64, f64, f64)]) {
+        let tolerance = |v: f64| 1e-14 + 4e-16 * v.ln().abs();
+        for &(a, x, lower, upper) in cases {
+            let t = tails(a, x);
+            assert!(
+                rel(t.lower, lower) < tolerance(lower),
+                "P({a}, {x}) = {:e} vs {lower:e}",
+                t.lower
+            );
+            assert!(
+                rel(t.upper, upper) < tolerance(upper),
+                "Q({a}, {x}) = {:e} vs {upper:e}",
+                t.upper
+            );
+        }
+    }
+
     #[test]
     fn matches_high_precision_values() {
         // mpmath 50 digits: gammainc(a, 0, x, regularized=True) and gammainc(a, x, inf, ...).
@@ -265,21 +285,7 @@ mod tests {
                 0.999_242_580_078_825_3,
             ),
         ];
-        for (a, x, lower, upper) in cases {
-            let t = tails(a, x);
-            // A tail of e^-L is the exponential of an O(L) quantity known to ~1e-16 relative.
-            let tolerance = |v: f64| 1e-14 + 4e-16 * v.ln().abs();
-            assert!(
-                rel(t.lower, lower) < tolerance(lower),
-                "P({a}, {x}) = {:e} vs {lower:e}",
-                t.lower
-            );
-            assert!(
-                rel(t.upper, upper) < tolerance(upper),
-                "Q({a}, {x}) = {:e} vs {upper:e}",
-                t.upper
-            );
-        }
+        assert_tails(&cases);
     }
 
     #[test]
@@ -377,21 +383,6 @@ mod tests {
             ),
             (1e15, 1000000411096095.9, 1.0, 6.117305916082485e-39),
         ];
-        for (a, x, lower, upper) in cases {
-            let t = tails(a, x);
-            // Both tails keep their relative precision (the larger one is 1 - the smaller); a tail
-            // of e^-L is the exponential of an O(L) quantity known to ~1e-16 relative.
-            let tolerance = |v: f64| 1e-14 + 4e-16 * v.ln().abs();
-            assert!(
-                rel(t.lower, lower) < tolerance(lower),
-                "P({a}, {x}) = {:e} vs {lower:e}",
-                t.lower
-            );
-            assert!(
-                rel(t.upper, upper) < tolerance(upper),
-                "Q({a}, {x}) = {:e} vs {upper:e}",
-                t.upper
-            );
-        }
+        assert_tails(&cases);
     }
 }

@@ -6,9 +6,9 @@
 //!
 //! The strategies reach the edges: weights of 0, 5e-324 (which the fixed-point sums round to 0),
 //! 1e-300, 1 and 2^26 (300 of whose squares stay below the 2^64 limit of a sum; saturated sums are
-//! tested apart), and invalid ones (NaN, infinities, negatives, 2^64); positions past the end and `usize::MAX`; empty and single-record
-//! tallies; confidence levels of 1e-300 and 1 - 1e-16, alphas of 1e-300 and 1 - 1e-16, minimum
-//! bases of 0, 1 and `u64::MAX`.
+//! tested apart), and invalid ones (NaN, infinities, negatives, 2^64); positions past the end and
+//! `usize::MAX`; empty and single-record tallies; confidence levels of 1e-300 and 1 - 1e-16,
+//! alphas of 1e-300 and 1 - 1e-16, minimum bases of 0, 1 and `u64::MAX`.
 
 use proptest::prelude::*;
 use survey_analytics::*;

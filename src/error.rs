@@ -352,6 +352,121 @@ pub enum Error {
         /// The largest supported value.
         max: u64,
     },
+
+    /// A questionnaire question that breaks a rule (see
+    /// [`Questionnaire::new`](crate::Questionnaire::new)).
+    #[error("question '{question}' of the questionnaire: {reason}")]
+    InvalidQuestionnaire {
+        /// The question's id.
+        question: String,
+        /// The rule it breaks.
+        reason: String,
+    },
+
+    /// A column that the source does not have, or a question the questionnaire does not list.
+    #[error("{source_name} has no column '{name}' (columns: {available})")]
+    UnknownColumn {
+        /// The column asked for.
+        name: String,
+        /// The file, batch or questionnaire looked in.
+        source_name: String,
+        /// The columns it has (the first few, when there are many).
+        available: String,
+    },
+
+    /// A column name that a header holds more than once, where that column is needed.
+    #[error("{source_name} has more than one column '{name}'; rename all but one")]
+    DuplicateColumn {
+        /// The column name.
+        name: String,
+        /// The file or batch.
+        source_name: String,
+    },
+
+    /// A value the questionnaire does not list for its question, under the strict policy (the
+    /// lenient one counts such values under "Other").
+    #[error("{at}: '{value}' is not an answer of the question (answers: {expected})")]
+    UnlistedValue {
+        /// Where the value stands.
+        at: DataLocation,
+        /// The value, as read.
+        value: String,
+        /// The codes the question lists (the first few, when there are many).
+        expected: String,
+    },
+
+    /// A value that cannot be read as its column requires: a number that does not parse, a 0/1
+    /// field holding something else, an empty design variable, an invalid weight.
+    #[error("{at}: '{value}' {reason}")]
+    InvalidField {
+        /// Where the value stands.
+        at: DataLocation,
+        /// The value, as read.
+        value: String,
+        /// What the column requires.
+        reason: &'static str,
+    },
+
+    /// A row with more or fewer fields than the header.
+    #[error("{source_name}:{line}: the row has {found} fields but the header has {expected}")]
+    RaggedRow {
+        /// The file or stream.
+        source_name: String,
+        /// Its line (1-based; the header is line 1).
+        line: u64,
+        /// Fields in the header.
+        expected: usize,
+        /// Fields in the row.
+        found: usize,
+    },
+
+    /// A file or stream that could not be read, or that is not valid CSV.
+    #[error("{source_name}: {message}")]
+    Read {
+        /// The file or stream.
+        source_name: String,
+        /// What went wrong, as the reader reported it.
+        message: String,
+    },
+}
+
+/// Where a value stands in a data source: the source (a file, or the name given to in-memory
+/// columns), the record (0-based, among data records) and the file line when there is one, and
+/// the column.
+///
+/// # Examples
+///
+/// ```
+/// use survey_analytics::DataLocation;
+///
+/// let at = DataLocation { source_name: "export.csv".into(), record: 15, line: Some(17), column: "q1".into() };
+/// assert_eq!(at.to_string(), "export.csv:17, column 'q1'");
+/// let at = DataLocation { line: None, ..at };
+/// assert_eq!(at.to_string(), "export.csv, record 15, column 'q1'");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct DataLocation {
+    /// The file, or the name of the in-memory source.
+    pub source_name: String,
+    /// Position of the record among the data records (0-based).
+    pub record: u64,
+    /// The line in the file (1-based; the header is line 1), when read from a file.
+    pub line: Option<u64>,
+    /// The column.
+    pub column: String,
+}
+
+impl std::fmt::Display for DataLocation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{}:{line}, column '{}'", self.source_name, self.column),
+            None => write!(
+                f,
+                "{}, record {}, column '{}'",
+                self.source_name, self.record, self.column
+            ),
+        }
+    }
 }
 
 impl Error {

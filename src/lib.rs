@@ -138,13 +138,25 @@
 #![deny(missing_docs, missing_debug_implementations)]
 
 mod error;
+mod frame;
 pub mod marketing;
 mod portable;
 mod report;
 mod stats;
 mod survey;
 
-pub use error::{Error, Result};
+pub use error::{DataLocation, Error, Result};
+pub use frame::analysis::{CrosstabBuilder, DesignBuilder};
+pub use frame::column::Unlisted;
+#[cfg(feature = "csv")]
+pub use frame::csv::CsvReader;
+pub use frame::questionnaire::{
+    Answer, Missing, MissingCode, Question, QuestionType, Questionnaire,
+};
+pub use frame::responses::{INFER_MAX_CATEGORIES, MissingReport, Responses, ResponsesBuilder};
+pub use report::export::{
+    BannersExport, CrosstabExport, ExportCell, ExportGroup, ExportMissing, ExportRow, ExportTest,
+};
 pub use report::render::Render;
 pub use report::table::{Align, Table};
 pub use stats::adjust::{PValueAdjustment, adjust_p_values};
@@ -174,6 +186,7 @@ pub use survey::comparison::{
     Comparison, ComparisonOptions, ComparisonSettings, GroupEstimate, PairComparison, Verdict,
 };
 pub use survey::counts::{CrossCounts, Margin, QuestionKind};
+pub use survey::crosstab::banners::Banners;
 pub use survey::crosstab::letters::{PairTest, column_letter};
 pub use survey::crosstab::options::{CrosstabOptions, CrosstabSettings};
 pub use survey::crosstab::{Crosstab, CrosstabCell, CrosstabColumn, CrosstabRow, DesignSummary};

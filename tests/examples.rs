@@ -124,31 +124,69 @@ fn crosstab_reports_bad_input_with_its_location() {
         path.to_string_lossy().into_owned()
     };
     let good = "role,q,w\nLeader,1,1.0\nIC,2,0.5\n";
+    let questionnaire = write(
+        "questionnaire.json",
+        r#"{"questions": [{"id": "q", "kind": "single", "answers": ["1", "2"]}]}"#,
+    );
     let cases = [
         (
             write("columns.csv", good),
             vec!["--by", "rol", "--question", "q"],
-            ":1: no column 'rol'",
+            "has no column 'rol' (columns: role, q, w)",
         ),
         (
             write("ragged.csv", "role,q,w\nLeader,1,1.0\nIC,2\n"),
             vec!["--by", "role", "--question", "q"],
-            ":3: row has 2 fields but the header has 3",
+            ":3: the row has 2 fields but the header has 3",
         ),
         (
             write("weight.csv", "role,q,w\nLeader,1,1.0\nIC,2,-3\n"),
             vec!["--by", "role", "--question", "q", "--weight", "w"],
-            ":3: column 'w': '-3' is not a finite non-negative number",
+            ":3, column 'w': '-3' is not a weight",
         ),
         (
             write("empty_weight.csv", "role,q,w\nLeader,1,\n"),
             vec!["--by", "role", "--question", "q", "--weight", "w"],
-            ":2: column 'w': '' is not a finite non-negative number",
+            ":2, column 'w': '' is not a weight",
+        ),
+        (
+            write("number.csv", "role,q,w\nLeader,1,1.0\nIC,2,heavy\n"),
+            vec!["--by", "role", "--question", "q", "--weight", "w"],
+            ":3, column 'w': 'heavy' is not a number",
+        ),
+        (
+            write("stratum.csv", "role,q,s\nLeader,1,a\nIC,2,\n"),
+            vec!["--by", "role", "--question", "q", "--strata", "s"],
+            ":3, column 's': '' is empty: design variables must be given for every respondent",
+        ),
+        (
+            write("total.csv", "role,q,g\nLeader,1,f\nIC,2,x\n"),
+            vec![
+                "--by",
+                "role",
+                "--question",
+                "q",
+                "--poststratify",
+                "g=f:10",
+            ],
+            ":3, column 'g': 'x' has no population total",
+        ),
+        (
+            write("unlisted.csv", "role,q\nLeader,1\nIC,7\n"),
+            vec![
+                "--by",
+                "role",
+                "--question",
+                "q",
+                "--questionnaire",
+                &questionnaire,
+            ],
+            ":3, column 'q': '7' is not an answer of the question (answers: 1, 2)",
         ),
         (
             write("multi.csv", "role,a,b\nLeader,1,yes\n"),
             vec!["--by", "role", "--multi", "a,b"],
-            ":2: column 'b': 'yes' is not 0, 1 or empty",
+            ":2, column 'b': 'yes' is not 0, 1 or empty",
         ),
     ];
     for (file, flags, message) in &cases {

@@ -2,5 +2,6 @@
 //!
 //! Built on the `survey` layer's results; charts are left to the example programs.
 
+pub(crate) mod export;
 pub(crate) mod render;
 pub(crate) mod table;

@@ -5,6 +5,7 @@ use crate::stats::interval::Interval;
 use crate::survey::breakdown::Breakdown;
 use crate::survey::comparison::Comparison;
 use crate::survey::crosstab::Crosstab;
+use crate::survey::crosstab::banners::Banners;
 use crate::survey::estimate::{Base, Estimate};
 
 /// Results that print as a [`Table`].
@@ -187,98 +188,243 @@ impl Render for Breakdown {
     }
 }
 
+/// The columns of one crosstab as printed: their headers, base rows and one cell per row.
+struct Block {
+    header: Vec<String>,
+    bases: Vec<Vec<String>>,
+    cells: Vec<Vec<String>>,
+}
+
+/// The base rows' labels: the count, then the weighted and effective bases when weighted.
+fn base_labels(weighted: bool) -> &'static [&'static str] {
+    if weighted {
+        &["Base", "Weighted base", "Effective base"]
+    } else {
+        &["Base"]
+    }
+}
+
+/// A crosstab's columns, with `weighted` base rows (blank when the table itself is not weighted).
+fn block(table: &Crosstab, weighted: bool) -> Block {
+    let header = table
+        .columns()
+        .iter()
+        .map(|c| {
+            let flag = if c.tested { "" } else { "*" };
+            format!("{} ({}){flag}", c.label, c.letter)
+        })
+        .collect();
+    let mut bases = vec![
+        table
+            .columns()
+            .iter()
+            .map(|c| c.base.count.to_string())
+            .collect(),
+    ];
+    if weighted {
+        let own = table.is_weighted();
+        let shown = |v: f64| {
+            if own {
+                format!("{v:.1}")
+            } else {
+                String::new()
+            }
+        };
+        bases.push(
+            table
+                .columns()
+                .iter()
+                .map(|c| shown(c.base.weighted))
+                .collect(),
+        );
+        bases.push(
+            table
+                .columns()
+                .iter()
+                .map(|c| shown(c.base.effective))
+                .collect(),
+        );
+    }
+    let cells = table
+        .rows()
+        .iter()
+        .map(|row| {
+            row.cells
+                .iter()
+                .map(|cell| {
+                    let text = share_with_interval(&cell.estimate);
+                    if cell.letters.is_empty() {
+                        text
+                    } else {
+                        format!("{text} {}", cell.letters)
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    Block {
+        header,
+        bases,
+        cells,
+    }
+}
+
+/// The row labels of a crosstab, nets marked.
+fn row_labels(table: &Crosstab) -> Vec<String> {
+    table
+        .rows()
+        .iter()
+        .map(|row| {
+            if row.is_net {
+                format!("{} (net)", row.label)
+            } else {
+                row.label.clone()
+            }
+        })
+        .collect()
+}
+
+/// The kind of test behind a crosstab's letters.
+fn test_name(table: &Crosstab) -> &'static str {
+    match table.design() {
+        Some(_) => "design-based t-tests",
+        None => "z-tests",
+    }
+}
+
+/// A crosstab's notes: the design, the omnibus test, untested columns, missing answers.
+fn notes(table: &Crosstab) -> Vec<String> {
+    let settings = table.settings();
+    let mut notes = Vec::new();
+    if let Some(design) = table.design() {
+        notes.push(format!(
+            "Design-based: {} intervals and t-tests on {} degrees of freedom; design effects {}.",
+            table.interval_method(),
+            design.degrees_of_freedom,
+            settings.design.design_effect
+        ));
+        if let Some(test) = &design.rao_scott {
+            notes.push(format!(
+                "Rao-Scott F = {:.2} on {:.2} and {:.1} df, {}",
+                test.statistic,
+                test.ndf,
+                test.ddf,
+                p_text(test.p_value)
+            ));
+        }
+    }
+    if let Some(test) = table.omnibus() {
+        notes.push(format!(
+            "Omnibus chi-square = {:.2}, df = {}, {}",
+            test.statistic,
+            test.df,
+            p_text(test.p_value)
+        ));
+    }
+    if table.columns().iter().any(|c| !c.tested) {
+        notes.push(format!(
+            "* Base below {}: shown but not tested.",
+            settings.min_base
+        ));
+    }
+    let no_answer: u64 = table.columns().iter().map(|c| c.missing.count).sum();
+    notes.push(format!(
+        "No answer: {no_answer}; no {}: {}",
+        table.group_by(),
+        table.ungrouped().count
+    ));
+    notes
+}
+
+/// Tables side by side: a header, base rows, answer rows and notes from each block.
+fn side_by_side(title: String, labels: Vec<String>, blocks: &[Block], weighted: bool) -> Table {
+    let header = std::iter::once(String::new()).chain(blocks.iter().flat_map(|b| b.header.clone()));
+    let mut table = Table::new(header).title(title);
+    let width: usize = blocks.iter().map(|b| b.header.len()).sum();
+    for c in 1..=width {
+        table = table.align(c, Align::Right);
+    }
+    for (i, label) in base_labels(weighted).iter().enumerate() {
+        let cells = blocks
+            .iter()
+            .flat_map(|b| b.bases.get(i).cloned().unwrap_or_default());
+        table.push_row(std::iter::once(label.to_string()).chain(cells));
+    }
+    for (r, label) in labels.into_iter().enumerate() {
+        let cells = blocks
+            .iter()
+            .flat_map(|b| b.cells.get(r).cloned().unwrap_or_default());
+        table.push_row(std::iter::once(label).chain(cells));
+    }
+    table
+}
+
 impl Render for Crosstab {
     fn table(&self) -> Table {
-        let weighted = self.is_weighted();
-        let mut header = vec![String::new()];
-        for column in self.columns() {
-            let flag = if column.tested { "" } else { "*" };
-            header.push(format!("{} ({}){flag}", column.label, column.letter));
-        }
         let settings = self.settings();
-        let test = match self.design() {
-            Some(_) => "design-based t-tests",
-            None => "z-tests",
-        };
-        let mut table = Table::new(header).title(format!(
-            "{} by {} ({} {} intervals; letters: {}-adjusted {test} at alpha {})",
+        let title = format!(
+            "{} by {} ({} {} intervals; letters: {}-adjusted {} at alpha {})",
             self.question(),
             self.group_by(),
             settings.intervals.level,
             self.interval_method(),
             settings.tests.adjustment,
+            test_name(self),
             settings.tests.alpha
-        ));
-        for c in 1..=self.columns().len() {
-            table = table.align(c, Align::Right);
+        );
+        let weighted = self.is_weighted();
+        let mut table = side_by_side(title, row_labels(self), &[block(self, weighted)], weighted);
+        for note in notes(self) {
+            table.note(note);
         }
-        let bases = self.columns().iter().map(|c| c.base.count.to_string());
-        table.push_row(std::iter::once("Base".to_string()).chain(bases));
-        if weighted {
-            let weighted_bases = self
-                .columns()
-                .iter()
-                .map(|c| format!("{:.1}", c.base.weighted));
-            table.push_row(std::iter::once("Weighted base".to_string()).chain(weighted_bases));
-            let effective = self
-                .columns()
-                .iter()
-                .map(|c| format!("{:.1}", c.base.effective));
-            table.push_row(std::iter::once("Effective base".to_string()).chain(effective));
-        }
-        for row in self.rows() {
-            let label = if row.is_net {
-                format!("{} (net)", row.label)
+        table
+    }
+}
+
+impl Render for Banners {
+    /// One banner without a total prints as its crosstab. Otherwise the Total column comes
+    /// first, then each banner's columns, lettered within their banner; each banner's notes are
+    /// prefixed with its grouping.
+    fn table(&self) -> Table {
+        let tables: Vec<&Crosstab> = self.tables().collect();
+        let (Some(first), false) = (tables.first(), self.total().is_none() && tables.len() == 1)
+        else {
+            return tables
+                .first()
+                .map(|t| t.table())
+                .unwrap_or_else(|| Table::new([""]));
+        };
+        let settings = first.settings();
+        let groupings: Vec<&str> = self.banners().iter().map(Crosstab::group_by).collect();
+        let title = format!(
+            "{} by {} ({} {} intervals; letters within each banner: {}-adjusted {} at alpha {})",
+            first.question(),
+            if groupings.is_empty() {
+                "Total".to_string()
             } else {
-                row.label.clone()
-            };
-            let cells = row.cells.iter().map(|cell| {
-                let text = share_with_interval(&cell.estimate);
-                if cell.letters.is_empty() {
-                    text
-                } else {
-                    format!("{text} {}", cell.letters)
-                }
-            });
-            table.push_row(std::iter::once(label).chain(cells));
+                groupings.join(", ")
+            },
+            settings.intervals.level,
+            first.interval_method(),
+            settings.tests.adjustment,
+            test_name(first),
+            settings.tests.alpha
+        );
+        let weighted = tables.iter().any(|t| t.is_weighted());
+        let mut blocks: Vec<Block> = tables.iter().map(|t| block(t, weighted)).collect();
+        if let (Some(total), Some(_)) = (blocks.first_mut(), self.total()) {
+            total.header = vec!["Total".to_string()];
         }
-        if let Some(design) = self.design() {
-            table.note(format!(
-                "Design-based: {} intervals and t-tests on {} degrees of freedom; design effects {}.",
-                self.interval_method(),
-                design.degrees_of_freedom,
-                settings.design.design_effect
-            ));
-            if let Some(test) = &design.rao_scott {
-                table.note(format!(
-                    "Rao-Scott F = {:.2} on {:.2} and {:.1} df, {}",
-                    test.statistic,
-                    test.ndf,
-                    test.ddf,
-                    p_text(test.p_value)
-                ));
+        let mut table = side_by_side(title, row_labels(first), &blocks, weighted);
+        if let Some(total) = self.total() {
+            let no_answer: u64 = total.columns().iter().map(|c| c.missing.count).sum();
+            table.note(format!("Total: no answer: {no_answer}"));
+        }
+        for banner in self.banners() {
+            for note in notes(banner) {
+                table.note(format!("{}: {note}", banner.group_by()));
             }
         }
-        if let Some(test) = self.omnibus() {
-            table.note(format!(
-                "Omnibus chi-square = {:.2}, df = {}, {}",
-                test.statistic,
-                test.df,
-                p_text(test.p_value)
-            ));
-        }
-        if self.columns().iter().any(|c| !c.tested) {
-            table.note(format!(
-                "* Base below {}: shown but not tested.",
-                settings.min_base
-            ));
-        }
-        let no_answer: u64 = self.columns().iter().map(|c| c.missing.count).sum();
-        table.note(format!(
-            "No answer: {no_answer}; no {}: {}",
-            self.group_by(),
-            self.ungrouped().count
-        ));
         table
     }
 }

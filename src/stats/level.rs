@@ -181,6 +181,33 @@ impl fmt::Display for ConfidenceLevel {
     }
 }
 
+impl std::str::FromStr for ConfidenceLevel {
+    type Err = Error;
+
+    /// Reads a level written as a number (`0.95`), as command lines and configuration files give
+    /// it.
+    ///
+    /// ```
+    /// use survey_analytics::{ConfidenceLevel, Error};
+    /// assert_eq!("0.9".parse::<ConfidenceLevel>()?, ConfidenceLevel::NINETY);
+    /// assert!(matches!("95%".parse::<ConfidenceLevel>(), Err(Error::InvalidParameter { .. })));
+    /// assert!(matches!("1.5".parse::<ConfidenceLevel>(), Err(Error::InvalidConfidenceLevel { .. })));
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
+    fn from_str(text: &str) -> Result<Self> {
+        Self::new(number(text, "confidence level")?)
+    }
+}
+
+/// A number written in text, for the levels' `FromStr`.
+fn number(text: &str, name: &'static str) -> Result<f64> {
+    text.trim().parse().map_err(|_| Error::InvalidParameter {
+        name,
+        value: f64::NAN,
+        requirement: "must be written as a number such as 0.95 or 0.05",
+    })
+}
+
 /// A significance level `alpha` strictly between 0 and 1, such as 0.05: the largest p-value that
 /// counts as significant.
 ///
@@ -284,6 +311,22 @@ impl TryFrom<f64> for Alpha {
 impl From<Alpha> for f64 {
     fn from(alpha: Alpha) -> f64 {
         alpha.0
+    }
+}
+
+impl std::str::FromStr for Alpha {
+    type Err = Error;
+
+    /// Reads a significance level written as a number (`0.05`).
+    ///
+    /// ```
+    /// use survey_analytics::Alpha;
+    /// assert_eq!("0.01".parse::<Alpha>()?, Alpha::ONE_PERCENT);
+    /// assert!("five percent".parse::<Alpha>().is_err());
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
+    fn from_str(text: &str) -> Result<Self> {
+        Self::new(number(text, "alpha")?)
     }
 }
 

@@ -5,6 +5,7 @@
 //! (`pooled.rs`), the crosstab under a sample design with its design-based tests and Rao-Scott test
 //! (`design.rs`), and the letter assignment both share (`letters.rs`).
 
+pub(crate) mod banners;
 mod design;
 pub(crate) mod letters;
 pub(crate) mod options;

@@ -93,6 +93,30 @@ pub struct CrosstabOptions {
 }
 
 impl CrosstabOptions {
+    /// Sets every setting at once: settings saved with a result
+    /// ([`Crosstab::settings`](crate::Crosstab::settings)) or read from a configuration file
+    /// reproduce the analysis. Nets are kept.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use survey_analytics::{CrosstabOptions, CrosstabSettings};
+    ///
+    /// let saved: CrosstabSettings = serde_json::from_str(r#"{
+    ///     "intervals": {"level": 0.9, "method": "jeffreys"},
+    ///     "tests": {"adjustment": "bonferroni", "alpha": 0.01},
+    ///     "min_base": 50,
+    ///     "design": {"interval": "logit", "design_effect": "with-replacement"}
+    /// }"#).unwrap();
+    /// let options = CrosstabOptions::default().with_settings(saved);
+    /// assert_eq!(options, CrosstabOptions::default().with_settings(saved));
+    /// assert_ne!(options, CrosstabOptions::default());
+    /// ```
+    pub fn with_settings(mut self, settings: CrosstabSettings) -> Self {
+        self.settings = settings;
+        self
+    }
+
     /// Sets the confidence level of the intervals.
     ///
     /// # Examples

@@ -449,6 +449,65 @@ impl Tally {
             .fold(0_u64, |sum, &c| sum.saturating_add(c))
     }
 
+    /// The stride of each dimension: a record whose slots (0 for no answer, `i + 1` for category
+    /// `i`) are `s_d` falls in cell `sum(s_d * stride_d)`.
+    pub(crate) fn strides(&self) -> &[usize] {
+        &self.strides
+    }
+
+    /// Adds records by their cells (see [`Tally::strides`]), with their weights on a weighted
+    /// tally: the bulk path of callers that hold coded columns.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::WeightedTally`] when weights are given to an unweighted tally or missing on a
+    /// weighted one; [`Error::LengthMismatch`] when they are not one per cell;
+    /// [`Error::InvalidWeight`] for a weight that is negative, NaN or infinite (naming its
+    /// position among these records); [`Error::CategoryOutOfRange`] for a cell past the table.
+    /// Nothing is added when an error is returned.
+    pub(crate) fn add_cells(&mut self, cells: &[usize], weights: Option<&[f64]>) -> Result<()> {
+        if weights.is_some() != self.weighted {
+            return Err(Error::WeightedTally {
+                weighted: self.weighted,
+            });
+        }
+        if let Some(weights) = weights
+            && weights.len() != cells.len()
+        {
+            return Err(Error::LengthMismatch {
+                name: "weights",
+                len: weights.len(),
+                expected: cells.len(),
+                per: "record",
+            });
+        }
+        if let Some(&index) = cells.iter().find(|&&c| c >= self.counts.len()) {
+            return Err(Error::CategoryOutOfRange {
+                dimension: "tally cells".to_string(),
+                index,
+                len: self.counts.len(),
+            });
+        }
+        match weights {
+            None => {
+                for &cell in cells {
+                    self.bump(cell, None);
+                }
+            }
+            Some(weights) => {
+                let fixed = weights
+                    .iter()
+                    .enumerate()
+                    .map(|(i, &w)| FixedWeight::new(w).map_err(|e| e.at_record(i)))
+                    .collect::<Result<Vec<FixedWeight>>>()?;
+                for (&cell, w) in cells.iter().zip(fixed) {
+                    self.bump(cell, Some(w));
+                }
+            }
+        }
+        Ok(())
+    }
+
     fn sums(&self, cell: usize) -> Sums {
         let count = self.counts.get(cell).copied().unwrap_or(0);
         match self.weights.get(cell) {

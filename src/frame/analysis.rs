@@ -1,0 +1,953 @@
+//! Analyses addressed by column name: the codes handed to the survey layer's own tallies,
+//! crosstabs, comparisons and designs, nothing re-implemented.
+
+use std::fmt;
+use std::hash::{Hash, Hasher};
+
+use crate::error::{Error, Result};
+use crate::frame::column::{Codes, Column, NO_ANSWER};
+use crate::frame::responses::Responses;
+use crate::survey::breakdown::{Breakdown, BreakdownOptions};
+use crate::survey::categories::Categories;
+use crate::survey::comparison::{Comparison, ComparisonOptions};
+use crate::survey::counts::CrossCounts;
+use crate::survey::crosstab::Crosstab;
+use crate::survey::crosstab::banners::Banners;
+use crate::survey::crosstab::options::CrosstabOptions;
+use crate::survey::design::weighting::{CalibrationMargin, RakeOptions, RakeReport};
+use crate::survey::design::{LonelyPsu, SampleDesign};
+use crate::survey::multi_select::MultiSelectTally;
+use crate::survey::net::Net;
+use crate::survey::tally::Tally;
+
+/// Records counted per call of the tally's bulk path.
+const CHUNK: usize = 4096;
+
+impl Codes {
+    /// Adds `code * stride` of records `start..start + cells.len()` to `cells`.
+    fn add_scaled(&self, start: usize, cells: &mut [usize], stride: usize) {
+        let end = start + cells.len();
+        match self {
+            Codes::U8(v) => {
+                for (c, &x) in cells.iter_mut().zip(v.get(start..end).unwrap_or(&[])) {
+                    *c += usize::from(x) * stride;
+                }
+            }
+            Codes::U16(v) => {
+                for (c, &x) in cells.iter_mut().zip(v.get(start..end).unwrap_or(&[])) {
+                    *c += usize::from(x) * stride;
+                }
+            }
+            Codes::U32(v) => {
+                for (c, &x) in cells.iter_mut().zip(v.get(start..end).unwrap_or(&[])) {
+                    *c += x as usize * stride;
+                }
+            }
+        }
+    }
+}
+
+/// A design variable's value: its code, shown by its label in messages (lonely PSUs name their
+/// stratum).
+#[derive(Clone, Copy)]
+struct Level<'a> {
+    code: u32,
+    categories: Option<&'a Categories>,
+}
+
+impl PartialEq for Level<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.code == other.code
+    }
+}
+
+impl Eq for Level<'_> {}
+
+impl Hash for Level<'_> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.code.hash(state);
+    }
+}
+
+impl fmt::Display for Level<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self
+            .categories
+            .and_then(|c| c.label((self.code as usize).wrapping_sub(1)))
+        {
+            Some(label) => f.write_str(label),
+            None => write!(f, "{}", self.code),
+        }
+    }
+}
+
+impl Responses {
+    /// The weights in a numeric column, checked: every respondent needs one, finite and not
+    /// negative.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use survey_analytics::{Error, Question, Questionnaire, Responses};
+    /// let q = Questionnaire::new(vec![Question::numeric("w")])?;
+    /// let ok = Responses::builder(&q).numbers("w", [1.5, 0.0]).build()?;
+    /// assert_eq!(ok.weights("w")?, [1.5, 0.0]);
+    /// let bad = Responses::builder(&q).numbers("w", [1.0, -2.0]).build()?;
+    /// let err = bad.weights("w").unwrap_err();
+    /// assert!(matches!(err, Error::InvalidField { ref at, .. } if at.record == 1));
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::UnknownColumn`] for a column not loaded; [`Error::InvalidField`], naming the
+    /// record (and line, for files), for a missing, negative or non-finite weight; as
+    /// [`Responses::numbers`].
+    pub fn weights(&self, id: &str) -> Result<Vec<f64>> {
+        let weights = self.numbers(id)?;
+        if let Some(i) = weights.iter().position(|w| !(w.is_finite() && *w >= 0.0)) {
+            let value = weights[i];
+            return Err(Error::InvalidField {
+                at: self.locate(i, id),
+                value: if value.is_nan() {
+                    String::new()
+                } else {
+                    value.to_string()
+                },
+                reason: "is not a weight: weights must be given, finite and not negative",
+            });
+        }
+        Ok(weights)
+    }
+
+    /// Weights of `weight` when given.
+    fn optional_weights(&self, weight: Option<&str>) -> Result<Option<Vec<f64>>> {
+        weight.map(|w| self.weights(w)).transpose()
+    }
+
+    /// A tally of coded questions (single-choice, rating, recommend, identifier), weighted by a
+    /// numeric column when one is named: the survey layer's [`Tally`], counted in one pass over
+    /// the codes.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use survey_analytics::{Question, Questionnaire, Responses};
+    /// let q = Questionnaire::new(vec![
+    ///     Question::single("q", [("y", "Yes"), ("n", "No")]),
+    ///     Question::single("role", [("1", "Leader"), ("2", "IC")]),
+    ///     Question::numeric("w"),
+    /// ])?;
+    /// let r = Responses::builder(&q)
+    ///     .values("q", ["y", "n", "y", ""]).values("role", ["1", "2", "2", "2"]).numbers("w", [2.0, 1.0, 1.0, 1.0])
+    ///     .build()?;
+    /// let tally = r.tally(&["q", "role"], Some("w"))?;
+    /// let by_role = tally.cross(0, 1)?;
+    /// assert_eq!(by_role.cell(0, 0).weight(), 2.0); // leaders who said yes
+    /// assert_eq!(by_role.missing(1).count(), 1); // an IC without an answer
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::UnknownColumn`] for a column not loaded; [`Error::InvalidParameter`] for a
+    /// numeric or multi-select question; as [`Responses::weights`] and [`Tally::new`] (at most
+    /// 2^24 cells).
+    pub fn tally(&self, ids: &[&str], weight: Option<&str>) -> Result<Tally> {
+        self.tally_of(ids, false, weight)
+    }
+
+    /// A tally of coded questions, with one more dimension, "Total", holding everyone when
+    /// `total` is set.
+    fn tally_of(&self, ids: &[&str], total: bool, weight: Option<&str>) -> Result<Tally> {
+        let columns = ids
+            .iter()
+            .map(|id| self.coded(id))
+            .collect::<Result<Vec<&Codes>>>()?;
+        let mut dimensions = ids
+            .iter()
+            .map(|id| self.categories(id).cloned())
+            .collect::<Result<Vec<Categories>>>()?;
+        if total {
+            dimensions.push(total_group()?);
+        }
+        let weights = self.optional_weights(weight)?;
+        let mut tally = match weights {
+            Some(_) => Tally::new_weighted(dimensions)?,
+            None => Tally::new(dimensions)?,
+        };
+        let strides = tally.strides().to_vec();
+        let mut cells = vec![0_usize; CHUNK];
+        let mut start = 0;
+        while start < self.len() {
+            let len = CHUNK.min(self.len() - start);
+            let chunk = &mut cells[..len];
+            // Everyone is in the Total's one category (slot 1).
+            chunk.fill(if total {
+                strides.last().copied().unwrap_or(0)
+            } else {
+                0
+            });
+            for (codes, &stride) in columns.iter().zip(&strides) {
+                codes.add_scaled(start, chunk, stride);
+            }
+            let w = weights.as_deref().and_then(|w| w.get(start..start + len));
+            tally.add_cells(chunk, w)?;
+            start += len;
+        }
+        Ok(tally)
+    }
+
+    /// The categories and each record's group position of a coded question, for banners and
+    /// comparisons.
+    fn group(&self, id: &str) -> Result<(&Categories, Vec<Option<usize>>)> {
+        Ok((self.categories(id)?, self.codes(id)?))
+    }
+
+    /// A multi-select question's options by a coded question (or over everyone, when `by` is
+    /// `None`), weighted by a numeric column when one is named.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use survey_analytics::{Question, Questionnaire, Responses};
+    /// let q = Questionnaire::new(vec![
+    ///     Question::multi("ai", [("ai_w", "Writing"), ("ai_a", "Analysis")]),
+    ///     Question::single("role", [("1", "Leader"), ("2", "IC")]),
+    /// ])?;
+    /// let r = Responses::builder(&q)
+    ///     .values("ai_w", ["1", "1", ""]).values("ai_a", ["0", "1", ""]).values("role", ["1", "2", "2"])
+    ///     .build()?;
+    /// let counts = r.multi_tally("ai", Some("role"), None)?.cross()?;
+    /// assert_eq!(counts.cell(0, 1).count(), 1); // an IC chose writing
+    /// assert_eq!(counts.base(1).count(), 1); // one IC answered
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::UnknownColumn`] for a column not loaded; [`Error::InvalidParameter`] when `id` is
+    /// not multi-select or `by` not coded; as [`Responses::weights`] and
+    /// [`MultiSelectTally::new`].
+    pub fn multi_tally(
+        &self,
+        id: &str,
+        by: Option<&str>,
+        weight: Option<&str>,
+    ) -> Result<MultiSelectTally> {
+        let options = self.categories(id)?.clone();
+        let chosen = self.selections(id)?;
+        let (groups, codes) = match by {
+            Some(by) => {
+                let (categories, codes) = self.group(by)?;
+                (categories.clone(), codes)
+            }
+            None => (total_group()?, vec![Some(0); self.len()]),
+        };
+        let weights = self.optional_weights(weight)?;
+        let mut tally = match weights {
+            Some(_) => MultiSelectTally::new_weighted(options, groups)?,
+            None => MultiSelectTally::new(options, groups)?,
+        };
+        for (i, (chosen, group)) in chosen.iter().zip(codes).enumerate() {
+            match &weights {
+                Some(w) => tally.add_weighted(
+                    chosen.as_deref(),
+                    group,
+                    w.get(i).copied().unwrap_or(0.0),
+                )?,
+                None => tally.add(chosen.as_deref(), group)?,
+            }
+        }
+        Ok(tally)
+    }
+
+    /// A net of a coded question's answers, each named by its label or by its code in the data.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use survey_analytics::{Question, Questionnaire, Responses};
+    /// let q = Questionnaire::new(vec![Question::rating("sat", [("1", "Low"), ("2", "Mid"), ("3", "High")])])?;
+    /// let r = Responses::builder(&q).values("sat", ["3"]).build()?;
+    /// assert_eq!(r.net("sat", "Top 2", &["2", "High"])?.members(), [1, 2]);
+    /// assert!(r.net("sat", "Top", &["4"]).is_err());
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::UnknownCategory`] for a member that is neither a label nor a code of the
+    /// question; as [`Responses::categories`] and [`Net::new`].
+    pub fn net(&self, id: &str, label: &str, members: &[&str]) -> Result<Net> {
+        let (question, _) = self.loaded(id)?;
+        let categories = self.categories(id)?;
+        let positions = members
+            .iter()
+            .map(|m| {
+                categories
+                    .index_of(m)
+                    .or_else(|| question.answers().iter().position(|a| a.code == *m))
+                    .ok_or_else(|| Error::UnknownCategory {
+                        dimension: id.to_string(),
+                        label: m.to_string(),
+                    })
+            })
+            .collect::<Result<Vec<usize>>>()?;
+        Net::new(label, positions)
+    }
+
+    /// The breakdown of one question (coded or multi-select), weighted by a numeric column when
+    /// one is named.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use survey_analytics::{BreakdownOptions, Question, Questionnaire, Responses};
+    /// let q = Questionnaire::new(vec![Question::single("q", [("y", "Yes"), ("n", "No")])])?;
+    /// let r = Responses::builder(&q).values("q", ["y", "y", "n", ""]).build()?;
+    /// let breakdown = r.breakdown("q", None, &BreakdownOptions::default())?;
+    /// assert_eq!(breakdown.rows()[0].estimate.share, Some(2.0 / 3.0));
+    /// assert_eq!(breakdown.missing().count, 1);
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`Responses::tally`] (or [`Responses::multi_tally`]) and [`Breakdown::new`].
+    pub fn breakdown(
+        &self,
+        id: &str,
+        weight: Option<&str>,
+        options: &BreakdownOptions,
+    ) -> Result<Breakdown> {
+        let margin = match &self.loaded(id)?.1.column {
+            Column::Multi { .. } => self.multi_tally(id, None, weight)?.margin()?,
+            _ => self.tally(&[id], weight)?.margin(0)?,
+        };
+        Breakdown::new(&margin, options)
+    }
+
+    /// Compares the share of respondents giving some answers (`outcome`'s answers in `yes`, by
+    /// label or code) across the groups of `by`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use survey_analytics::{ComparisonOptions, Question, Questionnaire, Responses};
+    /// let q = Questionnaire::new(vec![
+    ///     Question::single("knows", [("y", "Yes"), ("n", "No")]),
+    ///     Question::single("role", [("1", "Leader"), ("2", "IC")]),
+    /// ])?;
+    /// let r = Responses::builder(&q)
+    ///     .values("knows", ["y", "y", "n", "n", "y", "n"]).values("role", ["1", "1", "1", "2", "2", "2"])
+    ///     .build()?;
+    /// let comparison = r.comparison("knows", &["Yes"], "role", None, &ComparisonOptions::default())?;
+    /// assert!((comparison.groups()[0].estimate - 2.0 / 3.0).abs() < 1e-12);
+    /// assert_eq!(comparison.pairs().len(), 1);
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`Responses::net`], [`Responses::tally`] and [`Comparison::from_net`].
+    pub fn comparison(
+        &self,
+        outcome: &str,
+        yes: &[&str],
+        by: &str,
+        weight: Option<&str>,
+        options: &ComparisonOptions,
+    ) -> Result<Comparison> {
+        let label = yes.join(" or ");
+        let net = self.net(outcome, &label, yes)?;
+        let counts = self.tally(&[outcome, by], weight)?.cross(0, 1)?;
+        Comparison::from_net(&counts, &net, options)
+    }
+
+    /// A crosstab of `question` by one or more banners; see [`CrosstabBuilder`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use survey_analytics::{Question, Questionnaire, Responses};
+    /// let q = Questionnaire::new(vec![
+    ///     Question::single("knows", [("y", "Yes"), ("n", "No")]),
+    ///     Question::single("role", [("1", "Leader"), ("2", "IC")]),
+    ///     Question::single("team", [("pr", "PR"), ("an", "Analytics")]),
+    /// ])?;
+    /// let r = Responses::builder(&q)
+    ///     .values("knows", ["y", "y", "n", "n", "y", "n"])
+    ///     .values("role", ["1", "1", "1", "2", "2", "2"])
+    ///     .values("team", ["pr", "an", "pr", "an", "pr", "an"])
+    ///     .build()?;
+    /// let table = r.crosstab("knows").by("role").by("team").total().run()?;
+    /// assert_eq!(table.banners().len(), 2);
+    /// assert_eq!(table.total().unwrap().columns()[0].base.count, 6);
+    /// assert_eq!(table.banners()[1].group_by(), "team");
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
+    pub fn crosstab(&self, question: &str) -> CrosstabBuilder<'_> {
+        CrosstabBuilder {
+            responses: self,
+            question: question.to_string(),
+            banners: Vec::new(),
+            total: false,
+            weight: None,
+            options: CrosstabOptions::default(),
+            nets: Vec::new(),
+            design: None,
+        }
+    }
+
+    /// A sample design from the responses' columns; see [`DesignBuilder`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use survey_analytics::{Question, QuestionType, Questionnaire, Responses};
+    /// let q = Questionnaire::new(vec![
+    ///     Question::numeric("w"),
+    ///     Question::new("stratum", QuestionType::Identifier),
+    ///     Question::new("cluster", QuestionType::Identifier),
+    /// ])?;
+    /// let r = Responses::builder(&q)
+    ///     .numbers("w", [1.0, 2.0, 1.0, 2.0])
+    ///     .values("stratum", ["a", "a", "b", "b"])
+    ///     .values("cluster", ["1", "2", "3", "4"])
+    ///     .build()?;
+    /// let (design, report) = r.design().weight("w").strata("stratum").cluster("cluster").build()?;
+    /// assert_eq!(design.degrees_of_freedom(), 2.0);
+    /// assert!(report.is_none()); // nothing raked
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
+    pub fn design(&self) -> DesignBuilder<'_> {
+        DesignBuilder {
+            responses: self,
+            weight: None,
+            strata: None,
+            cluster: None,
+            lonely: LonelyPsu::default(),
+            post_strata: None,
+            rake: Vec::new(),
+            rake_options: RakeOptions::default(),
+        }
+    }
+
+    /// A design variable's levels: codes of a coded column, or of a numeric column's distinct
+    /// values; every respondent needs one.
+    fn levels(&self, id: &str) -> Result<Vec<Level<'_>>> {
+        let missing = |i: usize| Error::InvalidField {
+            at: self.locate(i, id),
+            value: String::new(),
+            reason: "is empty: design variables must be given for every respondent",
+        };
+        match &self.loaded(id)?.1.column {
+            Column::Coded(codes) => {
+                let categories = self.categories(id).ok();
+                (0..codes.len())
+                    .map(|i| match codes.get(i) {
+                        NO_ANSWER => Err(missing(i)),
+                        code => Ok(Level { code, categories }),
+                    })
+                    .collect()
+            }
+            Column::Numeric(values) => {
+                let mut seen = std::collections::HashMap::new();
+                values
+                    .iter()
+                    .enumerate()
+                    .map(|(i, v)| {
+                        if v.is_nan() {
+                            return Err(missing(i));
+                        }
+                        let next = u32::try_from(seen.len() + 1).unwrap_or(u32::MAX);
+                        let code = *seen.entry(v.to_bits()).or_insert(next);
+                        Ok(Level {
+                            code,
+                            categories: None,
+                        })
+                    })
+                    .collect()
+            }
+            Column::Multi { .. } => Err(Error::InvalidParameter {
+                name: "design variable",
+                value: f64::NAN,
+                requirement: "a multi-select question cannot be a design variable",
+            }),
+        }
+    }
+
+    /// A calibration margin of a coded column, population totals given by label (or code).
+    fn margin(&self, id: &str, totals: &[(String, f64)]) -> Result<CalibrationMargin> {
+        let (question, _) = self.loaded(id)?;
+        let categories = self.categories(id)?;
+        // For each category, its position among the totals.
+        let mut of_category = vec![None; categories.len()];
+        for (t, (level, _)) in totals.iter().enumerate() {
+            let position = categories
+                .index_of(level)
+                .or_else(|| question.answers().iter().position(|a| a.code == *level))
+                .ok_or_else(|| Error::UnknownCategory {
+                    dimension: id.to_string(),
+                    label: level.clone(),
+                })?;
+            if let Some(slot) = of_category.get_mut(position) {
+                *slot = Some(t);
+            }
+        }
+        let codes = self.coded(id)?;
+        let cells = (0..codes.len())
+            .map(|i| {
+                let code = codes.get(i);
+                match code {
+                    NO_ANSWER => Err(Error::InvalidField {
+                        at: self.locate(i, id),
+                        value: String::new(),
+                        reason: "is empty: design variables must be given for every respondent",
+                    }),
+                    c => of_category
+                        .get(c as usize - 1)
+                        .copied()
+                        .flatten()
+                        .ok_or_else(|| Error::InvalidField {
+                            at: self.locate(i, id),
+                            value: categories
+                                .label(c as usize - 1)
+                                .unwrap_or_default()
+                                .to_string(),
+                            reason: "has no population total",
+                        }),
+                }
+            })
+            .collect::<Result<Vec<usize>>>()?;
+        CalibrationMargin::new(cells, totals.iter().map(|t| t.1).collect())
+    }
+}
+
+/// The one column of a total.
+fn total_group() -> Result<Categories> {
+    Categories::new("Total", ["Total"])
+}
+
+/// Builds a crosstab of one question by one or more banners (grouping questions), from
+/// [`Responses::crosstab`]: each banner with its own letters, a Total column when asked,
+/// weighted or design-based.
+///
+/// # Examples
+///
+/// ```
+/// use survey_analytics::{Alpha, CrosstabOptions, Question, Questionnaire, Responses};
+/// let q = Questionnaire::new(vec![
+///     Question::rating("sat", [("1", "Low"), ("2", "Mid"), ("3", "High")]),
+///     Question::single("role", [("1", "Leader"), ("2", "IC")]),
+///     Question::numeric("w"),
+/// ])?;
+/// let r = Responses::builder(&q)
+///     .values("sat", ["3", "2", "1", "3", "3", "1"]).values("role", ["1", "1", "1", "2", "2", "2"])
+///     .numbers("w", [1.0, 1.0, 1.0, 2.0, 2.0, 2.0])
+///     .build()?;
+/// let table = r.crosstab("sat")
+///     .by("role")
+///     .weight("w")
+///     .options(CrosstabOptions::default().alpha(Alpha::TEN_PERCENT))
+///     .net("Top 2", &["Mid", "High"])
+///     .run()?;
+/// let only = &table.banners()[0];
+/// assert!(only.is_weighted());
+/// assert_eq!(only.rows()[3].label, "Top 2");
+/// # Ok::<(), survey_analytics::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct CrosstabBuilder<'a> {
+    responses: &'a Responses,
+    question: String,
+    banners: Vec<String>,
+    total: bool,
+    weight: Option<String>,
+    options: CrosstabOptions,
+    nets: Vec<(String, Vec<String>)>,
+    design: Option<&'a SampleDesign>,
+}
+
+impl<'a> CrosstabBuilder<'a> {
+    /// Adds a banner: the question's answers by this coded column's groups.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use survey_analytics::{Question, Questionnaire, Responses};
+    /// # let q = Questionnaire::new(vec![Question::single("q", [("y", "Yes")]), Question::single("g", [("a", "A")])])?;
+    /// # let r = Responses::builder(&q).values("q", ["y"]).values("g", ["a"]).build()?;
+    /// assert_eq!(r.crosstab("q").by("g").run()?.banners()[0].group_by(), "g");
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
+    pub fn by(mut self, column: &str) -> Self {
+        self.banners.push(column.to_string());
+        self
+    }
+
+    /// Adds a Total column: every respondent, whatever their groups.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use survey_analytics::{Question, Questionnaire, Responses};
+    /// # let q = Questionnaire::new(vec![Question::single("q", [("y", "Yes")]), Question::single("g", [("a", "A")])])?;
+    /// # let r = Responses::builder(&q).values("q", ["y", "y"]).values("g", ["a", ""]).build()?;
+    /// let table = r.crosstab("q").by("g").total().run()?;
+    /// assert_eq!(table.total().unwrap().columns()[0].base.count, 2); // one without a group
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
+    pub fn total(mut self) -> Self {
+        self.total = true;
+        self
+    }
+
+    /// Weights the counts by a numeric column (pooled crosstabs; a design carries its own
+    /// weights).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use survey_analytics::{Question, Questionnaire, Responses};
+    /// # let q = Questionnaire::new(vec![Question::single("q", [("y", "Yes")]), Question::single("g", [("a", "A")]), Question::numeric("w")])?;
+    /// # let r = Responses::builder(&q).values("q", ["y"]).values("g", ["a"]).numbers("w", [2.5]).build()?;
+    /// let table = r.crosstab("q").by("g").weight("w").run()?;
+    /// assert_eq!(table.banners()[0].columns()[0].base.weighted, 2.5);
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
+    pub fn weight(mut self, column: &str) -> Self {
+        self.weight = Some(column.to_string());
+        self
+    }
+
+    /// Sets the crosstab options (levels, methods, tests, minimum base, nets, design settings).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use survey_analytics::{ConfidenceLevel, CrosstabOptions, Question, Questionnaire, Responses};
+    /// # let q = Questionnaire::new(vec![Question::single("q", [("y", "Yes")]), Question::single("g", [("a", "A")])])?;
+    /// # let r = Responses::builder(&q).values("q", ["y"]).values("g", ["a"]).build()?;
+    /// let options = CrosstabOptions::default().level(ConfidenceLevel::NINETY);
+    /// let table = r.crosstab("q").by("g").options(options).run()?;
+    /// assert_eq!(table.banners()[0].settings().intervals.level, ConfidenceLevel::NINETY);
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
+    pub fn options(mut self, options: CrosstabOptions) -> Self {
+        self.options = options;
+        self
+    }
+
+    /// Adds a net row merging answers named by label or by code.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use survey_analytics::{Question, Questionnaire, Responses};
+    /// # let q = Questionnaire::new(vec![Question::single("q", [("y", "Yes"), ("n", "No")]), Question::single("g", [("a", "A")])])?;
+    /// # let r = Responses::builder(&q).values("q", ["y", "n"]).values("g", ["a", "a"]).build()?;
+    /// let table = r.crosstab("q").by("g").net("Any", &["y", "No"]).run()?;
+    /// assert_eq!(table.banners()[0].rows()[2].cells[0].estimate.share, Some(1.0));
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
+    pub fn net(mut self, label: &str, members: &[&str]) -> Self {
+        self.nets.push((
+            label.to_string(),
+            members.iter().map(|m| m.to_string()).collect(),
+        ));
+        self
+    }
+
+    /// Estimates from a sample design (built with [`Responses::design`] on the same responses):
+    /// design-based shares, standard errors, design effects, intervals and tests.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use survey_analytics::{Question, Questionnaire, Responses};
+    /// # let q = Questionnaire::new(vec![Question::single("q", [("y", "Yes"), ("n", "No")]), Question::single("g", [("a", "A"), ("b", "B")]), Question::numeric("w")])?;
+    /// # let r = Responses::builder(&q).values("q", ["y", "n", "y", "n"]).values("g", ["a", "a", "b", "b"]).numbers("w", [1.0, 2.0, 1.0, 2.0]).build()?;
+    /// let (design, _) = r.design().weight("w").build()?;
+    /// let table = r.crosstab("q").by("g").design(&design).run()?;
+    /// assert!(table.banners()[0].design().is_some());
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
+    pub fn design(mut self, design: &'a SampleDesign) -> Self {
+        self.design = Some(design);
+        self
+    }
+
+    /// Computes the tables.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::TooFewValues`] without a banner or a total; [`Error::UnknownColumn`] for a
+    /// column not loaded; [`Error::InvalidParameter`] for a banner that is not coded or a
+    /// question that is numeric; [`Error::LengthMismatch`] for a design of another set of
+    /// respondents; as [`Responses::net`], [`Responses::weights`], [`Crosstab::new`] and
+    /// [`Crosstab::from_design`].
+    pub fn run(&self) -> Result<Banners> {
+        if self.banners.is_empty() && !self.total {
+            return Err(Error::TooFewValues {
+                name: "banners",
+                len: 0,
+                min: 1,
+            });
+        }
+        let r = self.responses;
+        let multi = matches!(r.loaded(&self.question)?.1.column, Column::Multi { .. });
+        let mut options = self.options.clone();
+        for (label, members) in &self.nets {
+            let members: Vec<&str> = members.iter().map(String::as_str).collect();
+            options = options.net(r.net(&self.question, label, &members)?);
+        }
+        let total = self
+            .total
+            .then(|| self.table(None, multi, &options))
+            .transpose()?;
+        let banners = self
+            .banners
+            .iter()
+            .map(|by| self.table(Some(by), multi, &options))
+            .collect::<Result<Vec<Crosstab>>>()?;
+        Banners::new(total, banners)
+    }
+
+    /// The table of one banner (`None`: the total).
+    fn table(&self, by: Option<&str>, multi: bool, options: &CrosstabOptions) -> Result<Crosstab> {
+        let r = self.responses;
+        let question = self.question.as_str();
+        let (groups, group_codes) = match by {
+            Some(by) => {
+                let (categories, codes) = r.group(by)?;
+                (categories.clone(), codes)
+            }
+            None => (total_group()?, vec![Some(0); r.len()]),
+        };
+        if let Some(design) = self.design {
+            let answers = r.categories(question)?;
+            return if multi {
+                Crosstab::from_design_multi(
+                    design,
+                    answers,
+                    &groups,
+                    &r.selections(question)?,
+                    &group_codes,
+                    options,
+                )
+            } else {
+                Crosstab::from_design(
+                    design,
+                    answers,
+                    &groups,
+                    &r.codes(question)?,
+                    &group_codes,
+                    options,
+                )
+            };
+        }
+        let weight = self.weight.as_deref();
+        let counts: CrossCounts = if multi {
+            r.multi_tally(question, by, weight)?.cross()?
+        } else {
+            match by {
+                Some(by) => r.tally(&[question, by], weight)?.cross(0, 1)?,
+                None => r.tally_of(&[question], true, weight)?.cross(0, 1)?,
+            }
+        };
+        Crosstab::new(&counts, options)
+    }
+}
+
+/// Builds a [`SampleDesign`] from the responses' columns, from [`Responses::design`]: weights
+/// (1 for everyone when none is named), strata and clusters (nested in strata), then
+/// post-stratification and raking to population totals given by label or code.
+///
+/// # Examples
+///
+/// ```
+/// use survey_analytics::{Question, Questionnaire, Responses};
+/// let q = Questionnaire::new(vec![Question::single("gender", [("f", "Female"), ("m", "Male")])])?;
+/// let r = Responses::builder(&q).values("gender", ["f", "f", "f", "m"]).build()?;
+/// let (design, _) = r.design().post_stratify("gender", &[("Female", 50.0), ("m", 50.0)]).build()?;
+/// assert_eq!(design.weights(), [50.0 / 3.0, 50.0 / 3.0, 50.0 / 3.0, 50.0]);
+/// # Ok::<(), survey_analytics::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct DesignBuilder<'a> {
+    responses: &'a Responses,
+    weight: Option<String>,
+    strata: Option<String>,
+    cluster: Option<String>,
+    lonely: LonelyPsu,
+    post_strata: Option<(String, Vec<(String, f64)>)>,
+    rake: Vec<(String, Vec<(String, f64)>)>,
+    rake_options: RakeOptions,
+}
+
+fn totals<S: AsRef<str>>(totals: &[(S, f64)]) -> Vec<(String, f64)> {
+    totals
+        .iter()
+        .map(|(l, t)| (l.as_ref().to_string(), *t))
+        .collect()
+}
+
+impl DesignBuilder<'_> {
+    /// The sampling weights' column.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use survey_analytics::{Question, Questionnaire, Responses};
+    /// # let q = Questionnaire::new(vec![Question::numeric("w")])?;
+    /// # let r = Responses::builder(&q).numbers("w", [2.0, 3.0]).build()?;
+    /// assert_eq!(r.design().weight("w").build()?.0.weights(), [2.0, 3.0]);
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
+    pub fn weight(mut self, column: &str) -> Self {
+        self.weight = Some(column.to_string());
+        self
+    }
+
+    /// The strata's column.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use survey_analytics::{Question, QuestionType, Questionnaire, Responses};
+    /// # let q = Questionnaire::new(vec![Question::new("s", QuestionType::Identifier)])?;
+    /// # let r = Responses::builder(&q).values("s", ["a", "a", "b", "b"]).build()?;
+    /// assert!(r.design().strata("s").build()?.0.has_strata());
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
+    pub fn strata(mut self, column: &str) -> Self {
+        self.strata = Some(column.to_string());
+        self
+    }
+
+    /// The clusters' (primary sampling units') column.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use survey_analytics::{Question, QuestionType, Questionnaire, Responses};
+    /// # let q = Questionnaire::new(vec![Question::new("c", QuestionType::Identifier)])?;
+    /// # let r = Responses::builder(&q).values("c", ["1", "1", "2"]).build()?;
+    /// assert_eq!(r.design().cluster("c").build()?.0.degrees_of_freedom(), 1.0);
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
+    pub fn cluster(mut self, column: &str) -> Self {
+        self.cluster = Some(column.to_string());
+        self
+    }
+
+    /// How strata with a single PSU are handled.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use survey_analytics::{LonelyPsu, Question, QuestionType, Questionnaire, Responses};
+    /// # let q = Questionnaire::new(vec![Question::new("s", QuestionType::Identifier)])?;
+    /// # let r = Responses::builder(&q).values("s", ["a", "b", "b"]).build()?;
+    /// let (design, _) = r.design().strata("s").lonely_psu(LonelyPsu::Remove).build()?;
+    /// assert_eq!(design.lonely_psu(), LonelyPsu::Remove);
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
+    pub fn lonely_psu(mut self, lonely: LonelyPsu) -> Self {
+        self.lonely = lonely;
+        self
+    }
+
+    /// Post-stratifies to population totals of a coded column's categories (by label or code).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use survey_analytics::{Question, Questionnaire, Responses};
+    /// # let q = Questionnaire::new(vec![Question::single("g", [("f", "Female"), ("m", "Male")])])?;
+    /// # let r = Responses::builder(&q).values("g", ["f", "m"]).build()?;
+    /// let (design, _) = r.design().post_stratify("g", &[("f", 60.0), ("m", 40.0)]).build()?;
+    /// assert_eq!(design.weights(), [60.0, 40.0]);
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
+    pub fn post_stratify<S: AsRef<str>>(mut self, column: &str, population: &[(S, f64)]) -> Self {
+        self.post_strata = Some((column.to_string(), totals(population)));
+        self
+    }
+
+    /// Adds a raking margin: population totals of a coded column's categories (by label or
+    /// code). Margins are raked together, after any post-stratification.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use survey_analytics::{Question, Questionnaire, Responses};
+    /// # let q = Questionnaire::new(vec![Question::single("g", [("f", "F"), ("m", "M")]), Question::single("a", [("y", "Young"), ("o", "Old")])])?;
+    /// # let r = Responses::builder(&q).values("g", ["f", "m", "f", "m"]).values("a", ["y", "y", "o", "o"]).build()?;
+    /// let (design, report) = r.design().rake("g", &[("f", 52.0), ("m", 48.0)]).rake("a", &[("y", 30.0), ("o", 70.0)]).build()?;
+    /// assert!(report.unwrap().converged);
+    /// assert!((design.weights().iter().sum::<f64>() - 100.0).abs() < 1e-9);
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
+    pub fn rake<S: AsRef<str>>(mut self, column: &str, population: &[(S, f64)]) -> Self {
+        self.rake.push((column.to_string(), totals(population)));
+        self
+    }
+
+    /// Sets the raking options (R's defaults: [`RakeOptions::r_defaults`]).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use survey_analytics::{Question, Questionnaire, RakeOptions, Responses};
+    /// # let q = Questionnaire::new(vec![Question::single("g", [("f", "F"), ("m", "M")])])?;
+    /// # let r = Responses::builder(&q).values("g", ["f", "m"]).build()?;
+    /// let options = RakeOptions { max_iterations: 5, ..RakeOptions::default() };
+    /// let (_, report) = r.design().rake("g", &[("f", 1.0), ("m", 1.0)]).rake_options(options).build()?;
+    /// assert!(report.unwrap().iterations <= 5);
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
+    pub fn rake_options(mut self, options: RakeOptions) -> Self {
+        self.rake_options = options;
+        self
+    }
+
+    /// Builds the design; with raking margins, also the raking's report.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::UnknownColumn`] for a column not loaded; [`Error::InvalidField`], naming the
+    /// record, for an invalid weight, an empty design variable or a category without a
+    /// population total; [`Error::UnknownCategory`] for a total of a category the column does
+    /// not have; as [`SampleDesign::new`], [`SampleDesign::post_stratify`] and
+    /// [`SampleDesign::rake`].
+    pub fn build(&self) -> Result<(SampleDesign, Option<RakeReport>)> {
+        let r = self.responses;
+        let weights = match &self.weight {
+            Some(w) => r.weights(w)?,
+            None => vec![1.0; r.len()],
+        };
+        let mut design = SampleDesign::new(weights)?.with_lonely_psu(self.lonely);
+        if let Some(strata) = &self.strata {
+            design = design.with_strata(&r.levels(strata)?)?;
+        }
+        if let Some(cluster) = &self.cluster {
+            design = design.with_clusters(&r.levels(cluster)?)?;
+        }
+        if let Some((column, totals)) = &self.post_strata {
+            design = design.post_stratify(&r.margin(column, totals)?)?;
+        }
+        if self.rake.is_empty() {
+            return Ok((design, None));
+        }
+        let margins = self
+            .rake
+            .iter()
+            .map(|(column, totals)| r.margin(column, totals))
+            .collect::<Result<Vec<_>>>()?;
+        let (raked, report) = design.rake(&margins, &self.rake_options)?;
+        Ok((raked, Some(report)))
+    }
+}

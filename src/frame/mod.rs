@@ -1,0 +1,12 @@
+//! Survey data known at run time: a [`Questionnaire`] that says what each column holds (given,
+//! or inferred from the data), [`Responses`] that hold the columns coded by it, loaders for CSV
+//! files (feature `csv`, on by default) and Arrow record batches (feature `arrow`), and analyses
+//! addressed by column name that hand the codes to the survey layer's own tallies, crosstabs,
+//! comparisons and designs.
+
+pub(crate) mod analysis;
+pub(crate) mod column;
+#[cfg(feature = "csv")]
+pub(crate) mod csv;
+pub(crate) mod questionnaire;
+pub(crate) mod responses;

@@ -1,0 +1,378 @@
+//! Crosstabs flattened for JSON consumers: dashboards, web APIs, spreadsheets.
+
+use serde::Serialize;
+
+use crate::survey::crosstab::Crosstab;
+use crate::survey::crosstab::banners::Banners;
+
+/// A crosstab flattened for JSON consumers (dashboards, web APIs): the settings at the top, one
+/// object per group and per row, every number a plain field. [`Crosstab`] itself serialises its
+/// full structure; this is the shape a client renders from.
+///
+/// Serialised (JSON shown, abridged):
+///
+/// ```json
+/// {"question": "knows_impact", "group_by": "role", "level": 0.95, "method": "wilson",
+///  "adjustment": "holm", "alpha": 0.05, "weighted": false,
+///  "missing": [{"reason": "no answer", "group": "leader", "count": 3, "weighted_count": 3.0},
+///              {"reason": "no group", "count": 1, "weighted_count": 1.0}],
+///  "groups": [{"label": "leader", "letter": "A", "base": 130, "weighted_base": 130.0,
+///              "effective_base": 130.0, "tested": true}],
+///  "rows": [{"label": "yes", "cells": [{"count": 53, "weighted_count": 53.0, "share": 0.4077,
+///            "lower": 0.3261, "upper": 0.4943, "letters": "B"}]}],
+///  "omnibus": {"statistic": 26.1, "df": 2, "p_value": 2.1e-6}}
+/// ```
+///
+/// Design-based crosstabs add `design_effect` (which definition the cells carry) and, in each
+/// cell, `std_error` and `deff`; their `omnibus` is the Rao-Scott test (`statistic`, `ndf`,
+/// `ddf`, `p_value`, `chisq`, `p_chisq`). An empty group's cells have `share`, `lower` and
+/// `upper` null; `omnibus` is null where no test applies.
+///
+/// # Examples
+///
+/// ```
+/// use survey_analytics::{Categories, CrossCounts, Crosstab, CrosstabOptions};
+///
+/// let counts = CrossCounts::from_table(Categories::new("knows_impact", ["yes", "no"])?,
+///     Categories::new("role", ["leader", "manager", "ic"])?, &[[53, 126, 72], [77, 174, 328]])?;
+/// let export = Crosstab::new(&counts, &CrosstabOptions::default())?.export();
+/// let json = serde_json::to_value(&export).unwrap();
+/// assert_eq!(json["groups"][0]["letter"], "A");
+/// assert_eq!(json["rows"][0]["cells"][1]["letters"], "C");
+/// assert_eq!(json["omnibus"]["df"], 2);
+/// assert!(json.get("design_effect").is_none());
+/// # Ok::<(), survey_analytics::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CrosstabExport {
+    /// The question.
+    pub question: String,
+    /// The grouping.
+    pub group_by: String,
+    /// Confidence level of the intervals.
+    pub level: f64,
+    /// Interval method.
+    pub method: &'static str,
+    /// P-value adjustment of the letters.
+    pub adjustment: &'static str,
+    /// Significance level of the letters.
+    pub alpha: f64,
+    /// Whether the counts are weighted.
+    pub weighted: bool,
+    /// Respondents without an answer (per group) and without a group.
+    pub missing: Vec<ExportMissing>,
+    /// The groups (columns).
+    pub groups: Vec<ExportGroup>,
+    /// The answers and nets (rows).
+    pub rows: Vec<ExportRow>,
+    /// The omnibus test, where one applies.
+    pub omnibus: Option<ExportTest>,
+    /// Design-based tables: which design effect the cells carry.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub design_effect: Option<&'static str>,
+}
+
+/// Respondents left out of a crosstab's bases; see [`CrosstabExport`].
+///
+/// # Examples
+///
+/// ```
+/// use survey_analytics::ExportMissing;
+/// let m = ExportMissing { reason: "no group", group: None, count: 2, weighted_count: 2.0 };
+/// assert_eq!(serde_json::to_value(&m).unwrap(), serde_json::json!({"reason": "no group", "count": 2, "weighted_count": 2.0}));
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ExportMissing {
+    /// "no answer" (a group's respondents who did not answer) or "no group".
+    pub reason: &'static str,
+    /// The group, for "no answer".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
+    /// Respondents.
+    pub count: u64,
+    /// Their weight.
+    pub weighted_count: f64,
+}
+
+/// A column of a [`CrosstabExport`].
+///
+/// # Examples
+///
+/// ```
+/// use survey_analytics::{Categories, CrossCounts, Crosstab, CrosstabOptions};
+/// let counts = CrossCounts::from_table(Categories::new("q", ["yes", "no"])?, Categories::new("g", ["a", "b"])?, &[[5, 6], [7, 8]])?;
+/// let group = &Crosstab::new(&counts, &CrosstabOptions::default())?.export().groups[1];
+/// assert_eq!((group.letter.as_str(), group.base, group.tested), ("B", 14, false)); // below 30
+/// # Ok::<(), survey_analytics::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ExportGroup {
+    /// The group's label.
+    pub label: String,
+    /// Its letter.
+    pub letter: String,
+    /// Respondents who answered.
+    pub base: u64,
+    /// Their weight.
+    pub weighted_base: f64,
+    /// Kish effective base.
+    pub effective_base: f64,
+    /// Whether the column takes part in the tests.
+    pub tested: bool,
+}
+
+/// A row of a [`CrosstabExport`].
+///
+/// # Examples
+///
+/// ```
+/// use survey_analytics::{Categories, CrossCounts, Crosstab, CrosstabOptions};
+/// let counts = CrossCounts::from_table(Categories::new("q", ["yes", "no"])?, Categories::new("g", ["a", "b"])?, &[[5, 6], [7, 8]])?;
+/// let row = &Crosstab::new(&counts, &CrosstabOptions::default())?.export().rows[0];
+/// assert_eq!((row.label.as_str(), row.cells.len()), ("yes", 2));
+/// # Ok::<(), survey_analytics::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ExportRow {
+    /// The answer or net.
+    pub label: String,
+    /// One per group.
+    pub cells: Vec<ExportCell>,
+}
+
+/// A cell of a [`CrosstabExport`].
+///
+/// # Examples
+///
+/// ```
+/// use survey_analytics::{Categories, CrossCounts, Crosstab, CrosstabOptions};
+/// let counts = CrossCounts::from_table(Categories::new("q", ["yes", "no"])?, Categories::new("g", ["a", "b"])?, &[[5, 6], [7, 8]])?;
+/// let cell = &Crosstab::new(&counts, &CrosstabOptions::default())?.export().rows[0].cells[0];
+/// assert_eq!((cell.count, cell.share), (5, Some(5.0 / 12.0)));
+/// assert!(cell.std_error.is_none()); // design-based tables only
+/// # Ok::<(), survey_analytics::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ExportCell {
+    /// Respondents.
+    pub count: u64,
+    /// Their weight.
+    pub weighted_count: f64,
+    /// Share of the group's base (null for an empty group).
+    pub share: Option<f64>,
+    /// Lower bound of the interval.
+    pub lower: Option<f64>,
+    /// Upper bound of the interval.
+    pub upper: Option<f64>,
+    /// Letters of the columns this cell is significantly higher than.
+    pub letters: String,
+    /// Design-based tables: the standard error (null where undefined).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub std_error: Option<Option<f64>>,
+    /// Design-based tables: the design effect (null where undefined).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deff: Option<Option<f64>>,
+}
+
+/// The omnibus test of a [`CrosstabExport`]: Pearson's chi-square for tables of counts,
+/// Rao-Scott's for design-based ones.
+///
+/// # Examples
+///
+/// ```
+/// use survey_analytics::ExportTest;
+/// let test = ExportTest::ChiSquare { statistic: 4.2, df: 2, p_value: 0.12 };
+/// assert_eq!(serde_json::to_value(&test).unwrap()["df"], 2);
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum ExportTest {
+    /// Pearson's chi-square test of independence.
+    ChiSquare {
+        /// The statistic.
+        statistic: f64,
+        /// Degrees of freedom.
+        df: u64,
+        /// Its p-value.
+        p_value: f64,
+    },
+    /// Rao-Scott's design-based test.
+    RaoScott {
+        /// The F statistic.
+        statistic: f64,
+        /// Numerator degrees of freedom.
+        ndf: f64,
+        /// Denominator degrees of freedom.
+        ddf: f64,
+        /// The F test's p-value.
+        p_value: f64,
+        /// The first-order corrected chi-square.
+        chisq: f64,
+        /// Its p-value.
+        p_chisq: f64,
+    },
+}
+
+/// [`Banners`] flattened for JSON consumers: the first banner's [`CrosstabExport`] at the top
+/// (so one banner exports exactly as its crosstab does), then the Total column's and, with more
+/// than one banner, every banner's in order.
+///
+/// # Examples
+///
+/// ```
+/// use survey_analytics::{Banners, Categories, CrossCounts, Crosstab, CrosstabOptions};
+/// let q = Categories::new("q", ["yes", "no"])?;
+/// let by = CrossCounts::from_table(q.clone(), Categories::new("g", ["a", "b"])?, &[[5, 6], [7, 8]])?;
+/// let total = CrossCounts::from_table(q, Categories::new("Total", ["Total"])?, &[[11], [15]])?;
+/// let options = CrosstabOptions::default();
+/// let banners = Banners::new(Some(Crosstab::new(&total, &options)?), vec![Crosstab::new(&by, &options)?])?;
+/// let json = serde_json::to_value(banners.export()).unwrap();
+/// assert_eq!(json["group_by"], "g");
+/// assert_eq!(json["total"]["groups"][0]["base"], 26);
+/// assert!(json.get("banners").is_none()); // one banner
+/// # Ok::<(), survey_analytics::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BannersExport {
+    /// The first banner (the total, when there is no banner; never `None` for banners built
+    /// with [`Banners::new`]).
+    #[serde(flatten)]
+    pub first: Option<CrosstabExport>,
+    /// The Total column's table.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<CrosstabExport>,
+    /// Every banner, in order, when there are several.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub banners: Vec<CrosstabExport>,
+}
+
+impl Crosstab {
+    /// The crosstab flattened for JSON consumers; see [`CrosstabExport`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use survey_analytics::{Categories, CrossCounts, Crosstab, CrosstabOptions};
+    /// let counts = CrossCounts::from_table(Categories::new("q", ["yes", "no"])?, Categories::new("g", ["a", "b"])?, &[[5, 6], [7, 8]])?;
+    /// assert_eq!(Crosstab::new(&counts, &CrosstabOptions::default())?.export().question, "q");
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
+    pub fn export(&self) -> CrosstabExport {
+        let settings = self.settings();
+        let mut missing: Vec<ExportMissing> = self
+            .columns()
+            .iter()
+            .filter(|c| c.missing.count > 0)
+            .map(|c| ExportMissing {
+                reason: "no answer",
+                group: Some(c.label.clone()),
+                count: c.missing.count,
+                weighted_count: c.missing.weighted,
+            })
+            .collect();
+        let ungrouped = self.ungrouped();
+        if ungrouped.count > 0 {
+            missing.push(ExportMissing {
+                reason: "no group",
+                group: None,
+                count: ungrouped.count,
+                weighted_count: ungrouped.weighted,
+            });
+        }
+        let design = self.design();
+        let groups = self
+            .columns()
+            .iter()
+            .map(|c| ExportGroup {
+                label: c.label.clone(),
+                letter: c.letter.clone(),
+                base: c.base.count,
+                weighted_base: c.base.weighted,
+                effective_base: c.base.effective,
+                tested: c.tested,
+            })
+            .collect();
+        let rows = self
+            .rows()
+            .iter()
+            .map(|row| ExportRow {
+                label: row.label.clone(),
+                cells: row
+                    .cells
+                    .iter()
+                    .map(|cell| ExportCell {
+                        count: cell.estimate.count,
+                        weighted_count: cell.estimate.weighted_count,
+                        share: cell.estimate.share,
+                        lower: cell.estimate.interval.map(|i| i.lower),
+                        upper: cell.estimate.interval.map(|i| i.upper),
+                        letters: cell.letters.clone(),
+                        std_error: design.map(|_| cell.std_error),
+                        deff: design.map(|_| cell.deff),
+                    })
+                    .collect(),
+            })
+            .collect();
+        let omnibus = match design {
+            Some(d) => d.rao_scott.map(|t| ExportTest::RaoScott {
+                statistic: t.statistic,
+                ndf: t.ndf,
+                ddf: t.ddf,
+                p_value: t.p_value,
+                chisq: t.chisq,
+                p_chisq: t.p_chisq,
+            }),
+            None => self.omnibus().map(|t| ExportTest::ChiSquare {
+                statistic: t.statistic,
+                df: t.df,
+                p_value: t.p_value,
+            }),
+        };
+        CrosstabExport {
+            question: self.question().to_string(),
+            group_by: self.group_by().to_string(),
+            level: settings.intervals.level.value(),
+            method: self.interval_method(),
+            adjustment: settings.tests.adjustment.name(),
+            alpha: settings.tests.alpha.value(),
+            weighted: self.is_weighted(),
+            missing,
+            groups,
+            rows,
+            omnibus,
+            design_effect: design.map(|_| settings.design.design_effect.name()),
+        }
+    }
+}
+
+impl Banners {
+    /// The tables flattened for JSON consumers; see [`BannersExport`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use survey_analytics::{Banners, Categories, CrossCounts, Crosstab, CrosstabOptions};
+    /// # let counts = CrossCounts::from_table(Categories::new("q", ["yes", "no"])?, Categories::new("g", ["a", "b"])?, &[[5, 6], [7, 8]])?;
+    /// let table = Crosstab::new(&counts, &CrosstabOptions::default())?;
+    /// let banners = Banners::new(None, vec![table.clone()])?;
+    /// assert_eq!(banners.export().first, Some(table.export()));
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
+    pub fn export(&self) -> BannersExport {
+        let first = self
+            .banners()
+            .first()
+            .or(self.total())
+            .map(Crosstab::export);
+        let banners = if self.banners().len() > 1 {
+            self.banners().iter().map(Crosstab::export).collect()
+        } else {
+            Vec::new()
+        };
+        BannersExport {
+            first,
+            total: self.total().map(Crosstab::export),
+            banners,
+        }
+    }
+}

@@ -53,6 +53,15 @@ impl Codes {
         }
     }
 
+    /// Makes room for `additional` more codes.
+    pub(crate) fn reserve(&mut self, additional: usize) {
+        match self {
+            Self::U8(v) => v.reserve(additional),
+            Self::U16(v) => v.reserve(additional),
+            Self::U32(v) => v.reserve(additional),
+        }
+    }
+
     /// Appends a code, widening the column when it does not fit.
     pub(crate) fn push(&mut self, code: u32) {
         match self {
@@ -174,6 +183,15 @@ pub(crate) enum Column {
 }
 
 impl Column {
+    /// Makes room for `additional` more records.
+    pub(crate) fn reserve(&mut self, additional: usize) {
+        match self {
+            Self::Coded(codes) => codes.reserve(additional),
+            Self::Multi { chosen, .. } => chosen.reserve(additional),
+            Self::Numeric(values) => values.reserve(additional),
+        }
+    }
+
     /// An empty column for a question of this kind with `categories` categories.
     pub(crate) fn empty(kind: QuestionType, categories: usize, capacity: usize) -> Self {
         match kind {
@@ -335,8 +353,31 @@ impl Dictionary {
     /// Integers below this are coded through a table.
     const SMALL: usize = 1 << 16;
 
+    /// Up to this many labels are found by comparing them all, before any hashing.
+    const SCAN: usize = 8;
+
+    /// The code (position plus one) of `label`, if it is known.
+    pub(crate) fn find(&self, label: &[u8]) -> Option<u32> {
+        if self.labels.len() <= Self::SCAN {
+            return self
+                .labels
+                .iter()
+                .position(|l| **l == *label)
+                .map(|i| i as u32 + 1);
+        }
+        match small_integer(label) {
+            Some(value) => self.small.get(value).copied().filter(|&c| c != NO_ANSWER),
+            None => self.map.get(label).copied(),
+        }
+    }
+
     /// The code (position plus one) of `label`, adding it when new.
     pub(crate) fn code(&mut self, label: &[u8]) -> u32 {
+        if self.labels.len() <= Self::SCAN
+            && let Some(i) = self.labels.iter().position(|l| **l == *label)
+        {
+            return i as u32 + 1;
+        }
         if let Some(value) = small_integer(label) {
             if self.small.len() <= value {
                 self.small.resize(value + 1, NO_ANSWER);
@@ -558,6 +599,9 @@ impl Coder {
                 value: String::from_utf8_lossy(field).into_owned(),
             }),
             CoderKind::Open(dictionary) => {
+                if let Some(code) = dictionary.find(field) {
+                    return Ok(code);
+                }
                 if std::str::from_utf8(field).is_err() {
                     return Err(FieldError::Invalid {
                         value: String::from_utf8_lossy(field).into_owned(),

@@ -162,7 +162,8 @@ impl CsvReader {
             source_name: name.clone(),
             message: e.to_string(),
         })?;
-        self.read(file, &name)
+        let size = file.metadata().ok().map(|m| m.len());
+        self.read_sized(file, &name, size)
     }
 
     /// Reads with this many threads (by default, as many as the machine has). Records are
@@ -198,7 +199,18 @@ impl CsvReader {
     ///
     /// Those listed on [`CsvReader`], each naming the source, line and column.
     pub fn read(&self, input: impl Read, source_name: &str) -> Result<Responses> {
-        let mut blocks = Blocks::new(input, source_name, self.block_size);
+        self.read_sized(input, source_name, None)
+    }
+
+    /// Reads CSV whose total size in bytes may be known (to reserve the columns once).
+    fn read_sized(
+        &self,
+        input: impl Read,
+        source_name: &str,
+        size_hint: Option<u64>,
+    ) -> Result<Responses> {
+        let delimiter = self.delimiter.unwrap_or(b',');
+        let mut blocks = Blocks::new(input, source_name, self.block_size, delimiter);
         let (header, header_lines) = self.header(&mut blocks)?;
         let selection = match &self.columns {
             Some(ids) => Selection::Only(ids),
@@ -221,29 +233,21 @@ impl CsvReader {
             delimiter: self.delimiter.unwrap_or(b','),
             source_name,
         };
-        let mut sink = template.clone();
-        // Lines before the next block: the header's, then each block's.
-        let mut lines_before = header_lines;
+        let mut assembly = Assembly {
+            sink: template.clone(),
+            lines_before: header_lines,
+            size_hint,
+            bytes_seen: 0,
+        };
         if threads <= 1 {
             while let Some(block) = blocks.next_block()? {
-                let part = job
-                    .parse(&block.bytes, lines_before + 1)
-                    .map_err(|e| relocate(e, 0, sink.records()))?;
-                sink.append(part, lines_before - 1);
-                lines_before += block.lines;
+                let len = block.len();
+                assembly.push(job.parse(&block), len)?;
             }
-            return sink.finish();
+            return assembly.sink.finish();
         }
-        for (part, lines) in job.parallel(&mut blocks, threads, header_lines)? {
-            match part {
-                Ok(part) => {
-                    sink.append(part, lines_before - 1);
-                    lines_before += lines;
-                }
-                Err(e) => return Err(relocate(e, 0, sink.records())),
-            }
-        }
-        sink.finish()
+        job.parallel(&mut blocks, threads, &mut assembly)?;
+        assembly.sink.finish()
     }
 
     /// Reads the header record: the column names (trimmed) and the lines it spans.
@@ -275,15 +279,61 @@ impl CsvReader {
 /// How many records a block holds at most, in bytes of text.
 const BLOCK_SIZE: usize = 4 << 20;
 
-/// One block of whole records, and the lines it spans.
+/// One block of whole records.
 struct Block {
     bytes: Vec<u8>,
+}
+
+impl Block {
+    fn len(&self) -> usize {
+        self.bytes.len()
+    }
+}
+
+/// A block's records coded, and the file lines it spans.
+struct Part {
+    sink: Sink,
     lines: u64,
+}
+
+/// The responses put together from the parts in file order.
+struct Assembly {
+    sink: Sink,
+    /// File lines before the next part: the header's, then each part's.
+    lines_before: u64,
+    /// The source's size in bytes, when known, to reserve the columns after the first part.
+    size_hint: Option<u64>,
+    bytes_seen: u64,
+}
+
+impl Assembly {
+    /// Appends the next part in file order (`bytes` of text), or returns its error moved to its
+    /// place in the file.
+    fn push(&mut self, part: Result<Part>, bytes: usize) -> Result<()> {
+        let part = part.map_err(|e| relocate(e, self.lines_before - 1, self.sink.records()))?;
+        let first = self.bytes_seen == 0;
+        self.bytes_seen += bytes as u64;
+        self.sink.append(part.sink, self.lines_before - 1);
+        self.lines_before += part.lines;
+        if first
+            && let Some(size) = self.size_hint
+            && bytes > 0
+        {
+            // Records per byte of the first part, times the rest of the file, plus a margin; after
+            // the first part, whose columns decided how inferred ones are held.
+            let rest = size.saturating_sub(bytes as u64) as f64;
+            let estimate = self.sink.records() as f64 / bytes as f64 * rest * 1.02;
+            self.sink
+                .reserve(estimate.min(f64::from(u32::MAX)) as usize);
+        }
+        Ok(())
+    }
 }
 
 /// Cuts a CSV stream into blocks of whole records: each ends after a newline outside quotes.
 struct Blocks<R> {
     input: R,
+    delimiter: u8,
     source_name: String,
     size: usize,
     /// Bytes read past the last block's end.
@@ -292,9 +342,10 @@ struct Blocks<R> {
 }
 
 impl<R: Read> Blocks<R> {
-    fn new(input: R, source_name: &str, size: Option<usize>) -> Self {
+    fn new(input: R, source_name: &str, size: Option<usize>, delimiter: u8) -> Self {
         Self {
             input,
+            delimiter,
             source_name: source_name.to_string(),
             size: size.unwrap_or(BLOCK_SIZE).max(1),
             carry: Vec::new(),
@@ -340,7 +391,7 @@ impl<R: Read> Blocks<R> {
             if self.carry.starts_with(b"\xEF\xBB\xBF") {
                 self.carry.drain(..3);
             }
-            if let Some(end) = record_end(&self.carry, true) {
+            if let Some(end) = record_end(&self.carry, true, self.delimiter) {
                 return Ok(self.carry.drain(..end).collect());
             }
             if self.done {
@@ -361,13 +412,12 @@ impl<R: Read> Blocks<R> {
             let end = if self.done {
                 Some(self.carry.len())
             } else {
-                record_end(&self.carry, false)
+                record_end(&self.carry, false, self.delimiter)
             };
             if let Some(end) = end {
                 let rest = self.carry.split_off(end);
                 let bytes = std::mem::replace(&mut self.carry, rest);
-                let lines = count_lines(&bytes);
-                return Ok(Some(Block { bytes, lines }));
+                return Ok(Some(Block { bytes }));
             }
             // One record longer than a block: read on.
             want = want.saturating_mul(2);
@@ -382,10 +432,12 @@ fn count_lines(bytes: &[u8]) -> u64 {
 }
 
 /// The end (just past its newline) of the first (`first`) or last complete record in `bytes`:
-/// a newline outside quotes. Without quotes in `bytes`, any newline ends a record.
-fn record_end(bytes: &[u8], first: bool) -> Option<usize> {
-    let quotes = bytes.iter().filter(|&&b| b == b'"').count();
-    if quotes == 0 {
+/// a newline outside quoted fields. Without a quote in `bytes`, any newline ends a record;
+/// otherwise the quoting is followed as the CSV reader follows it (a quote opens a quoted field
+/// only at the start of a field; a doubled quote inside one stands for a quote; a quote inside
+/// an unquoted field is an ordinary character).
+fn record_end(bytes: &[u8], first: bool, delimiter: u8) -> Option<usize> {
+    if !bytes.contains(&b'"') {
         let found = if first {
             bytes.iter().position(|&b| b == b'\n')
         } else {
@@ -393,23 +445,51 @@ fn record_end(bytes: &[u8], first: bool) -> Option<usize> {
         };
         return found.map(|i| i + 1);
     }
-    // A doubled quote inside a quoted field flips the state twice, so the parity of the quotes
-    // before a newline says whether it is inside a field.
-    let mut inside = false;
+    #[derive(Clone, Copy, PartialEq)]
+    enum State {
+        FieldStart,
+        Unquoted,
+        Quoted,
+        QuoteInQuoted,
+    }
+    let mut state = State::FieldStart;
     let mut last = None;
     for (i, &b) in bytes.iter().enumerate() {
-        match b {
-            b'"' => inside = !inside,
-            b'\n' if !inside => {
+        state = match (state, b) {
+            (State::Quoted, b'"') => State::QuoteInQuoted,
+            (State::Quoted, _) => State::Quoted,
+            (State::QuoteInQuoted, b'"') => State::Quoted,
+            (State::FieldStart, b'"') => State::Quoted,
+            (_, b'\n') => {
                 if first {
                     return Some(i + 1);
                 }
                 last = Some(i + 1);
+                State::FieldStart
             }
-            _ => {}
-        }
+            (_, b) if b == delimiter => State::FieldStart,
+            _ => State::Unquoted,
+        };
     }
     last
+}
+
+/// The line of `record` in `bytes`, as if they followed a one-line header: the CSV reader
+/// gives the line where its reading began, before the empty lines it skips; the record stands
+/// after them.
+fn record_line(record: &csv::ByteRecord, bytes: &[u8]) -> u64 {
+    let Some(position) = record.position() else {
+        return 2;
+    };
+    let start = usize::try_from(position.byte()).unwrap_or(usize::MAX);
+    let skipped = bytes
+        .get(start..)
+        .unwrap_or_default()
+        .iter()
+        .take_while(|&&b| b == b'\n' || b == b'\r')
+        .filter(|&&b| b == b'\n')
+        .count() as u64;
+    position.line() + 1 + skipped
 }
 
 /// What every block's parse needs.
@@ -421,60 +501,115 @@ struct Job<'a> {
 }
 
 impl Job<'_> {
-    /// Codes one block's records into a fresh sink; `first_line` is the file line its first
-    /// record starts on.
-    fn parse(&self, bytes: &[u8], first_line: u64) -> Result<Sink> {
+    /// Codes one block's records into a fresh sink, its lines counted as if the block followed a
+    /// one-line header (its first record on line 2); errors are located that way too.
+    fn parse(&self, block: &Block) -> Result<Part> {
         let mut sink = self.template.clone();
+        if !block.bytes.contains(&b'"') {
+            self.parse_plain(&block.bytes, &mut sink)?;
+            return Ok(Part {
+                sink,
+                lines: count_lines(&block.bytes),
+            });
+        }
         let mut reader = csv::ReaderBuilder::new()
             .delimiter(self.delimiter)
             .has_headers(false)
             .flexible(true)
-            .from_reader(bytes);
+            .from_reader(&block.bytes[..]);
         let mut record = csv::ByteRecord::new();
         loop {
             match reader.read_byte_record(&mut record) {
                 Ok(true) => {}
                 Ok(false) => break,
                 Err(e) => {
-                    let line = e.position().map_or(0, |p| p.line() + first_line - 1);
                     return Err(Error::Read {
-                        source_name: format!("{}:{line}", self.source_name),
+                        source_name: self.source_name.to_string(),
                         message: e.to_string(),
                     });
                 }
             }
-            // Lines as if the block followed a one-line header: its first record on line 2.
-            let local = record.position().map_or(1, csv::Position::line) + 1;
+            let line = record_line(&record, &block.bytes);
             if record.len() != self.header_len {
                 return Err(Error::RaggedRow {
                     source_name: self.source_name.to_string(),
-                    line: local + first_line - 2,
+                    line,
                     expected: self.header_len,
                     found: record.len(),
                 });
             }
-            sink.record(Some(local), |c| record.get(c))
-                .map_err(|e| relocate(e, first_line - 2, 0))?;
+            sink.record(Some(line), |c| record.get(c))?;
         }
-        Ok(sink)
+        Ok(Part {
+            sink,
+            lines: count_lines(&block.bytes),
+        })
     }
 
-    /// Codes the blocks on `threads` threads and returns their sinks in file order, with the
-    /// lines each spans, up to the first that failed (its error locates records within it).
+    /// Codes a block without quotes: records end at `\n`, `\r` or `\r\n` and fields at the
+    /// delimiter, as the CSV reader reads them (empty lines skipped), without its quoting machine.
+    fn parse_plain(&self, bytes: &[u8], sink: &mut Sink) -> Result<()> {
+        let mut fields: Vec<(usize, usize)> = Vec::with_capacity(self.header_len);
+        // Lines as if the block followed a one-line header.
+        let (mut line, mut at) = (2_u64, 0);
+        while at < bytes.len() {
+            let rest = &bytes[at..];
+            let len = rest
+                .iter()
+                .position(|&b| b == b'\n' || b == b'\r')
+                .unwrap_or(rest.len());
+            let record = &rest[..len];
+            let record_line = line;
+            at += len;
+            match (bytes.get(at), bytes.get(at + 1)) {
+                (Some(b'\r'), Some(b'\n')) => (at, line) = (at + 2, line + 1),
+                (Some(b'\n'), _) => (at, line) = (at + 1, line + 1),
+                (Some(_), _) => at += 1,
+                (None, _) => {}
+            }
+            if record.is_empty() {
+                continue;
+            }
+            fields.clear();
+            let mut start = 0;
+            for (i, &b) in record.iter().enumerate() {
+                if b == self.delimiter {
+                    fields.push((start, i));
+                    start = i + 1;
+                }
+            }
+            fields.push((start, record.len()));
+            if fields.len() != self.header_len {
+                return Err(Error::RaggedRow {
+                    source_name: self.source_name.to_string(),
+                    line: record_line,
+                    expected: self.header_len,
+                    found: fields.len(),
+                });
+            }
+            sink.record(Some(record_line), |c| {
+                fields.get(c).and_then(|&(a, b)| record.get(a..b))
+            })?;
+        }
+        Ok(())
+    }
+
+    /// Codes the blocks on `threads` threads, appending each part to `assembly` in file order as
+    /// soon as the parts before it are in; stops at the first error in file order.
     fn parallel<R: Read>(
         &self,
         blocks: &mut Blocks<R>,
         threads: usize,
-        header_lines: u64,
-    ) -> Result<Vec<(Result<Sink>, u64)>> {
+        assembly: &mut Assembly,
+    ) -> Result<()> {
         use std::collections::BTreeMap;
         use std::sync::atomic::{AtomicBool, Ordering};
         use std::sync::mpsc;
         use std::sync::{Arc, Mutex};
 
-        let (work, queue) = mpsc::sync_channel::<(usize, Block, u64)>(threads);
+        let (work, queue) = mpsc::sync_channel::<(usize, Block)>(threads);
         let queue = Arc::new(Mutex::new(queue));
-        let (done, results) = mpsc::channel::<(usize, Result<Sink>, u64)>();
+        let (done, results) = mpsc::channel::<(usize, Result<Part>, usize)>();
         let failed = AtomicBool::new(false);
         std::thread::scope(|scope| {
             for _ in 0..threads {
@@ -484,33 +619,41 @@ impl Job<'_> {
                 scope.spawn(move || {
                     loop {
                         let next = queue.lock().ok().and_then(|q| q.recv().ok());
-                        let Some((index, block, first_line)) = next else {
-                            break;
-                        };
-                        let parsed = self.parse(&block.bytes, first_line);
-                        if parsed.is_err() {
+                        let Some((index, block)) = next else { break };
+                        let part = self.parse(&block);
+                        if part.is_err() {
                             failed.store(true, Ordering::Relaxed);
                         }
-                        if done.send((index, parsed, block.lines)).is_err() {
+                        if done.send((index, part, block.len())).is_err() {
                             break;
                         }
                     }
                 });
             }
             drop(done);
-            // Feed the blocks; stop early once one fails (later ones cannot matter).
-            let mut line = header_lines + 1;
-            let mut sent = 0;
-            let mut read_error = None;
+            let mut pending = BTreeMap::new();
+            let (mut next, mut sent) = (0, 0);
+            let (mut outcome, mut read_error) = (Ok(()), None);
+            // Appends the parts that are next in order; the first error ends the assembly.
+            let mut assemble = |pending: &mut BTreeMap<usize, (Result<Part>, usize)>,
+                                outcome: &mut Result<()>| {
+                while let Some((part, bytes)) = pending.remove(&next) {
+                    if outcome.is_ok() {
+                        *outcome = assembly.push(part, bytes);
+                    }
+                    next += 1;
+                }
+            };
             loop {
+                if failed.load(Ordering::Relaxed) || outcome.is_err() {
+                    break;
+                }
                 match blocks.next_block() {
                     Ok(Some(block)) => {
-                        let lines = block.lines;
-                        if work.send((sent, block, line)).is_err() {
+                        if work.send((sent, block)).is_err() {
                             break;
                         }
                         sent += 1;
-                        line += lines;
                     }
                     Ok(None) => break,
                     Err(e) => {
@@ -518,27 +661,21 @@ impl Job<'_> {
                         break;
                     }
                 }
-                if failed.load(Ordering::Relaxed) {
-                    break;
+                while let Ok((index, part, bytes)) = results.try_recv() {
+                    pending.insert(index, (part, bytes));
                 }
+                assemble(&mut pending, &mut outcome);
             }
             drop(work);
-            let mut ordered = BTreeMap::new();
-            for (index, parsed, lines) in results {
-                ordered.insert(index, (parsed, lines));
+            for (index, part, bytes) in results {
+                pending.insert(index, (part, bytes));
+                assemble(&mut pending, &mut outcome);
             }
-            // Up to the first failure: the blocks after it were not all read.
-            let mut parts = Vec::with_capacity(ordered.len());
-            for (_, (parsed, lines)) in ordered {
-                let stop = parsed.is_err();
-                parts.push((parsed, lines));
-                if stop {
-                    return Ok(parts);
-                }
-            }
-            match read_error {
-                Some(e) => Err(e),
-                None => Ok(parts),
+            // A failed part was read before the read error (parts after it were never read).
+            match (outcome, read_error) {
+                (Err(e), _) => Err(e),
+                (Ok(()), Some(e)) => Err(e),
+                (Ok(()), None) => Ok(()),
             }
         })
     }
@@ -553,6 +690,17 @@ fn relocate(error: Error, lines: u64, records: u64) -> Error {
         at
     };
     match error {
+        Error::RaggedRow {
+            source_name,
+            line,
+            expected,
+            found,
+        } => Error::RaggedRow {
+            source_name,
+            line: line + lines,
+            expected,
+            found,
+        },
         Error::UnlistedValue {
             at,
             value,
@@ -599,6 +747,87 @@ mod tests {
             for threads in [1, 2, 3] {
                 let got = reader(block, threads).read(data.as_bytes(), "d").unwrap();
                 assert_eq!(got, expected, "block {block}, {threads} threads");
+            }
+        }
+    }
+
+    /// Without quotes, the plain splitter reads what the CSV reader reads: terminators `\n`,
+    /// `\r\n` and `\r`, empty lines, empty fields, trailing delimiters, a last line without a
+    /// terminator; the same records on the same lines, and the same ragged rows.
+    #[test]
+    fn the_plain_splitter_reads_as_the_csv_reader_does() {
+        let pieces = [
+            "a", "b", "", " x ", ",", "\n", "\r\n", "\r", "\n\n", "7", "é",
+        ];
+        let mut state = 12345_u64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for case in 0..3000 {
+            let mut text = String::from("h1,h2\n");
+            for _ in 0..(next() % 12) {
+                text.push_str(pieces[(next() % pieces.len() as u64) as usize]);
+            }
+            let template = Sink::new(
+                None,
+                &["h1".into(), "h2".into()],
+                Selection::All,
+                Unlisted::Refuse,
+                "d".into(),
+                Lines::file(),
+            )
+            .unwrap();
+            let job = Job {
+                template: &template,
+                header_len: 2,
+                delimiter: b',',
+                source_name: "d",
+            };
+            let body = text.as_bytes()[6..].to_vec();
+            let plain = job.parse(&Block {
+                bytes: body.clone(),
+            });
+            // The CSV reader's reading of the same block.
+            let quoted = {
+                let with_quote = body.clone();
+                let mut sink = template.clone();
+                let mut reader = csv::ReaderBuilder::new()
+                    .has_headers(false)
+                    .flexible(true)
+                    .from_reader(&with_quote[..]);
+                let mut record = csv::ByteRecord::new();
+                let mut outcome = Ok(());
+                while reader.read_byte_record(&mut record).unwrap() {
+                    let line = record_line(&record, &with_quote);
+                    if record.len() != 2 {
+                        outcome = Err(Error::RaggedRow {
+                            source_name: "d".into(),
+                            line,
+                            expected: 2,
+                            found: record.len(),
+                        });
+                        break;
+                    }
+                    if let Err(e) = sink.record(Some(line), |c| record.get(c)) {
+                        outcome = Err(e);
+                        break;
+                    }
+                }
+                outcome.map(|()| sink)
+            };
+            match (plain, quoted) {
+                (Ok(p), Ok(q)) => {
+                    assert_eq!(
+                        p.sink.finish().unwrap(),
+                        q.finish().unwrap(),
+                        "case {case}: {text:?}"
+                    )
+                }
+                (Err(p), Err(q)) => assert_eq!(p, q, "case {case}: {text:?}"),
+                (p, q) => panic!("case {case}: {text:?}: {:?} vs {:?}", p.err(), q.err()),
             }
         }
     }

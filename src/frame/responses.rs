@@ -816,6 +816,11 @@ pub(crate) struct Sink {
     questionnaire: Option<Questionnaire>,
     header: Vec<String>,
     targets: Vec<Target>,
+    /// The source columns read, with what they feed (the others are skipped).
+    wanted: Vec<(usize, Target)>,
+    /// Whether records need finishing one by one: multi-select options in 0/1 columns, or
+    /// values set directly by the in-memory builder.
+    per_record: bool,
     slots: Vec<Slot>,
     records: u64,
     source_name: String,
@@ -937,9 +942,19 @@ impl Sink {
                 direct: false,
             });
         }
+        let wanted: Vec<(usize, Target)> = targets
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| **t != Target::Skip)
+            .map(|(c, t)| (c, *t))
+            .collect();
+        let per_record = matches!(selection, Selection::Given)
+            || wanted.iter().any(|(_, t)| matches!(t, Target::Flag { .. }));
         Ok(Self {
             questionnaire: questionnaire.cloned(),
             header: header.to_vec(),
+            wanted,
+            per_record,
             targets,
             slots,
             records: 0,
@@ -985,8 +1000,10 @@ impl Sink {
         if let Some(line) = line {
             self.lines.note(self.records, line);
         }
-        for c in 0..self.targets.len() {
-            let target = self.targets[c];
+        for i in 0..self.wanted.len() {
+            let Some(&(c, target)) = self.wanted.get(i) else {
+                break;
+            };
             let Some(text) = field(c) else { continue };
             match target {
                 Target::Skip => {}
@@ -1024,6 +1041,10 @@ impl Sink {
                     }
                 }
             }
+        }
+        if !self.per_record {
+            self.records += 1;
+            return Ok(());
         }
         for slot in &mut self.slots {
             let flags = !slot.direct && slot.pending_is_flags();
@@ -1195,6 +1216,17 @@ impl Sink {
         self.records += other.records;
         for (slot, more) in self.slots.iter_mut().zip(other.slots) {
             slot.append(more);
+        }
+    }
+
+    /// Makes room for `records` records in every column.
+    #[cfg_attr(not(feature = "csv"), allow(dead_code))]
+    pub(crate) fn reserve(&mut self, records: usize) {
+        for slot in &mut self.slots {
+            match &mut slot.decoder {
+                Decoder::Infer(inference) => inference.reserve(records),
+                Decoder::Coder(_) => slot.column.reserve(records),
+            }
         }
     }
 
@@ -1384,6 +1416,14 @@ impl Default for Inference {
 }
 
 impl Inference {
+    /// Makes room for `records` more records (as codes, or as numbers once switched).
+    fn reserve(&mut self, records: usize) {
+        match &mut self.numbers {
+            Some(values) => values.reserve(records),
+            None => self.codes.reserve(records),
+        }
+    }
+
     fn push(&mut self, text: &[u8]) -> std::result::Result<(), FieldError> {
         let field = trim(text);
         if field.is_empty() {
@@ -1403,20 +1443,22 @@ impl Inference {
                 None => self.become_labels(),
             }
         }
+        if let Some(code) = self.dictionary.find(field) {
+            self.codes.push(code);
+            return Ok(());
+        }
+        // A new label.
         if std::str::from_utf8(field).is_err() {
             return Err(FieldError::Invalid {
                 value: String::from_utf8_lossy(field).into_owned(),
                 reason: "is not valid UTF-8",
             });
         }
-        let before = self.dictionary.len();
         let code = self.dictionary.code(field);
         self.codes.push(code);
-        if self.dictionary.len() > before {
-            self.all_numeric &= parse_number(field).is_some();
-            if self.all_numeric && self.dictionary.len() > INFER_MAX_CATEGORIES {
-                self.become_numbers();
-            }
+        self.all_numeric &= parse_number(field).is_some();
+        if self.all_numeric && self.dictionary.len() > INFER_MAX_CATEGORIES {
+            self.become_numbers();
         }
         Ok(())
     }

@@ -139,6 +139,7 @@
 
 mod error;
 mod frame;
+mod parallel;
 pub mod marketing;
 mod portable;
 mod report;

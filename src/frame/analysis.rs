@@ -1,14 +1,15 @@
 //! Analyses addressed by column name: the codes handed to the survey layer's own tallies,
 //! crosstabs, comparisons and designs, nothing re-implemented.
 
-use std::fmt;
-use std::hash::{Hash, Hasher};
+
+use std::borrow::Cow;
 
 use crate::error::{Error, Result};
 use crate::frame::column::{Codes, Column, NO_ANSWER};
 use crate::frame::responses::Responses;
 use crate::survey::breakdown::{Breakdown, BreakdownOptions};
 use crate::survey::categories::Categories;
+use crate::survey::codes::{CodeColumn, Mapped};
 use crate::survey::comparison::{Comparison, ComparisonOptions};
 use crate::survey::counts::CrossCounts;
 use crate::survey::crosstab::Crosstab;
@@ -47,40 +48,6 @@ impl Codes {
     }
 }
 
-/// A design variable's value: its code, shown by its label in messages (lonely PSUs name their
-/// stratum).
-#[derive(Clone, Copy)]
-struct Level<'a> {
-    code: u32,
-    categories: Option<&'a Categories>,
-}
-
-impl PartialEq for Level<'_> {
-    fn eq(&self, other: &Self) -> bool {
-        self.code == other.code
-    }
-}
-
-impl Eq for Level<'_> {}
-
-impl Hash for Level<'_> {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        self.code.hash(state);
-    }
-}
-
-impl fmt::Display for Level<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self
-            .categories
-            .and_then(|c| c.label((self.code as usize).wrapping_sub(1)))
-        {
-            Some(label) => f.write_str(label),
-            None => write!(f, "{}", self.code),
-        }
-    }
-}
-
 impl Responses {
     /// The weights in a numeric column, checked: every respondent needs one, finite and not
     /// negative.
@@ -104,7 +71,12 @@ impl Responses {
     /// record (and line, for files), for a missing, negative or non-finite weight; as
     /// [`Responses::numbers`].
     pub fn weights(&self, id: &str) -> Result<Vec<f64>> {
-        let weights = self.numbers(id)?;
+        self.weight_column(id).map(Cow::into_owned)
+    }
+
+    /// [`Responses::weights`], borrowed from a numeric column.
+    fn weight_column(&self, id: &str) -> Result<Cow<'_, [f64]>> {
+        let weights = self.number_column(id)?;
         if let Some(i) = weights.iter().position(|w| !(w.is_finite() && *w >= 0.0)) {
             let value = weights[i];
             return Err(Error::InvalidField {
@@ -121,8 +93,8 @@ impl Responses {
     }
 
     /// Weights of `weight` when given.
-    fn optional_weights(&self, weight: Option<&str>) -> Result<Option<Vec<f64>>> {
-        weight.map(|w| self.weights(w)).transpose()
+    fn optional_weights(&self, weight: Option<&str>) -> Result<Option<Cow<'_, [f64]>>> {
+        weight.map(|w| self.weight_column(w)).transpose()
     }
 
     /// A tally of coded questions (single-choice, rating, recommend, identifier), weighted by a
@@ -434,41 +406,61 @@ impl Responses {
         }
     }
 
-    /// A design variable's levels: codes of a coded column, or of a numeric column's distinct
-    /// values; every respondent needs one.
-    fn levels(&self, id: &str) -> Result<Vec<Level<'_>>> {
+    /// A design variable's levels, numbered from 0 in order of first appearance (as
+    /// [`SampleDesign::with_strata`] numbers labels), with their labels: the categories of a
+    /// coded column, or a numeric column's distinct values; every respondent needs one.
+    fn levels(&self, id: &str) -> Result<(Vec<u32>, Vec<String>)> {
         let missing = |i: usize| Error::InvalidField {
             at: self.locate(i, id),
             value: String::new(),
             reason: "is empty: design variables must be given for every respondent",
         };
+        let mut labels = Vec::new();
         match &self.loaded(id)?.1.column {
             Column::Coded(codes) => {
                 let categories = self.categories(id).ok();
-                (0..codes.len())
-                    .map(|i| match codes.get(i) {
-                        NO_ANSWER => Err(missing(i)),
-                        code => Ok(Level { code, categories }),
-                    })
-                    .collect()
+                // Each category's level, through a table of the column's codes.
+                let mut level = vec![u32::MAX; categories.map_or(0, Categories::len) + 1];
+                let mut levels = Vec::with_capacity(codes.len());
+                for i in 0..codes.len() {
+                    let code = codes.get(i);
+                    if code == NO_ANSWER {
+                        return Err(missing(i));
+                    }
+                    if level.len() <= code as usize {
+                        level.resize(code as usize + 1, u32::MAX);
+                    }
+                    let slot = &mut level[code as usize];
+                    if *slot == u32::MAX {
+                        // At most one level per record, and a design has at most u32::MAX.
+                        *slot = labels.len() as u32;
+                        labels.push(
+                            categories
+                                .and_then(|c| c.label(code as usize - 1))
+                                .map_or_else(|| code.to_string(), str::to_string),
+                        );
+                    }
+                    levels.push(*slot);
+                }
+                Ok((levels, labels))
             }
             Column::Numeric(values) => {
                 let mut seen = std::collections::HashMap::new();
-                values
-                    .iter()
-                    .enumerate()
-                    .map(|(i, v)| {
-                        if v.is_nan() {
-                            return Err(missing(i));
-                        }
-                        let next = u32::try_from(seen.len() + 1).unwrap_or(u32::MAX);
-                        let code = *seen.entry(v.to_bits()).or_insert(next);
-                        Ok(Level {
-                            code,
-                            categories: None,
-                        })
-                    })
-                    .collect()
+                let mut levels = Vec::with_capacity(values.len());
+                for (i, &v) in values.iter().enumerate() {
+                    if v.is_nan() {
+                        return Err(missing(i));
+                    }
+                    // 0 and -0 are one level.
+                    let key = if v == 0.0 { 0_u64 } else { v.to_bits() };
+                    let next = labels.len() as u32;
+                    let level = *seen.entry(key).or_insert_with(|| {
+                        labels.push(v.to_string());
+                        next
+                    });
+                    levels.push(level);
+                }
+                Ok((levels, labels))
             }
             Column::Multi { .. } => Err(Error::InvalidParameter {
                 name: "design variable",
@@ -719,31 +711,33 @@ impl<'a> CrosstabBuilder<'a> {
     fn table(&self, by: Option<&str>, multi: bool, options: &CrosstabOptions) -> Result<Crosstab> {
         let r = self.responses;
         let question = self.question.as_str();
-        let (groups, group_codes) = match by {
-            Some(by) => {
-                let (categories, codes) = r.group(by)?;
-                (categories.clone(), codes)
-            }
-            None => (total_group()?, vec![Some(0); r.len()]),
-        };
         if let Some(design) = self.design {
+            // The coded columns are read in place.
+            let everyone = Mapped {
+                len: r.len(),
+                code: |_| Some(0),
+            };
+            let (groups, group_codes): (Categories, &dyn CodeColumn) = match by {
+                Some(by) => (r.categories(by)?.clone(), r.coded(by)?),
+                None => (total_group()?, &everyone),
+            };
             let answers = r.categories(question)?;
             return if multi {
-                Crosstab::from_design_multi(
+                Crosstab::from_design_multi_of(
                     design,
                     answers,
                     &groups,
                     &r.selections(question)?,
-                    &group_codes,
+                    group_codes,
                     options,
                 )
             } else {
-                Crosstab::from_design(
+                Crosstab::from_design_of(
                     design,
                     answers,
                     &groups,
-                    &r.codes(question)?,
-                    &group_codes,
+                    r.coded(question)?,
+                    group_codes,
                     options,
                 )
             };
@@ -931,10 +925,11 @@ impl DesignBuilder<'_> {
         };
         let mut design = SampleDesign::new(weights)?.with_lonely_psu(self.lonely);
         if let Some(strata) = &self.strata {
-            design = design.with_strata(&r.levels(strata)?)?;
+            let (levels, labels) = r.levels(strata)?;
+            design = design.with_stratum_codes(levels, labels)?;
         }
         if let Some(cluster) = &self.cluster {
-            design = design.with_clusters(&r.levels(cluster)?)?;
+            design = design.with_cluster_codes(r.levels(cluster)?.0)?;
         }
         if let Some((column, totals)) = &self.post_strata {
             design = design.post_stratify(&r.margin(column, totals)?)?;

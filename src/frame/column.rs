@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 
 use crate::frame::questionnaire::{Missing, Question, QuestionType};
+use crate::survey::codes::CodeColumn;
 
 /// The code of "no answer" in a coded column; category `i` is code `i + 1` (the tally's slots).
 pub(crate) const NO_ANSWER: u32 = 0;
@@ -21,6 +22,17 @@ pub(crate) enum Codes {
 impl Default for Codes {
     fn default() -> Self {
         Self::U8(Vec::new())
+    }
+}
+
+/// Codes read as category positions: code `c` is position `c - 1`, and 0 is no answer.
+impl CodeColumn for Codes {
+    fn len(&self) -> usize {
+        Codes::len(self)
+    }
+
+    fn code(&self, k: usize) -> Option<usize> {
+        (self.get(k) as usize).checked_sub(1)
     }
 }
 

@@ -1,5 +1,7 @@
 //! Responses: the columns of a survey export, coded by its questionnaire (given or inferred).
 
+use std::borrow::Cow;
+
 use crate::error::{DataLocation, Error, Result};
 use crate::frame::column::{
     Coder, Codes, Column, Dictionary, FieldError, MissingCounts, NO_ANSWER, Unlisted, parse_number,
@@ -388,9 +390,14 @@ impl Responses {
     /// first record) for a coded question with a label that is not a number;
     /// [`Error::InvalidParameter`] for a multi-select question.
     pub fn numbers(&self, id: &str) -> Result<Vec<f64>> {
+        self.number_column(id).map(Cow::into_owned)
+    }
+
+    /// [`Responses::numbers`], borrowed from a numeric column.
+    pub(crate) fn number_column(&self, id: &str) -> Result<Cow<'_, [f64]>> {
         let (_, loaded) = self.loaded(id)?;
         match &loaded.column {
-            Column::Numeric(values) => Ok(values.clone()),
+            Column::Numeric(values) => Ok(Cow::Borrowed(values)),
             Column::Coded(codes) => {
                 let labels = loaded.categories.as_ref().map_or(&[][..], |c| c.labels());
                 let values: Vec<Option<f64>> =
@@ -408,7 +415,8 @@ impl Responses {
                                 reason: "is not a number",
                             }),
                     })
-                    .collect()
+                    .collect::<Result<Vec<f64>>>()
+                    .map(Cow::Owned)
             }
             Column::Multi { .. } => Err(Error::InvalidParameter {
                 name: "question",

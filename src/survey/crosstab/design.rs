@@ -2,9 +2,11 @@
 //! intervals per cell, letters from design-based tests of each difference, and the Rao-Scott test.
 
 use crate::error::{Error, Result};
+use crate::parallel;
 use crate::stats::numerics::student_f::t_two_sided_p;
 use crate::survey::budget;
 use crate::survey::categories::Categories;
+use crate::survey::codes::{CodeColumn, Mapped};
 use crate::survey::counts::QuestionKind;
 use crate::survey::crosstab::letters::{PairTest, assign_letters, column_letter};
 use crate::survey::crosstab::options::CrosstabOptions;
@@ -54,7 +56,7 @@ impl WeightSums {
 struct RowSpec<'a> {
     label: String,
     is_net: bool,
-    outcome: Box<dyn Fn(usize) -> Option<bool> + 'a>,
+    outcome: Box<dyn Fn(usize) -> Option<bool> + Sync + 'a>,
 }
 
 impl Crosstab {
@@ -106,15 +108,30 @@ impl Crosstab {
         group_codes: &[Option<usize>],
         options: &CrosstabOptions,
     ) -> Result<Crosstab> {
+        Self::from_design_of(design, answers, groups, answer_codes, group_codes, options)
+    }
+
+    /// [`Crosstab::from_design`] of codes read from any code columns.
+    pub(crate) fn from_design_of<A: CodeColumn + ?Sized, G: CodeColumn + ?Sized>(
+        design: &SampleDesign,
+        answers: &Categories,
+        groups: &Categories,
+        answer_codes: &A,
+        group_codes: &G,
+        options: &CrosstabOptions,
+    ) -> Result<Crosstab> {
         design.check_len("answers", answer_codes.len())?;
-        if let Some(&index) = answer_codes.iter().flatten().find(|&&a| a >= answers.len()) {
+        if let Some(index) = (0..answer_codes.len())
+            .filter_map(|k| answer_codes.code(k))
+            .find(|&a| a >= answers.len())
+        {
             return Err(Error::CategoryOutOfRange {
                 dimension: answers.name().to_string(),
                 index,
                 len: answers.len(),
             });
         }
-        let answer = |k: usize| answer_codes.get(k).copied().flatten();
+        let answer = |k: usize| answer_codes.code(k);
         let mut rows: Vec<RowSpec> = (0..answers.len())
             .map(|r| RowSpec {
                 label: answers.label(r).unwrap_or_default().to_string(),
@@ -146,15 +163,21 @@ impl Crosstab {
         let tested: Vec<bool> = table.columns().iter().map(|c| c.tested).collect();
         let tested_group = |k: usize| {
             group_codes
-                .get(k)
-                .copied()
-                .flatten()
+                .code(k)
                 .filter(|&g| tested.get(g).copied().unwrap_or(false))
         };
-        let row_codes: Vec<Option<usize>> = (0..design.len()).map(answer).collect();
-        let column_codes: Vec<Option<usize>> = (0..design.len()).map(tested_group).collect();
+        let (row_codes, column_codes) = (
+            Mapped {
+                len: design.len(),
+                code: answer,
+            },
+            Mapped {
+                len: design.len(),
+                code: tested_group,
+            },
+        );
         let rao_scott = design
-            .rao_scott(&row_codes, &column_codes, answers.len(), groups.len())
+            .rao_scott_of(&row_codes, &column_codes, answers.len(), groups.len())
             .ok();
         if let Some(summary) = table.design.as_mut() {
             summary.rao_scott = rao_scott;
@@ -191,6 +214,25 @@ impl Crosstab {
         groups: &Categories,
         chosen: &[Option<Vec<usize>>],
         group_codes: &[Option<usize>],
+        options: &CrosstabOptions,
+    ) -> Result<Crosstab> {
+        Self::from_design_multi_of(
+            design,
+            options_categories,
+            groups,
+            chosen,
+            group_codes,
+            options,
+        )
+    }
+
+    /// [`Crosstab::from_design_multi`] of groups read from any code column.
+    pub(crate) fn from_design_multi_of<G: CodeColumn + ?Sized>(
+        design: &SampleDesign,
+        options_categories: &Categories,
+        groups: &Categories,
+        chosen: &[Option<Vec<usize>>],
+        group_codes: &G,
         options: &CrosstabOptions,
     ) -> Result<Crosstab> {
         design.check_len("chosen options", chosen.len())?;
@@ -230,11 +272,11 @@ impl Crosstab {
 
 /// The shared body of the design-based crosstabs.
 #[allow(clippy::too_many_arguments)]
-fn build(
+fn build<G: CodeColumn + ?Sized>(
     design: &SampleDesign,
     question: &str,
     groups: &Categories,
-    group_codes: &[Option<usize>],
+    group_codes: &G,
     rows: &[RowSpec],
     answered: &dyn Fn(usize) -> bool,
     options: &CrosstabOptions,
@@ -264,7 +306,10 @@ fn build(
             .saturating_mul(per_row),
         "tabulate fewer rows at a time, or merge categories",
     )?;
-    if let Some(&index) = group_codes.iter().flatten().find(|&&c| c >= g) {
+    if let Some(index) = (0..group_codes.len())
+        .filter_map(|k| group_codes.code(k))
+        .find(|&c| c >= g)
+    {
         return Err(Error::CategoryOutOfRange {
             dimension: groups.name().to_string(),
             index,
@@ -278,7 +323,7 @@ fn build(
     let mut missing = vec![WeightSums::default(); g];
     let mut ungrouped = WeightSums::default();
     for (k, &w) in weights.iter().enumerate() {
-        let group = group_codes.get(k).copied().flatten();
+        let group = group_codes.code(k);
         // Every code was checked above, so `get_mut` finds its column.
         let target = match group {
             Some(c) if answered(k) => bases.get_mut(c),
@@ -304,21 +349,24 @@ fn build(
     let df = design.degrees_of_freedom();
     let level = settings.intervals.level;
     let (interval, deff_kind) = (settings.design.interval, settings.design.design_effect);
-    let mut table_rows = Vec::with_capacity(rows.len());
-    for row in rows {
-        let values: Vec<f64> = (0..design.len())
-            .map(|k| (row.outcome)(k).map_or(f64::NAN, |b| f64::from(u8::from(b))))
-            .collect();
-        let domains = design.domain_means(&values, group_codes, g)?;
-        // Unweighted and weighted counts of the row's answer per column.
+    // Each row's domain estimates, and its answer's unweighted and weighted counts per column:
+    // the rows are independent, and estimated in parallel.
+    let estimated = parallel::map(rows, |row| {
+        let value = |k: usize| (row.outcome)(k).map_or(f64::NAN, |b| f64::from(u8::from(b)));
+        let domains = design.domain_means_of(value, group_codes, g)?;
         let mut counts = vec![WeightSums::default(); g];
         for (k, &w) in weights.iter().enumerate() {
-            if let (Some(c), Some(true)) = (group_codes.get(k).copied().flatten(), (row.outcome)(k))
+            if let (Some(c), Some(true)) = (group_codes.code(k), (row.outcome)(k))
                 && let Some(sums) = counts.get_mut(c)
             {
                 sums.add(w, largest);
             }
         }
+        Ok((domains, counts))
+    });
+    let mut table_rows = Vec::with_capacity(rows.len());
+    for (row, estimated) in rows.iter().zip(estimated) {
+        let (domains, counts): (_, Vec<WeightSums>) = estimated?;
         // Design-based t-tests of every pair of tested columns.
         let mut tests = Vec::new();
         for a in 0..g {

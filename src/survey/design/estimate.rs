@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::stats::names::method_names;
+use crate::survey::codes::{CodeColumn, Mapped};
 use crate::survey::design::SampleDesign;
 use crate::survey::design::variance::{DENSE_TOTALS, PsuTotals};
 
@@ -377,9 +378,13 @@ impl SampleDesign {
     /// [`Error::Undefined`] when the values are so large that their weighted sums overflow a
     /// double.
     pub fn mean(&self, values: &[f64]) -> Result<DesignEstimate> {
-        let domains: Vec<Option<usize>> =
-            values.iter().map(|v| (!v.is_nan()).then_some(0)).collect();
-        let estimates = self.domain_means(values, &domains, 1)?;
+        self.check_len("values", values.len())?;
+        let value = |k: usize| values.get(k).copied().unwrap_or(f64::NAN);
+        let everyone = Mapped {
+            len: values.len(),
+            code: |k| (!value(k).is_nan()).then_some(0),
+        };
+        let estimates = self.domain_means_of(value, &everyone, 1)?;
         estimates
             .estimates
             .into_iter()
@@ -458,6 +463,17 @@ impl SampleDesign {
         count: usize,
     ) -> Result<DomainEstimates> {
         self.check_len("values", values.len())?;
+        self.domain_means_of(|k| values.get(k).copied().unwrap_or(f64::NAN), domains, count)
+    }
+
+    /// [`SampleDesign::domain_means`] of respondent `k`'s `value(k)` (NaN: missing), its domains
+    /// read from any code column.
+    pub(crate) fn domain_means_of<D: CodeColumn + ?Sized>(
+        &self,
+        value: impl Fn(usize) -> f64,
+        domains: &D,
+        count: usize,
+    ) -> Result<DomainEstimates> {
         self.check_len("domains", domains.len())?;
         if count > MAX_DOMAINS {
             return Err(Error::CountTooLarge {
@@ -476,9 +492,8 @@ impl SampleDesign {
             })
             .collect();
         let mut codes = Vec::with_capacity(self.len());
-        for (record, ((&w, &y), domain)) in self.weights.iter().zip(values).zip(domains).enumerate()
-        {
-            let Some(d) = *domain else {
+        for (record, &w) in self.weights.iter().enumerate() {
+            let Some(d) = domains.code(record) else {
                 codes.push(NONE);
                 continue;
             };
@@ -487,6 +502,7 @@ impl SampleDesign {
                 index: d,
                 len: count,
             })?;
+            let y = value(record);
             if !y.is_finite() {
                 if y.is_nan() {
                     codes.push(NONE);
@@ -534,10 +550,9 @@ impl SampleDesign {
         // Which PSUs and strata each domain reaches (for its degrees of freedom), when few.
         let mut reach = self.dense_reach(count);
         let mut squares = vec![0.0; count];
-        for (k, (((&w, &y), code), (&p, &h))) in self
+        for (k, ((&w, code), (&p, &h))) in self
             .weights
             .iter()
-            .zip(values)
             .zip(codes.iter_mut())
             .zip(self.index().psu.iter().zip(&self.stratum))
             .enumerate()
@@ -547,7 +562,7 @@ impl SampleDesign {
                 *code = NONE;
                 continue;
             };
-            let deviation = y - mean;
+            let deviation = value(k) - mean;
             let value = w * deviation / sum.weight;
             let slot = if calibrated {
                 columns.get_mut(d).and_then(|c| c.get_mut(k))

@@ -405,6 +405,35 @@ impl SampleDesign {
         Ok(self)
     }
 
+    /// Adds strata already coded: `codes[k]` is respondent `k`'s stratum, numbered from 0 in order
+    /// of first appearance as [`SampleDesign::with_strata`] numbers labels, and `labels` names
+    /// each stratum.
+    pub(crate) fn with_stratum_codes(mut self, codes: Vec<u32>, labels: Vec<String>) -> Result<Self> {
+        self.check_len("strata", codes.len())?;
+        if let Some(&code) = codes.iter().find(|&&c| c as usize >= labels.len()) {
+            return Err(Error::CategoryOutOfRange {
+                dimension: "strata".to_string(),
+                index: code as usize,
+                len: labels.len(),
+            });
+        }
+        self.strata = labels.len();
+        self.stratum_labels = labels;
+        self.stratum = codes;
+        self.has_strata = true;
+        self.index = LazyIndex::default();
+        Ok(self)
+    }
+
+    /// Adds clusters already coded: equal codes are the same cluster (within a stratum).
+    pub(crate) fn with_cluster_codes(mut self, codes: Vec<u32>) -> Result<Self> {
+        self.check_len("clusters", codes.len())?;
+        self.cluster = Some(codes);
+        self.has_clusters = true;
+        self.index = LazyIndex::default();
+        Ok(self)
+    }
+
     /// Sets the handling of strata with a single PSU.
     ///
     /// # Examples

@@ -6,12 +6,16 @@ use crate::error::{Error, Result};
 use crate::stats::chi_square::{ContinuityCorrection, pearson_statistic};
 use crate::stats::numerics::chi_square_sf;
 use crate::stats::numerics::student_f::f_sf;
+use crate::survey::codes::CodeColumn;
 use crate::survey::counts::MAX_CELLS;
 use crate::survey::design::SampleDesign;
 
 /// Largest number of cells (rows times columns with respondents) of a Rao-Scott test: its
 /// matrices grow as the square of the cells and its contrasts as their product.
 const MAX_TEST_CELLS: usize = 512;
+
+/// No table cell (or no tested cell) for a respondent.
+const NO_CELL: u32 = u32::MAX;
 
 /// Largest number of linearised values (cells times respondents) of a test on a calibrated
 /// design: 2^26 (512 MiB).
@@ -189,13 +193,21 @@ impl SampleDesign {
         rows: usize,
         columns: usize,
     ) -> Result<RaoScottTest> {
+        self.rao_scott_of(row_codes, column_codes, rows, columns)
+    }
+
+    /// [`SampleDesign::rao_scott`] of codes read from any code columns.
+    pub(crate) fn rao_scott_of<R: CodeColumn + ?Sized, C: CodeColumn + ?Sized>(
+        &self,
+        row_codes: &R,
+        column_codes: &C,
+        rows: usize,
+        columns: usize,
+    ) -> Result<RaoScottTest> {
         self.check_len("row codes", row_codes.len())?;
         self.check_len("column codes", column_codes.len())?;
         let cell_of = |k: usize| -> Result<Option<(usize, usize)>> {
-            match (
-                row_codes.get(k).copied().flatten(),
-                column_codes.get(k).copied().flatten(),
-            ) {
+            match (row_codes.code(k), column_codes.code(k)) {
                 (Some(r), Some(c)) => {
                     if r >= rows {
                         return Err(Error::CategoryOutOfRange {
@@ -228,7 +240,9 @@ impl SampleDesign {
         let mut table = vec![0.0; table_cells];
         let mut observations = 0_u64;
         let (mut row_sums, mut column_sums) = (vec![0.0; rows], vec![0.0; columns]);
-        let mut cells = Vec::with_capacity(self.len());
+        // Each respondent's table cell, `r * columns + c` (`NO_CELL`: none); the table has at most
+        // MAX_CELLS cells, so the index fits.
+        let mut cells: Vec<u32> = Vec::with_capacity(self.len());
         for (k, &w) in self.weights.iter().enumerate() {
             let cell = cell_of(k)?;
             if let Some((r, c)) = cell {
@@ -239,7 +253,7 @@ impl SampleDesign {
                 column_sums[c] += w;
                 observations += u64::from(w != 0.0);
             }
-            cells.push(cell);
+            cells.push(cell.map_or(NO_CELL, |(r, c)| (r * columns + c) as u32));
         }
         // Rows and columns present: with a share of the total weight that is not zero (a weight
         // can be positive yet negligible next to the others).
@@ -256,10 +270,26 @@ impl SampleDesign {
                 min: 2,
             });
         }
+        // Each row's and column's place among those kept (`NO_CELL`: not kept).
+        let places = |kept: &[usize], len: usize| {
+            let mut place = vec![NO_CELL; len];
+            for (i, &x) in kept.iter().enumerate() {
+                place[x] = i as u32;
+            }
+            place
+        };
+        let (row_place, column_place) = (places(&kept_rows, rows), places(&kept_columns, columns));
         let position = |r: usize, c: usize| -> Option<usize> {
-            let i = kept_rows.iter().position(|&x| x == r)?;
-            let j = kept_columns.iter().position(|&x| x == c)?;
+            let i = row_place.get(r).copied().filter(|&i| i != NO_CELL)? as usize;
+            let j = column_place.get(c).copied().filter(|&j| j != NO_CELL)? as usize;
             Some(i + nr * j) // rows vary fastest, as R's interaction()
+        };
+        // The position of a respondent's table cell among the cells tested.
+        let position_of = |cell: u32| {
+            let cell = cell as usize;
+            (cell != NO_CELL as usize)
+                .then(|| position(cell / columns, cell % columns))
+                .flatten()
         };
         let total: f64 = table.iter().sum();
         let cells_count = nr * nc;
@@ -279,6 +309,8 @@ impl SampleDesign {
                 hint: "merge categories before testing",
             });
         }
+        // Degrees of freedom of the respondents in the table.
+        let nu = self.degrees_of_freedom_in(|k| cells.get(k).is_some_and(|&c| c != NO_CELL));
         // The covariance of the linearised cell proportions w (1{cell = j} - p_j) / W over the
         // domain. Their PSU totals are (A_p - W_p p) / W = M A_p / W, with A_p the PSU's weight
         // per cell (sparse), W_p = 1'A_p and M = I - p 1': so V = M Cov(A / W) M', where Cov(A / W)
@@ -296,9 +328,11 @@ impl SampleDesign {
                 });
             }
             let mut linearised = vec![vec![0.0; self.len()]; cells_count];
-            for (k, (&w, cell)) in self.weights.iter().zip(&cells).enumerate() {
-                let Some((r, c)) = cell else { continue };
-                let own = position(*r, *c);
+            for (k, (&w, &cell)) in self.weights.iter().zip(&cells).enumerate() {
+                if cell == NO_CELL {
+                    continue;
+                }
+                let own = position_of(cell);
                 for (j, column) in linearised.iter_mut().enumerate() {
                     let indicator = if own == Some(j) { 1.0 } else { 0.0 };
                     column[k] = w * (indicator - shares[j]) / total;
@@ -306,18 +340,19 @@ impl SampleDesign {
             }
             self.covariance(&linearised)?
         } else {
-            let (codes, z): (Vec<u32>, Vec<f64>) = self
+            // Each respondent's position among the cells tested, in place of its table cell
+            // (cells_count <= MAX_TEST_CELLS, so the position fits).
+            for cell in cells.iter_mut() {
+                *cell = position_of(*cell).map_or(NO_CELL, |j| j as u32);
+            }
+            let z: Vec<f64> = self
                 .weights
                 .iter()
                 .zip(&cells)
-                .map(|(&w, cell)| match cell.and_then(|(r, c)| position(r, c)) {
-                    // cells_count <= MAX_TEST_CELLS, so the position fits.
-                    Some(j) => (j as u32, w / total),
-                    None => (u32::MAX, 0.0),
-                })
-                .unzip();
+                .map(|(&w, &j)| if j == NO_CELL { 0.0 } else { w / total })
+                .collect();
             let per_cell =
-                self.domain_covariance(self.psu_totals(&codes, &z, cells_count), cells_count)?;
+                self.domain_covariance(self.psu_totals(&cells, &z, cells_count), cells_count)?;
             // M C M' with M = I - p 1': (M C)_ij = C_ij - p_i sum_k C_kj.
             let column_sums: Vec<f64> = (0..cells_count)
                 .map(|j| {
@@ -390,7 +425,6 @@ impl SampleDesign {
             .filter(|(x, _)| x / m == x % m)
             .map(|(_, v)| v)
             .sum();
-        let nu = self.degrees_of_freedom_in(|k| cells.get(k).is_some_and(Option::is_some));
         if !(nu > 0.0 && trace > 0.0) {
             return Err(Error::Undefined {
                 what: "Rao-Scott test",

@@ -220,3 +220,195 @@ fn crosstab_reports_bad_input_with_its_location() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Runs the crosstab example on `file` with `args` as JSON.
+fn crosstab_json(file: &str, args: &[&str]) -> serde_json::Value {
+    let mut all = vec![file];
+    all.extend_from_slice(args);
+    all.extend(["--format", "json"]);
+    serde_json::from_str(&run_example_ok("crosstab", &all)).expect("one JSON object")
+}
+
+fn row_labels(table: &serde_json::Value) -> Vec<&str> {
+    table["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .map(|r| r["label"].as_str().unwrap())
+        .collect()
+}
+
+/// `--questionnaire`: rows and groups in questionnaire order (not the alphabet), "don't know"
+/// (99) left out as no answer and counted, "refused" (98) kept as a row of its own.
+#[test]
+fn crosstab_questionnaire_keeps_its_order_and_missing_codes() {
+    let dir = scratch_dir("crosstab-questionnaire");
+    let data = dir.join("codes.csv");
+    std::fs::write(&data, "g,q\nb,3\nb,1\na,99\na,2\nb,98\na,1\nb,99\na,3\n").unwrap();
+    let questionnaire = dir.join("codes.json");
+    std::fs::write(
+        &questionnaire,
+        r#"{"questions": [
+            {"id": "q", "kind": "rating", "answers": [
+                {"code": "3", "label": "High"}, {"code": "2", "label": "Mid"}, {"code": "1", "label": "Low"}],
+             "missing": [{"code": "99", "label": "Don't know"},
+                         {"code": "98", "label": "Refused", "as": "category"}]},
+            {"id": "g", "kind": "single", "answers": [{"code": "b", "label": "Beta"}, {"code": "a", "label": "Alpha"}]}
+        ]}"#,
+    )
+    .unwrap();
+    let json = crosstab_json(
+        &data.to_string_lossy(),
+        &[
+            "--by",
+            "g",
+            "--question",
+            "q",
+            "--questionnaire",
+            &questionnaire.to_string_lossy(),
+        ],
+    );
+    assert_eq!(row_labels(&json), ["High", "Mid", "Low", "Refused"]);
+    let groups: Vec<&str> = json["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["label"].as_str().unwrap())
+        .collect();
+    assert_eq!(groups, ["Beta", "Alpha"]);
+    // Bases: Beta answered 3, 1, 98 (99 left out); Alpha 2, 1, 3 (99 left out).
+    assert_eq!(json["groups"][0]["base"], 3);
+    assert_eq!(json["groups"][1]["base"], 3);
+    assert_eq!(json["rows"][3]["cells"][0]["count"], 1); // Refused, in Beta
+    assert_eq!(json["rows_read"], 8);
+    let missing = json["missing"].as_array().unwrap();
+    assert_eq!(missing.len(), 2, "{json}");
+    for m in missing {
+        assert_eq!(
+            (m["reason"].as_str(), m["count"].as_u64()),
+            (Some("no answer"), Some(1))
+        );
+    }
+    // Without the questionnaire the same column is inferred: numeric order, 98 and 99 answers.
+    let inferred = crosstab_json(&data.to_string_lossy(), &["--by", "g", "--question", "q"]);
+    assert_eq!(row_labels(&inferred), ["1", "2", "3", "98", "99"]);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `--infer` prints the inferred questionnaire as JSON; it parses back with serde, and passed
+/// with `--questionnaire` gives the same table as inferring again.
+#[test]
+fn crosstab_infer_prints_a_questionnaire_that_reads_the_same_table() {
+    let printed = run_example_ok("crosstab", &[SURVEY, "--infer"]);
+    let questionnaire: survey_analytics::Questionnaire =
+        serde_json::from_str(&printed).expect("a questionnaire");
+    let ids: Vec<&str> = questionnaire.questions().iter().map(|q| q.id()).collect();
+    assert_eq!(
+        ids,
+        [
+            "respondent",
+            "role",
+            "team",
+            "familiarity",
+            "knows_impact",
+            "weight",
+            "ai_content",
+            "ai_images",
+            "ai_planning"
+        ]
+    );
+    let familiarity = questionnaire.question("familiarity").unwrap();
+    let codes: Vec<&str> = familiarity
+        .answers()
+        .iter()
+        .map(|a| a.code.as_str())
+        .collect();
+    assert_eq!(codes, ["1", "2", "3", "4", "5"]);
+    let dir = scratch_dir("crosstab-infer");
+    let path = dir.join("inferred.json");
+    std::fs::write(&path, &printed).unwrap();
+    let path = path.to_string_lossy().into_owned();
+    for args in [
+        vec!["--by", "role", "--question", "familiarity"],
+        vec![
+            "--by",
+            "team",
+            "--question",
+            "knows_impact",
+            "--weight",
+            "weight",
+            "--total",
+        ],
+    ] {
+        let plain = crosstab_json(SURVEY, &args);
+        let mut with = args.clone();
+        with.extend(["--questionnaire", &path]);
+        assert_eq!(crosstab_json(SURVEY, &with), plain, "{args:?}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `--total` adds a `total` table (one group, every respondent) and changes nothing else.
+#[test]
+fn crosstab_total_adds_a_total_and_keeps_every_other_field() {
+    let args = ["--by", "role", "--question", "familiarity"];
+    let plain = crosstab_json(SURVEY, &args);
+    let mut with_total = crosstab_json(SURVEY, &[&args[..], &["--total"]].concat());
+    let total = with_total
+        .as_object_mut()
+        .unwrap()
+        .remove("total")
+        .expect("a total");
+    assert_eq!(with_total, plain);
+    assert_eq!(total["group_by"], "Total");
+    assert_eq!(total["groups"].as_array().unwrap().len(), 1);
+    // Everyone with an answer, grouped or not: 800 rows, minus those without a familiarity.
+    let no_answer: u64 = plain["missing"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["reason"] == "no answer")
+        .map(|m| m["count"].as_u64().unwrap())
+        .sum();
+    let bases: u64 = plain["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["base"].as_u64().unwrap())
+        .sum();
+    let ungrouped = plain["missing"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["reason"] == "no group")
+        .map_or(0, |m| m["count"].as_u64().unwrap());
+    assert_eq!(bases + no_answer + ungrouped, 800);
+    let total_base = total["groups"][0]["base"].as_u64().unwrap();
+    assert!(
+        total_base >= bases && total_base <= 800 - no_answer,
+        "{total_base}"
+    );
+    assert_eq!(row_labels(&total), row_labels(&plain));
+}
+
+/// Repeated `--by`: one table per banner, in the order given, each the table that banner gives
+/// alone; the first also at the top level.
+#[test]
+fn crosstab_repeated_by_gives_one_table_per_banner_in_order() {
+    let json = crosstab_json(
+        SURVEY,
+        &["--by", "team", "--by", "role", "--question", "knows_impact"],
+    );
+    let banners = json["banners"].as_array().expect("banners");
+    assert_eq!(banners.len(), 2);
+    for (banner, by) in banners.iter().zip(["team", "role"]) {
+        assert_eq!(banner["group_by"], by);
+        let mut alone = crosstab_json(SURVEY, &["--by", by, "--question", "knows_impact"]);
+        alone.as_object_mut().unwrap().remove("rows_read");
+        assert_eq!(banner, &alone, "{by}");
+    }
+    assert_eq!(json["group_by"], "team");
+    assert_eq!(json["groups"], banners[0]["groups"]);
+    assert_eq!(json["rows"], banners[0]["rows"]);
+    assert!(json.get("total").is_none());
+}

@@ -139,8 +139,8 @@
 
 mod error;
 mod frame;
-mod parallel;
 pub mod marketing;
+mod parallel;
 mod portable;
 mod report;
 mod stats;

@@ -41,7 +41,10 @@ mod tests {
     fn results_keep_the_order_of_their_items() {
         for len in [0, 1, 2, 3, 7, 100] {
             let items: Vec<usize> = (0..len).collect();
-            assert_eq!(super::map(&items, |i| i * i), items.iter().map(|i| i * i).collect::<Vec<_>>());
+            assert_eq!(
+                super::map(&items, |i| i * i),
+                items.iter().map(|i| i * i).collect::<Vec<_>>()
+            );
         }
     }
 }

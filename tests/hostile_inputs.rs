@@ -41,14 +41,18 @@ unsafe impl GlobalAlloc for Counting {
 #[global_allocator]
 static ALLOCATOR: Counting = Counting;
 
-/// One case at a time, so that the memory measured is the case's own.
+/// One test at a time, setup included, so that the memory measured is the case's own: every
+/// test holds this for its whole body.
 static SERIAL: Mutex<()> = Mutex::new(());
+
+fn serial() -> std::sync::MutexGuard<'static, ()> {
+    SERIAL.lock().unwrap_or_else(|e| e.into_inner())
+}
 
 const MIB: usize = 1 << 20;
 
-/// Runs `f`, asserting it ends within `time` and allocates at most `memory` bytes at its peak.
+/// Runs `f` (under [`serial`]), asserting it ends within `time` and allocates at most `memory` bytes at its peak.
 fn bounded<T>(what: &str, time: Duration, memory: usize, f: impl FnOnce() -> T) -> T {
-    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     let before = CURRENT.load(Ordering::SeqCst);
     PEAK.store(before, Ordering::SeqCst);
     let start = Instant::now();
@@ -79,6 +83,7 @@ fn labels(prefix: &str, n: usize) -> Vec<String> {
 
 #[test]
 fn categories_of_a_million_labels_are_checked_in_n_log_n() {
+    let _serial = serial();
     let many = labels("respondent-", 1_000_000);
     let categories = bounded("a million labels", MILLION, 200 * MIB, || {
         Categories::new("id", many.clone()).unwrap()
@@ -101,6 +106,7 @@ fn categories_of_a_million_labels_are_checked_in_n_log_n() {
 
 #[test]
 fn tallies_refuse_their_size_before_allocating() {
+    let _serial = serial();
     let wide = Categories::new("postcode", labels("P", 100_000)).unwrap();
     let dimensions = vec![wide.clone(), wide.clone(), wide.clone()];
     let err = bounded("three 100k dimensions", QUICK, MIB, || {
@@ -119,6 +125,7 @@ fn tallies_refuse_their_size_before_allocating() {
 
 #[test]
 fn tally_indices_and_keys_are_checked_with_what_they_count() {
+    let _serial = serial();
     let q = Categories::new("q", ["yes", "no"]).unwrap();
     let role = Categories::new("role", ["leader", "ic"]).unwrap();
     let mut tally = Tally::new_weighted(vec![q, role]).unwrap();
@@ -183,6 +190,7 @@ fn tally_indices_and_keys_are_checked_with_what_they_count() {
 
 #[test]
 fn analyses_refuse_tables_that_would_run_for_minutes() {
+    let _serial = serial();
     let rows = Categories::new("q", labels("answer ", 4096)).unwrap();
     let columns = Categories::new("group", labels("group ", 4096)).unwrap();
     let table: Vec<Vec<u64>> = (0..4096).map(|_| vec![1; 4096]).collect();
@@ -253,6 +261,7 @@ fn design(n: usize) -> SampleDesign {
 
 #[test]
 fn designs_refuse_invalid_and_overflowing_weights() {
+    let _serial = serial();
     assert!(matches!(
         SampleDesign::new(vec![]),
         Err(Error::TooFewValues { .. })
@@ -283,6 +292,7 @@ fn designs_refuse_invalid_and_overflowing_weights() {
 
 #[test]
 fn domain_estimates_bound_their_domains_and_their_memory() {
+    let _serial = serial();
     let four = design(4);
     let err = bounded("a billion domains on four respondents", QUICK, MIB, || {
         four.domain_means(&[1.0; 4], &[Some(0); 4], 1_000_000_000)
@@ -327,6 +337,7 @@ fn domain_estimates_bound_their_domains_and_their_memory() {
 
 #[test]
 fn design_values_must_be_finite_and_estimates_stay_finite() {
+    let _serial = serial();
     let d = design(5);
     assert_eq!(
         d.mean(&[1.0, 2.0, f64::INFINITY, 0.0, f64::NAN]),
@@ -362,6 +373,7 @@ fn design_values_must_be_finite_and_estimates_stay_finite() {
 
 #[test]
 fn lonely_psus_are_handled_as_chosen_in_every_stratum() {
+    let _serial = serial();
     let n = 200_000;
     // Every respondent its own stratum and PSU: every stratum is lonely.
     let strata: Vec<usize> = (0..n).collect();
@@ -394,6 +406,7 @@ fn lonely_psus_are_handled_as_chosen_in_every_stratum() {
 
 #[test]
 fn weighting_refuses_impossible_targets_and_options() {
+    let _serial = serial();
     let d = design(6);
     let cells = vec![0, 0, 1, 1, 2, 2];
     assert!(matches!(
@@ -456,6 +469,7 @@ fn weighting_refuses_impossible_targets_and_options() {
 
 #[test]
 fn rao_scott_and_design_crosstabs_refuse_their_size() {
+    let _serial = serial();
     let d = design(8);
     let codes = [
         Some(0),

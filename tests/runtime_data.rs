@@ -241,8 +241,7 @@ fn from_positions(records: &[Record]) -> Responses {
             "knows",
             records.iter().map(|r| knows_of(r).map(|c| c.index())),
         )
-        // `selections` for a question in 0/1 columns drops the data (see the ignored test
-        // `selections_of_a_question_in_01_columns_are_kept`): its option columns are given as text.
+        // The question in 0/1 columns is given as its option columns' text.
         .values("ai_w", records.iter().map(|r| r.ai_w))
         .values("ai_a", records.iter().map(|r| r.ai_a))
         .selections("channels", records.iter().map(channels_of))
@@ -338,14 +337,9 @@ fn csv_and_the_builder_give_the_same_columns_and_tallies() {
 }
 
 /// Selections given by position for a multi-select question held in 0/1 columns are what the
-/// responses hold, and positions past the options are refused.
-///
-/// Library bug: `Sink::new` gives a 0/1-column question no target for its own id under
-/// `Selection::Given`, so `ResponsesBuilder::selections` is skipped without a word: every record
-/// becomes "no answer" (counted as empty) and out-of-range positions are accepted. A question
-/// with a separator works. Ignored until fixed.
+/// responses hold, positions past the options are refused, and the question is given one way:
+/// as selections, or as its option columns, not both.
 #[test]
-#[ignore = "library bug: ResponsesBuilder::selections drops a 0/1-column question's data"]
 fn selections_of_a_question_in_01_columns_are_kept() {
     let q = Questionnaire::new(vec![Question::multi(
         "ai",
@@ -368,6 +362,20 @@ fn selections_of_a_question_in_01_columns_are_kept() {
     assert!(
         matches!(err, Error::CategoryOutOfRange { index: 5, .. }),
         "{err}"
+    );
+    let both = Responses::builder(&q)
+        .selections("ai", [Some(vec![0])])
+        .values("ai_w", ["1"])
+        .build()
+        .unwrap_err();
+    assert!(both.to_string().contains("not both"), "{both}");
+    let as_text = Responses::builder(&q)
+        .values("ai", ["1"])
+        .build()
+        .unwrap_err();
+    assert!(
+        as_text.to_string().contains("given as selections"),
+        "{as_text}"
     );
 }
 
@@ -1104,7 +1112,6 @@ fn missing_or_invalid_design_variables_name_their_line_and_column() {
 /// away: `"q\r1\r2\r"` loads 0 records and `"q\r1\r2\n3\n"` loads 1, without an error. Records
 /// after the header are split at a lone `\r` correctly. Ignored until fixed.
 #[test]
-#[ignore = "library bug: records on the header's line after a lone \\r are dropped silently"]
 fn records_after_a_header_ended_by_a_lone_cr_are_read() {
     let r = CsvReader::new().read(&b"q\r1\r2\r"[..], "cr.csv").unwrap();
     assert_eq!(r.len(), 2);
@@ -1124,7 +1131,6 @@ fn records_after_a_header_ended_by_a_lone_cr_are_read() {
 /// `"x"`, and a line holding only a mark is silently skipped where it should be a ragged row.
 /// Ignored until fixed.
 #[test]
-#[ignore = "library bug: a byte-order mark starting a quoted block is stripped"]
 fn a_byte_order_mark_after_the_header_is_data() {
     let plain = CsvReader::new()
         .read("q,w\n\u{feff}x,1\n".as_bytes(), "bom.csv")

@@ -1,7 +1,6 @@
 //! Analyses addressed by column name: the codes handed to the survey layer's own tallies,
 //! crosstabs, comparisons and designs, nothing re-implemented.
 
-
 use std::borrow::Cow;
 
 use crate::error::{Error, Result};

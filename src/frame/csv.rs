@@ -391,7 +391,21 @@ impl<R: Read> Blocks<R> {
             if self.carry.starts_with(b"\xEF\xBB\xBF") {
                 self.carry.drain(..3);
             }
-            if let Some(end) = record_end(&self.carry, true, self.delimiter) {
+            // The header record ends where the CSV reader's first record ends (at a `\n`, a
+            // `\r\n` or a lone `\r`), once the text read goes past it.
+            let mut reader = csv::ReaderBuilder::new()
+                .delimiter(self.delimiter)
+                .has_headers(false)
+                .flexible(true)
+                .from_reader(&self.carry[..]);
+            let mut record = csv::ByteRecord::new();
+            let read = reader.read_byte_record(&mut record).unwrap_or(false);
+            let mut end = usize::try_from(reader.position().byte()).unwrap_or(usize::MAX);
+            if read && end < self.carry.len() {
+                // The reader stops between the `\r` and the `\n` of a `\r\n`.
+                if end > 0 && self.carry[end - 1] == b'\r' && self.carry[end] == b'\n' {
+                    end += 1;
+                }
                 return Ok(self.carry.drain(..end).collect());
             }
             if self.done {
@@ -512,11 +526,21 @@ impl Job<'_> {
                 lines: count_lines(&block.bytes),
             });
         }
+        // The CSV reader drops a byte-order mark that starts its input, which after the header is
+        // data: an empty line put before it keeps it (and is counted off the lines below).
+        let marked = block.bytes.starts_with(b"\xEF\xBB\xBF");
+        let shifted;
+        let bytes = if marked {
+            shifted = [&b"\n"[..], &block.bytes].concat();
+            &shifted[..]
+        } else {
+            &block.bytes[..]
+        };
         let mut reader = csv::ReaderBuilder::new()
             .delimiter(self.delimiter)
             .has_headers(false)
             .flexible(true)
-            .from_reader(&block.bytes[..]);
+            .from_reader(bytes);
         let mut record = csv::ByteRecord::new();
         loop {
             match reader.read_byte_record(&mut record) {
@@ -529,7 +553,7 @@ impl Job<'_> {
                     });
                 }
             }
-            let line = record_line(&record, &block.bytes);
+            let line = record_line(&record, bytes) - u64::from(marked);
             if record.len() != self.header_len {
                 return Err(Error::RaggedRow {
                     source_name: self.source_name.to_string(),

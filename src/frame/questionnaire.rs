@@ -524,15 +524,15 @@ impl Question {
             QuestionType::Numeric | QuestionType::Identifier => {
                 if !self.answers.is_empty() {
                     return Err(self.invalid(format!(
-                        "a {} question lists no answers (its values come from the data)",
-                        self.kind.name()
+                        "{} question lists no answers (its values come from the data)",
+                        article(self.kind.name())
                     )));
                 }
                 if self.missing.iter().any(|m| m.treat_as == Missing::Category) {
                     return Err(self.invalid(format!(
-                        "a {} question has no categories, so its missing codes can only be \
+                        "{} question has no categories, so its missing codes can only be \
                          no-answer",
-                        self.kind.name()
+                        article(self.kind.name())
                     )));
                 }
             }
@@ -743,4 +743,10 @@ impl Questionnaire {
         questions.push(question);
         Self::new(questions)
     }
+}
+
+/// "a numeric", "an identifier": the kind's name with its article.
+fn article(name: &str) -> String {
+    let vowel = name.starts_with(['a', 'e', 'i', 'o', 'u']);
+    format!("{} {name}", if vowel { "an" } else { "a" })
 }

@@ -512,6 +512,29 @@ impl Responses {
 }
 
 /// Joins names for a message, the first twenty of them.
+/// The order of labels coded in order of first appearance: numeric when every label is a number,
+/// the order of the text otherwise; with the map from first-appearance codes to sorted codes
+/// (0, no answer, stays 0).
+fn sorted_labels(labels: &[String]) -> (Vec<usize>, Vec<u32>) {
+    let numbers: Option<Vec<f64>> = labels.iter().map(|l| parse_number(l.as_bytes())).collect();
+    let mut order: Vec<usize> = (0..labels.len()).collect();
+    match numbers {
+        Some(values) => order.sort_by(|&a, &b| {
+            values[a]
+                .total_cmp(&values[b])
+                .then_with(|| labels[a].cmp(&labels[b]))
+        }),
+        None => order.sort_by(|&a, &b| labels[a].cmp(&labels[b])),
+    }
+    let mut map = vec![NO_ANSWER; labels.len() + 1];
+    for (rank, &i) in order.iter().enumerate() {
+        if let Some(slot) = map.get_mut(i + 1) {
+            *slot = rank as u32 + 1;
+        }
+    }
+    (order, map)
+}
+
 pub(crate) fn list(names: &[&str]) -> String {
     let shown = names
         .iter()
@@ -906,7 +929,20 @@ impl Sink {
                 });
                 let multi_columns =
                     question.kind() == QuestionType::Multi && question.separator().is_none();
-                if multi_columns {
+                let given_whole = matches!(selection, Selection::Given)
+                    && header.iter().any(|h| h == question.id());
+                if multi_columns && given_whole {
+                    // The in-memory builder's selections of a question held in 0/1 columns.
+                    if question.answers().iter().any(|a| header.contains(&a.code)) {
+                        return Err(Error::InvalidParameter {
+                            name: "column",
+                            value: f64::NAN,
+                            requirement: "a multi-select question in 0/1 columns is given as \
+                                          selections or as its option columns, not both",
+                        });
+                    }
+                    targets[position(question.id())?] = Target::Field(slot);
+                } else if multi_columns {
                     for (option, answer) in question.answers().iter().enumerate() {
                         let at = match (&selection, position(&answer.code)) {
                             (_, Ok(at)) => at,
@@ -1095,6 +1131,12 @@ impl Sink {
             _ => None,
         };
         let Some(slot) = slot else { return Ok(()) };
+        if slot.pending_is_flags() && !matches!(given, Given::Selections(_)) {
+            return Err(wrong(
+                "a multi-select question in 0/1 columns is given as selections, or as values of \
+                 its option columns",
+            ));
+        }
         let kind = match &slot.column {
             Column::Coded(_) => 0,
             Column::Numeric(_) => 1,
@@ -1357,8 +1399,14 @@ impl Slot {
                             .collect()
                     })
                     .unwrap_or_default();
+                // Sorted as inference sorts an identifier's labels, so that an inferred
+                // questionnaire passed back reads the same categories.
+                let (order, map) = sorted_labels(&labels);
+                if let Column::Coded(codes) = &mut column {
+                    *codes = codes.remap(&map);
+                }
                 (!labels.is_empty())
-                    .then(|| Categories::new(question.id(), labels))
+                    .then(|| Categories::new(question.id(), order.iter().map(|&i| &labels[i])))
                     .transpose()?
             }
             _ => {
@@ -1593,24 +1641,7 @@ impl Inference {
                 },
             ));
         }
-        // Numeric order when every value is a number, the order of the text otherwise.
-        let mut order: Vec<usize> = (0..labels.len()).collect();
-        if self.all_numeric {
-            let value = |i: usize| parse_number(labels[i].as_bytes()).unwrap_or(0.0);
-            order.sort_by(|&a, &b| {
-                value(a)
-                    .total_cmp(&value(b))
-                    .then_with(|| labels[a].cmp(&labels[b]))
-            });
-        } else {
-            order.sort_by(|&a, &b| labels[a].cmp(&labels[b]));
-        }
-        let mut map = vec![NO_ANSWER; labels.len() + 1];
-        for (rank, &i) in order.iter().enumerate() {
-            if let Some(slot) = map.get_mut(i + 1) {
-                *slot = rank as u32 + 1;
-            }
-        }
+        let (order, map) = sorted_labels(&labels);
         let sorted: Vec<&String> = order.iter().map(|&i| &labels[i]).collect();
         let (question, categories) = if labels.len() > INFER_MAX_CATEGORIES {
             let categories = Categories::new(name, sorted.iter().map(|l| l.as_str()))?;

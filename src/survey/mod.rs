@@ -6,8 +6,8 @@
 pub(crate) mod breakdown;
 pub(crate) mod budget;
 pub(crate) mod categories;
-pub(crate) mod codes;
 pub(crate) mod category;
+pub(crate) mod codes;
 pub(crate) mod comparison;
 pub(crate) mod counts;
 pub(crate) mod crosstab;

@@ -463,7 +463,11 @@ impl SampleDesign {
         count: usize,
     ) -> Result<DomainEstimates> {
         self.check_len("values", values.len())?;
-        self.domain_means_of(|k| values.get(k).copied().unwrap_or(f64::NAN), domains, count)
+        self.domain_means_of(
+            |k| values.get(k).copied().unwrap_or(f64::NAN),
+            domains,
+            count,
+        )
     }
 
     /// [`SampleDesign::domain_means`] of respondent `k`'s `value(k)` (NaN: missing), its domains

@@ -408,7 +408,11 @@ impl SampleDesign {
     /// Adds strata already coded: `codes[k]` is respondent `k`'s stratum, numbered from 0 in order
     /// of first appearance as [`SampleDesign::with_strata`] numbers labels, and `labels` names
     /// each stratum.
-    pub(crate) fn with_stratum_codes(mut self, codes: Vec<u32>, labels: Vec<String>) -> Result<Self> {
+    pub(crate) fn with_stratum_codes(
+        mut self,
+        codes: Vec<u32>,
+        labels: Vec<String>,
+    ) -> Result<Self> {
         self.check_len("strata", codes.len())?;
         if let Some(&code) = codes.iter().find(|&&c| c as usize >= labels.len()) {
             return Err(Error::CategoryOutOfRange {

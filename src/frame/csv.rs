@@ -19,7 +19,8 @@ use crate::frame::responses::{Lines, Responses, Selection, Sink};
 /// ([`Error::UnknownColumn`]), a value the questionnaire does not list
 /// ([`Error::UnlistedValue`], unless [`Unlisted::Other`] counts it), a number that does not
 /// parse or a 0/1 field holding something else ([`Error::InvalidField`]), a row of the wrong
-/// length ([`Error::RaggedRow`]), a file that cannot be read ([`Error::Read`]).
+/// length ([`Error::RaggedRow`]), a file that cannot be read ([`Error::Read`]); and a delimiter
+/// that cannot be one (a quote, `\r` or `\n`: [`Error::InvalidParameter`]).
 ///
 /// Without a questionnaire, each column is inferred from its distinct values: up to
 /// [`INFER_MAX_CATEGORIES`](crate::INFER_MAX_CATEGORIES) of them make a single-choice question
@@ -210,6 +211,13 @@ impl CsvReader {
         size_hint: Option<u64>,
     ) -> Result<Responses> {
         let delimiter = self.delimiter.unwrap_or(b',');
+        if matches!(delimiter, b'"' | b'\n' | b'\r') {
+            return Err(Error::InvalidParameter {
+                name: "delimiter",
+                value: f64::from(delimiter),
+                requirement: "a delimiter is one byte other than a quote, \\r or \\n",
+            });
+        }
         let mut blocks = Blocks::new(input, source_name, self.block_size, delimiter);
         let (header, header_lines) = self.header(&mut blocks)?;
         let selection = match &self.columns {
@@ -506,6 +514,68 @@ fn record_line(record: &csv::ByteRecord, bytes: &[u8]) -> u64 {
     position.line() + 1 + skipped
 }
 
+/// The positions of the bytes that end fields and records (the delimiter, `\n` and `\r`) in
+/// order, found eight bytes at a time.
+struct Specials<'a> {
+    bytes: &'a [u8],
+    /// Where the word in `mask` starts.
+    base: usize,
+    /// The high bit of each special byte of the current word not yet given.
+    mask: u64,
+    delimiter: u64,
+}
+
+impl<'a> Specials<'a> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const LOW: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+
+    fn new(bytes: &'a [u8], delimiter: u8) -> Self {
+        let mut specials = Self {
+            bytes,
+            base: 0,
+            mask: 0,
+            delimiter: Self::ONES * u64::from(delimiter),
+        };
+        specials.mask = specials.word_mask(0);
+        specials
+    }
+
+    /// The high bit of each byte of `x` that is zero (exactly: no borrow crosses bytes).
+    fn zeros(x: u64) -> u64 {
+        !(((x & Self::LOW) + Self::LOW) | x | Self::LOW)
+    }
+
+    /// The special bytes of the word at `base`, past the end read as ordinary bytes.
+    fn word_mask(&self, base: usize) -> u64 {
+        let word = match self.bytes.get(base..base + 8) {
+            Some(eight) => u64::from_le_bytes(eight.try_into().unwrap_or([0; 8])),
+            None => {
+                // Padding that is no special byte.
+                let mut padded = [u8::from(self.delimiter & 0xff == 0); 8];
+                let tail = self.bytes.get(base..).unwrap_or_default();
+                padded[..tail.len()].copy_from_slice(tail);
+                u64::from_le_bytes(padded)
+            }
+        };
+        Self::zeros(word ^ self.delimiter)
+            | Self::zeros(word ^ (Self::ONES * u64::from(b'\n')))
+            | Self::zeros(word ^ (Self::ONES * u64::from(b'\r')))
+    }
+
+    fn next(&mut self) -> Option<usize> {
+        while self.mask == 0 {
+            self.base += 8;
+            if self.base >= self.bytes.len() {
+                return None;
+            }
+            self.mask = self.word_mask(self.base);
+        }
+        let at = self.base + (self.mask.trailing_zeros() / 8) as usize;
+        self.mask &= self.mask - 1;
+        (at < self.bytes.len()).then_some(at)
+    }
+}
+
 /// What every block's parse needs.
 struct Job<'a> {
     template: &'a Sink,
@@ -573,49 +643,56 @@ impl Job<'_> {
     /// Codes a block without quotes: records end at `\n`, `\r` or `\r\n` and fields at the
     /// delimiter, as the CSV reader reads them (empty lines skipped), without its quoting machine.
     fn parse_plain(&self, bytes: &[u8], sink: &mut Sink) -> Result<()> {
-        let mut fields: Vec<(usize, usize)> = Vec::with_capacity(self.header_len);
+        let mut fields: Vec<(usize, usize)> = Vec::with_capacity(self.header_len + 1);
         // Lines as if the block followed a one-line header.
-        let (mut line, mut at) = (2_u64, 0);
-        while at < bytes.len() {
-            let rest = &bytes[at..];
-            let len = rest
-                .iter()
-                .position(|&b| b == b'\n' || b == b'\r')
-                .unwrap_or(rest.len());
-            let record = &rest[..len];
+        let mut line = 2_u64;
+        // Where the record and the field being read start.
+        let (mut record, mut field) = (0, 0);
+        let mut specials = Specials::new(bytes, self.delimiter);
+        loop {
+            let next = specials.next();
+            let end = match next {
+                Some(at) if bytes[at] == self.delimiter => {
+                    fields.push((field, at));
+                    field = at + 1;
+                    continue;
+                }
+                Some(at) => at,
+                None => bytes.len(),
+            };
             let record_line = line;
-            at += len;
-            match (bytes.get(at), bytes.get(at + 1)) {
-                (Some(b'\r'), Some(b'\n')) => (at, line) = (at + 2, line + 1),
-                (Some(b'\n'), _) => (at, line) = (at + 1, line + 1),
-                (Some(_), _) => at += 1,
-                (None, _) => {}
+            let mut after = end + 1;
+            match bytes.get(end) {
+                Some(b'\n') => line += 1,
+                Some(b'\r') if bytes.get(end + 1) == Some(&b'\n') => {
+                    // The `\n` of the `\r\n` is the next special byte.
+                    specials.next();
+                    after += 1;
+                    line += 1;
+                }
+                _ => {}
             }
-            if record.is_empty() {
-                continue;
+            // An empty line holds no record.
+            if end > record {
+                fields.push((field, end));
+                if fields.len() != self.header_len {
+                    return Err(Error::RaggedRow {
+                        source_name: self.source_name.to_string(),
+                        line: record_line,
+                        expected: self.header_len,
+                        found: fields.len(),
+                    });
+                }
+                sink.record(Some(record_line), |c| {
+                    fields.get(c).and_then(|&(a, b)| bytes.get(a..b))
+                })?;
             }
             fields.clear();
-            let mut start = 0;
-            for (i, &b) in record.iter().enumerate() {
-                if b == self.delimiter {
-                    fields.push((start, i));
-                    start = i + 1;
-                }
+            (record, field) = (after, after);
+            if next.is_none() {
+                return Ok(());
             }
-            fields.push((start, record.len()));
-            if fields.len() != self.header_len {
-                return Err(Error::RaggedRow {
-                    source_name: self.source_name.to_string(),
-                    line: record_line,
-                    expected: self.header_len,
-                    found: fields.len(),
-                });
-            }
-            sink.record(Some(record_line), |c| {
-                fields.get(c).and_then(|&(a, b)| record.get(a..b))
-            })?;
         }
-        Ok(())
     }
 
     /// Codes the blocks on `threads` threads, appending each part to `assembly` in file order as

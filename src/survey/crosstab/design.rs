@@ -12,6 +12,7 @@ use crate::survey::crosstab::letters::{PairTest, assign_letters, column_letter};
 use crate::survey::crosstab::options::CrosstabOptions;
 use crate::survey::crosstab::{Crosstab, CrosstabCell, CrosstabColumn, CrosstabRow, DesignSummary};
 use crate::survey::design::SampleDesign;
+use crate::survey::design::estimate::DomainEstimates;
 use crate::survey::design::interval::DesignInterval;
 use crate::survey::estimate::{Base, Estimate};
 
@@ -31,6 +32,14 @@ impl WeightSums {
         self.weight += w;
         let scaled = if largest > 0.0 { w / largest } else { 0.0 };
         self.scaled_squares += scaled * scaled;
+    }
+
+    fn merged(self, other: Self) -> Self {
+        Self {
+            count: self.count + other.count,
+            weight: self.weight + other.weight,
+            scaled_squares: self.scaled_squares + other.scaled_squares,
+        }
     }
 
     fn base(self, largest: f64) -> Base {
@@ -57,7 +66,12 @@ struct RowSpec<'a> {
     label: String,
     is_net: bool,
     outcome: Box<dyn Fn(usize) -> Option<bool> + Sync + 'a>,
+    /// The categories of a single-choice answer that the row counts (its own, or a net's).
+    members: Option<Vec<usize>>,
 }
+
+/// A single-choice answer: each respondent's category (`None`: no answer), and how many there are.
+type SingleChoice<'a> = (&'a (dyn Fn(usize) -> Option<usize> + Sync), usize);
 
 impl Crosstab {
     /// A crosstab of a single-choice question by a group under a sample design.
@@ -137,6 +151,7 @@ impl Crosstab {
                 label: answers.label(r).unwrap_or_default().to_string(),
                 is_net: false,
                 outcome: Box::new(move |k| answer(k).map(|a| a == r)),
+                members: Some(vec![r]),
             })
             .collect();
         for net in &options.nets {
@@ -145,6 +160,7 @@ impl Crosstab {
             rows.push(RowSpec {
                 label: net.label().to_string(),
                 is_net: true,
+                members: Some(members.clone()),
                 outcome: Box::new(move |k| answer(k).map(|a| members.contains(&a))),
             });
         }
@@ -156,6 +172,7 @@ impl Crosstab {
             group_codes,
             &rows,
             &answered,
+            Some((&answer, answers.len())),
             options,
             QuestionKind::SingleChoice,
         )?;
@@ -254,6 +271,7 @@ impl Crosstab {
                         .and_then(Option::as_ref)
                         .map(|set| set.contains(&r))
                 }),
+                members: None,
             })
             .collect();
         let answered = |k: usize| chosen.get(k).is_some_and(Option::is_some);
@@ -264,6 +282,7 @@ impl Crosstab {
             group_codes,
             &rows,
             &answered,
+            None,
             options,
             QuestionKind::MultiSelect,
         )
@@ -279,6 +298,7 @@ fn build<G: CodeColumn + ?Sized>(
     group_codes: &G,
     rows: &[RowSpec],
     answered: &dyn Fn(usize) -> bool,
+    single: Option<SingleChoice>,
     options: &CrosstabOptions,
     kind: QuestionKind,
 ) -> Result<Crosstab> {
@@ -350,20 +370,55 @@ fn build<G: CodeColumn + ?Sized>(
     let level = settings.intervals.level;
     let (interval, deff_kind) = (settings.design.interval, settings.design.design_effect);
     // Each row's domain estimates, and its answer's unweighted and weighted counts per column:
-    // the rows are independent, and estimated in parallel.
-    let estimated = parallel::map(rows, |row| {
-        let value = |k: usize| (row.outcome)(k).map_or(f64::NAN, |b| f64::from(u8::from(b)));
-        let domains = design.domain_means_of(value, group_codes, g)?;
-        let mut counts = vec![WeightSums::default(); g];
-        for (k, &w) in weights.iter().enumerate() {
-            if let (Some(c), Some(true)) = (group_codes.code(k), (row.outcome)(k))
-                && let Some(sums) = counts.get_mut(c)
-            {
-                sums.add(w, largest);
+    // those of a single-choice answer in one pass over the respondents when the design allows,
+    // else a row at a time, rows in parallel.
+    let members: Option<Vec<Vec<usize>>> = rows.iter().map(|r| r.members.clone()).collect();
+    let shares = match (single, &members) {
+        (Some((answer, categories)), Some(members)) => design
+            .domain_shares(answer, categories, members, group_codes, g)?
+            .map(|domains| (domains, answer, categories, members)),
+        _ => None,
+    };
+    let estimated: Vec<Result<(DomainEstimates, Vec<WeightSums>)>> = match shares {
+        Some((domains, answer, categories, members)) => {
+            let mut by_cell = vec![WeightSums::default(); categories * g];
+            for (k, &w) in weights.iter().enumerate() {
+                if let (Some(c), Some(a)) = (group_codes.code(k), answer(k))
+                    && let Some(sums) = by_cell.get_mut(a * g + c)
+                {
+                    sums.add(w, largest);
+                }
             }
+            domains
+                .into_iter()
+                .zip(members)
+                .map(|(domains, members)| {
+                    let counts = (0..g)
+                        .map(|c| {
+                            members
+                                .iter()
+                                .filter_map(|&a| by_cell.get(a * g + c))
+                                .fold(WeightSums::default(), |sum, cell| sum.merged(*cell))
+                        })
+                        .collect();
+                    Ok((domains, counts))
+                })
+                .collect()
         }
-        Ok((domains, counts))
-    });
+        None => parallel::map(rows, |row| {
+            let value = |k: usize| (row.outcome)(k).map_or(f64::NAN, |b| f64::from(u8::from(b)));
+            let domains = design.domain_means_of(value, group_codes, g)?;
+            let mut counts = vec![WeightSums::default(); g];
+            for (k, &w) in weights.iter().enumerate() {
+                if let (Some(c), Some(true)) = (group_codes.code(k), (row.outcome)(k))
+                    && let Some(sums) = counts.get_mut(c)
+                {
+                    sums.add(w, largest);
+                }
+            }
+            Ok((domains, counts))
+        }),
+    };
     let mut table_rows = Vec::with_capacity(rows.len());
     for (row, estimated) in rows.iter().zip(estimated) {
         let (domains, counts): (_, Vec<WeightSums>) = estimated?;

@@ -630,6 +630,159 @@ impl SampleDesign {
         })
     }
 
+    /// [`SampleDesign::domain_means`] of several shares of one categorical answer at once: for
+    /// each of `rows` (the categories it counts: one, or a net's), the share of respondents whose
+    /// `answer(k)` (a category below `categories`; `None`: no answer) is in the row, in each of
+    /// `count` domains. One pass over the respondents gathers each PSU's weight per category and
+    /// domain; each row's linearised PSU totals are then `(A_p - share B_p) / W`, with `A_p` the
+    /// PSU's weight in the row and domain, `B_p` its weight answering in the domain and `W` the
+    /// domain's. The same estimates as a pass per row, up to the order of the additions.
+    ///
+    /// `None` when that form does not apply: on calibrated designs (whose variances take residuals
+    /// of whole columns), and when the PSU totals (PSUs x categories x domains) or the domains'
+    /// reach are too many to hold densely; the caller then estimates row by row.
+    ///
+    /// # Errors
+    ///
+    /// As [`SampleDesign::domain_means`]; [`Error::CategoryOutOfRange`] for an answer or a row's
+    /// member of `categories` or more.
+    pub(crate) fn domain_shares<D: CodeColumn + ?Sized>(
+        &self,
+        answer: impl Fn(usize) -> Option<usize>,
+        categories: usize,
+        rows: &[Vec<usize>],
+        domains: &D,
+        count: usize,
+    ) -> Result<Option<Vec<DomainEstimates>>> {
+        self.check_len("domains", domains.len())?;
+        if count > MAX_DOMAINS {
+            return Err(Error::CountTooLarge {
+                name: "domains",
+                value: u64::try_from(count).unwrap_or(u64::MAX),
+                max: MAX_DOMAINS as u64,
+            });
+        }
+        let out_of_range = |dimension: &str, index: usize, len: usize| Error::CategoryOutOfRange {
+            dimension: dimension.to_string(),
+            index,
+            len,
+        };
+        if let Some(&c) = rows.iter().flatten().find(|&&c| c >= categories) {
+            return Err(out_of_range("answers", c, categories));
+        }
+        // Per PSU: the weight of each category in each domain, then each domain's answering.
+        let width = match categories.checked_add(1).and_then(|c| c.checked_mul(count)) {
+            Some(width) if !self.is_calibrated() && self.dense_totals_fit(width) => width,
+            _ => return Ok(None),
+        };
+        let Some(mut reach) = self.dense_reach(count) else {
+            return Ok(None);
+        };
+        let mut psu_weights = vec![0.0; self.psu_count() * width];
+        let mut sums: Vec<DomainSums> = (0..count)
+            .map(|_| DomainSums {
+                weight: 0.0,
+                weighted_value: 0.0,
+                observations: 0,
+            })
+            .collect();
+        let mut cells = vec![0.0; categories * count];
+        let index = self.index();
+        for (k, ((&w, &p), &h)) in self
+            .weights
+            .iter()
+            .zip(&index.psu)
+            .zip(&self.stratum)
+            .enumerate()
+        {
+            let (Some(d), Some(a)) = (domains.code(k), answer(k)) else {
+                continue;
+            };
+            if d >= count {
+                return Err(out_of_range("domains", d, count));
+            }
+            if a >= categories {
+                return Err(out_of_range("answers", a, categories));
+            }
+            let sum = &mut sums[d];
+            sum.weight += w;
+            sum.observations += u64::from(w != 0.0);
+            cells[a * count + d] += w;
+            let base = p as usize * width;
+            if let Some(t) = psu_weights.get_mut(base + a * count + d) {
+                *t += w;
+            }
+            if let Some(t) = psu_weights.get_mut(base + categories * count + d) {
+                *t += w;
+            }
+            if w != 0.0 {
+                reach.mark(p, h, d, count);
+            }
+        }
+        let degrees = reach.degrees(count);
+        let psus = self.psu_count();
+        let mut estimated = Vec::with_capacity(rows.len());
+        let mut totals = vec![0.0; psus * count];
+        for members in rows {
+            // The row's weight and share per domain.
+            let in_row: Vec<f64> = (0..count)
+                .map(|d| members.iter().map(|&c| cells[c * count + d]).sum())
+                .collect();
+            let shares: Vec<Option<f64>> = (0..count)
+                .map(|d| (sums[d].weight > 0.0).then(|| in_row[d] / sums[d].weight))
+                .collect();
+            for p in 0..psus {
+                let base = p * width;
+                for d in 0..count {
+                    let slot = &mut totals[p * count + d];
+                    *slot = match shares[d] {
+                        Some(share) => {
+                            let row: f64 = members
+                                .iter()
+                                .map(|&c| psu_weights[base + c * count + d])
+                                .sum();
+                            let answering = psu_weights[base + categories * count + d];
+                            (row - share * answering) / sums[d].weight
+                        }
+                        None => 0.0,
+                    };
+                }
+            }
+            let covariance =
+                self.domain_covariance(PsuTotals::Dense(std::mem::take(&mut totals)), count)?;
+            totals = vec![0.0; psus * count];
+            let estimates: Vec<Option<DesignEstimate>> = (0..count)
+                .map(|d| {
+                    let (share, sum) = (shares[d]?, &sums[d]);
+                    let variance = covariance.get(d * count + d).copied().unwrap_or(0.0);
+                    // The weighted squared deviations of the 0/1 values from the share.
+                    let square = in_row[d] * (1.0 - share).powi(2)
+                        + (sum.weight - in_row[d]).max(0.0) * share * share;
+                    Some(DesignEstimate {
+                        estimate: share,
+                        std_error: variance.sqrt(),
+                        deff: mean_deff(variance, square, sum.weight, sum.observations),
+                        degrees_of_freedom: degrees.get(d).copied().unwrap_or(0.0),
+                        observations: sum.observations,
+                        weight_sum: sum.weight,
+                    })
+                })
+                .collect();
+            let finite = estimates
+                .iter()
+                .flatten()
+                .all(|e| e.estimate.is_finite() && e.std_error.is_finite());
+            if !finite || !covariance.iter().all(|c| c.is_finite()) {
+                return Err(overflow());
+            }
+            estimated.push(DomainEstimates {
+                estimates,
+                covariance,
+            });
+        }
+        Ok(Some(estimated))
+    }
+
     /// Flags for which PSUs and strata each of `count` domains reaches, when they are few enough to
     /// hold densely.
     fn dense_reach(&self, count: usize) -> Option<Reach> {

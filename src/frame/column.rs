@@ -120,7 +120,7 @@ impl Codes {
     /// Appends `n` codes, `code(i)` for `i` in `0..n`, none above `max`: the width is chosen
     /// once, then the codes are stored in a tight loop.
     #[cfg_attr(not(feature = "arrow"), allow(dead_code))]
-    pub(crate) fn extend_mapped(&mut self, max: u32, n: usize, code: impl Fn(usize) -> u32) {
+    pub(crate) fn extend_mapped(&mut self, max: u32, n: usize, mut code: impl FnMut(usize) -> u32) {
         if max > self.max_width() {
             self.widen(max);
         }
@@ -584,6 +584,12 @@ impl Coder {
     /// Whether this codes the 0/1 columns of a multi-select question's options.
     pub(crate) fn is_flag(&self) -> bool {
         matches!(self.kind, CoderKind::Flag)
+    }
+
+    /// Whether this codes an identifier column (labels coded as they appear).
+    #[cfg_attr(not(feature = "arrow"), allow(dead_code))]
+    pub(crate) fn is_open(&self) -> bool {
+        matches!(self.kind, CoderKind::Open(_))
     }
 
     /// The dictionary of an identifier column, to add labels to.

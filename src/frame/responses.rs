@@ -1189,6 +1189,85 @@ impl Sink {
                 }
             });
         };
+        if !coder.is_open() {
+            // Listed answers: every value coded up front (coding them changes nothing but the
+            // counts, which are kept aside), then one pass over the keys.
+            /// A value that cannot be coded (an error only if a record uses it).
+            const FAILED: u32 = u32::MAX;
+            let mut table = Vec::with_capacity(values + 1);
+            let mut counted: Vec<(usize, MissingCounts)> = Vec::new();
+            let mut failures: Vec<(usize, FieldError)> = Vec::new();
+            let mut buffer = Vec::new();
+            for k in 0..values {
+                let zero = coder.counts.zeroed();
+                let before = std::mem::replace(&mut coder.counts, zero);
+                let text = value(k, &mut buffer);
+                let result = coder.code(text.unwrap_or(buffer.as_slice()));
+                let counts = std::mem::replace(&mut coder.counts, before);
+                match result {
+                    Ok(code) => table.push(code),
+                    Err(e) => {
+                        table.push(FAILED);
+                        failures.push((k, e));
+                    }
+                }
+                if !counts.is_zero() {
+                    counted.push((k, counts));
+                }
+            }
+            table.push(NO_ANSWER);
+            let max = table
+                .iter()
+                .copied()
+                .filter(|&c| c != FAILED)
+                .max()
+                .unwrap_or(NO_ANSWER);
+            if counted.is_empty() && failures.is_empty() {
+                // Only null keys count (as empty): the tightest loop.
+                let mut empty = 0_u64;
+                codes.extend_mapped(max, rows, |i| {
+                    let k = key(i).min(values);
+                    empty += u64::from(k == values);
+                    table.get(k).copied().unwrap_or(NO_ANSWER)
+                });
+                coder.counts.empty += empty;
+                return Ok(());
+            }
+            let mut uses = vec![0_u64; values + 1];
+            codes.extend_mapped(max, rows, |i| {
+                let k = key(i).min(values);
+                if let Some(n) = uses.get_mut(k) {
+                    *n += 1;
+                }
+                match table.get(k) {
+                    Some(&code) if code != FAILED => code,
+                    _ => NO_ANSWER,
+                }
+            });
+            if failures
+                .iter()
+                .any(|(k, _)| uses.get(*k).is_some_and(|&n| n > 0))
+            {
+                let expected = coder.expected();
+                let row = (0..rows)
+                    .find(|&i| table.get(key(i).min(values)) == Some(&FAILED))
+                    .unwrap_or(0);
+                let k = key(row).min(values);
+                if let Some((_, e)) = failures.into_iter().find(|(j, _)| *j == k) {
+                    return Err(self.located_row(c, row, e, expected));
+                }
+                return Ok(());
+            }
+            coder.counts.empty += uses.last().copied().unwrap_or(0);
+            for (k, counts) in &counted {
+                coder
+                    .counts
+                    .add_times(counts, uses.get(*k).copied().unwrap_or(0));
+            }
+            return Ok(());
+        }
+        // Identifiers: each value coded on its first record, so that labels take their codes in
+        // order of first appearance, as a file's would.
         /// A value not coded yet.
         const UNSET: u32 = u32::MAX;
         // The codes of the values, and of no answer at `values`.
@@ -1263,33 +1342,27 @@ impl Sink {
         rows: usize,
         value: impl Fn(usize) -> Option<N>,
     ) -> ColumnResult {
-        if let Some(coder) = self.plain_numeric(c) {
+        if let Some((coder, out)) = self.plain_numeric(c) {
             let mut empty = 0;
             let mut failure = None;
-            let mut out = Vec::with_capacity(rows);
-            for i in 0..rows {
-                match value(i).map(Into::into) {
-                    Some(v) if v.is_finite() => out.push(v),
-                    Some(v) => {
-                        failure = Some((i, v));
-                        break;
-                    }
-                    None => {
-                        empty += 1;
-                        out.push(f64::NAN);
-                    }
+            out.extend((0..rows).map(|i| match value(i).map(Into::into) {
+                Some(v) if v.is_finite() => v,
+                Some(v) => {
+                    failure = failure.or(Some((i, v)));
+                    f64::NAN
                 }
-            }
+                None => {
+                    empty += 1;
+                    f64::NAN
+                }
+            }));
+            coder.counts.empty += empty;
             if let Some((i, v)) = failure {
                 let error = FieldError::Invalid {
                     value: v.to_string(),
                     reason: "is not a finite number",
                 };
                 return Err(self.located_row(c, i, error, String::new()));
-            }
-            coder.counts.empty += empty;
-            if let Some(Column::Numeric(values)) = self.plain_numeric_column(c) {
-                values.extend_from_slice(&out);
             }
             return Ok(());
         }
@@ -1367,25 +1440,18 @@ impl Sink {
         }
     }
 
-    /// The coder of column `c` when it is a numeric question without declared missing codes.
-    fn plain_numeric(&mut self, c: usize) -> Option<&mut Coder> {
+    /// The coder and values of column `c` when it is a numeric question without declared
+    /// missing codes.
+    fn plain_numeric(&mut self, c: usize) -> Option<(&mut Coder, &mut Vec<f64>)> {
         match self.targets.get(c) {
             Some(Target::Field(s)) => match self.slots.get_mut(*s) {
                 Some(Slot {
                     decoder: Decoder::Coder(coder),
-                    column: Column::Numeric(_),
+                    column: Column::Numeric(values),
                     ..
-                }) if !coder.has_missing_codes() => Some(coder),
+                }) if !coder.has_missing_codes() => Some((coder, values)),
                 _ => None,
             },
-            _ => None,
-        }
-    }
-
-    /// The column of [`Sink::plain_numeric`].
-    fn plain_numeric_column(&mut self, c: usize) -> Option<&mut Column> {
-        match self.targets.get(c) {
-            Some(Target::Field(s)) => self.slots.get_mut(*s).map(|slot| &mut slot.column),
             _ => None,
         }
     }

@@ -1,6 +1,7 @@
 //! Analyses addressed by column name: the codes handed to the survey layer's own tallies,
 //! crosstabs, comparisons and designs, nothing re-implemented.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::hash::{Hash, Hasher};
 
@@ -104,7 +105,16 @@ impl Responses {
     /// record (and line, for files), for a missing, negative or non-finite weight; as
     /// [`Responses::numbers`].
     pub fn weights(&self, id: &str) -> Result<Vec<f64>> {
-        let weights = self.numbers(id)?;
+        Ok(self.checked_weights(id)?.into_owned())
+    }
+
+    /// The weights of [`Responses::weights`], borrowed from a numeric column (analyses of
+    /// millions of records need not copy them).
+    fn checked_weights(&self, id: &str) -> Result<Cow<'_, [f64]>> {
+        let weights = match &self.loaded(id)?.1.column {
+            Column::Numeric(values) => Cow::Borrowed(values.as_slice()),
+            _ => Cow::Owned(self.numbers(id)?),
+        };
         if let Some(i) = weights.iter().position(|w| !(w.is_finite() && *w >= 0.0)) {
             let value = weights[i];
             return Err(Error::InvalidField {
@@ -121,8 +131,8 @@ impl Responses {
     }
 
     /// Weights of `weight` when given.
-    fn optional_weights(&self, weight: Option<&str>) -> Result<Option<Vec<f64>>> {
-        weight.map(|w| self.weights(w)).transpose()
+    fn optional_weights(&self, weight: Option<&str>) -> Result<Option<Cow<'_, [f64]>>> {
+        weight.map(|w| self.checked_weights(w)).transpose()
     }
 
     /// A tally of coded questions (single-choice, rating, recommend, identifier), weighted by a
@@ -719,14 +729,14 @@ impl<'a> CrosstabBuilder<'a> {
     fn table(&self, by: Option<&str>, multi: bool, options: &CrosstabOptions) -> Result<Crosstab> {
         let r = self.responses;
         let question = self.question.as_str();
-        let (groups, group_codes) = match by {
-            Some(by) => {
-                let (categories, codes) = r.group(by)?;
-                (categories.clone(), codes)
-            }
-            None => (total_group()?, vec![Some(0); r.len()]),
-        };
         if let Some(design) = self.design {
+            let (groups, group_codes) = match by {
+                Some(by) => {
+                    let (categories, codes) = r.group(by)?;
+                    (categories.clone(), codes)
+                }
+                None => (total_group()?, vec![Some(0); r.len()]),
+            };
             let answers = r.categories(question)?;
             return if multi {
                 Crosstab::from_design_multi(

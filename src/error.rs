@@ -428,6 +428,38 @@ pub enum Error {
         /// What went wrong, as the reader reported it.
         message: String,
     },
+
+    /// A column whose data type the reader cannot turn into answers (an Arrow list or struct,
+    /// say): cast it to strings, integers, floats, booleans or a dictionary of strings first.
+    #[error(
+        "{source_name}, column '{column}': type {data_type} cannot be read (give strings, \
+         integers, floats, booleans or a dictionary of strings)"
+    )]
+    UnsupportedColumnType {
+        /// The batches read.
+        source_name: String,
+        /// The column.
+        column: String,
+        /// Its type, as the source names it.
+        data_type: String,
+    },
+
+    /// A batch whose columns differ from the first batch's: every batch of one read must share
+    /// one schema.
+    #[error(
+        "{source_name}, batch {batch}: its columns ({found}) differ from the first batch's \
+         ({expected}); every batch must share one schema"
+    )]
+    SchemaMismatch {
+        /// The batches read.
+        source_name: String,
+        /// The batch that differs (0-based).
+        batch: usize,
+        /// The first batch's columns and types.
+        expected: String,
+        /// This batch's columns and types.
+        found: String,
+    },
 }
 
 /// Where a value stands in a data source: the source (a file, or the name given to in-memory

@@ -20,9 +20,9 @@
 //!
 //! ## Map of the crate
 //!
-//! Three layers, each using only the ones below it: **stats** (pure functions on counts),
-//! **survey** (typed responses to counts to analyses) and **report** (tables as text or
-//! Markdown). Everything public is re-exported here. The [`marketing`] module, the collaboration
+//! Four layers, each using only the ones below it: **stats** (pure functions on counts),
+//! **survey** (typed responses to counts to analyses), **frame** (survey data known at run time,
+//! addressed by column name) and **report** (tables as text or Markdown). Everything public is re-exported here. The [`marketing`] module, the collaboration
 //! survey that motivated the crate (typed questions, 830 reconstructed respondents, the report's
 //! findings tested), is an ordinary user of those layers.
 //!
@@ -64,6 +64,15 @@
 //! independence ([`RaoScottTest`]); post-stratification, raking ([`CalibrationMargin`], [`RakeOptions`],
 //! [`RakeReport`]) and trimming of the weights, with later variances accounting for them; strata
 //! with one PSU per [`LonelyPsu`]. [`Crosstab::from_design`] builds a crosstab from all of it.
+//!
+//! **Survey data known at run time** (frame). A [`Questionnaire`] of [`Question`]s says what each
+//! column of an export holds (given, or inferred from the data); [`Responses`] hold the columns
+//! coded by it, read from CSV ([`CsvReader`], feature `csv`, on by default), from Arrow record
+//! batches ([`ArrowReader`], feature `arrow`: polars and DataFusion hand their data over
+//! directly, dictionary arrays coded without re-reading their strings) or from memory
+//! ([`Responses::builder`]); one loader codes, counts and checks every source's fields, so the
+//! same data give equal responses whichever way they arrive. Analyses are addressed by column
+//! name ([`Responses::crosstab`], [`Responses::design`]) and hand the codes to the survey layer.
 //!
 //! **Rendering** (report). [`Render`] turns a breakdown, crosstab or comparison into a [`Table`],
 //! printed as aligned text or Markdown.
@@ -148,6 +157,8 @@ mod survey;
 
 pub use error::{DataLocation, Error, Result};
 pub use frame::analysis::{CrosstabBuilder, DesignBuilder};
+#[cfg(feature = "arrow")]
+pub use frame::arrow::ArrowReader;
 pub use frame::column::Unlisted;
 #[cfg(feature = "csv")]
 pub use frame::csv::CsvReader;

@@ -129,6 +129,20 @@ impl Codes {
         }
     }
 
+    /// Appends `n` codes, `code(i)` for `i` in `0..n`, none above `max`: the width is chosen
+    /// once, then the codes are stored in a tight loop.
+    #[cfg_attr(not(feature = "arrow"), allow(dead_code))]
+    pub(crate) fn extend_mapped(&mut self, max: u32, n: usize, mut code: impl FnMut(usize) -> u32) {
+        if max > self.max_width() {
+            self.widen(max);
+        }
+        match self {
+            Self::U8(v) => v.extend((0..n).map(|i| u8::try_from(code(i)).unwrap_or(u8::MAX))),
+            Self::U16(v) => v.extend((0..n).map(|i| u16::try_from(code(i)).unwrap_or(u16::MAX))),
+            Self::U32(v) => v.extend((0..n).map(code)),
+        }
+    }
+
     /// Replaces every code `c` by `map[c]` (codes past the map become [`NO_ANSWER`]), in the
     /// narrowest width that fits the new codes.
     pub(crate) fn remap(&self, map: &[u32]) -> Codes {
@@ -283,6 +297,35 @@ pub(crate) struct MissingCounts {
 }
 
 impl MissingCounts {
+    /// Counts of nothing, with room for as many declared codes as these.
+    #[cfg_attr(not(feature = "arrow"), allow(dead_code))]
+    pub(crate) fn zeroed(&self) -> Self {
+        Self {
+            empty: 0,
+            declared: vec![0; self.declared.len()],
+            unlisted: 0,
+        }
+    }
+
+    /// Whether nothing was counted.
+    #[cfg_attr(not(feature = "arrow"), allow(dead_code))]
+    pub(crate) fn is_zero(&self) -> bool {
+        self.empty == 0 && self.unlisted == 0 && self.declared.iter().all(|&d| d == 0)
+    }
+
+    /// Adds `other`'s counts `times` times (the counts of one value, for each row holding it).
+    #[cfg_attr(not(feature = "arrow"), allow(dead_code))]
+    pub(crate) fn add_times(&mut self, other: &MissingCounts, times: u64) {
+        self.empty += other.empty * times;
+        self.unlisted += other.unlisted * times;
+        if self.declared.len() < other.declared.len() {
+            self.declared.resize(other.declared.len(), 0);
+        }
+        for (a, b) in self.declared.iter_mut().zip(&other.declared) {
+            *a += b * times;
+        }
+    }
+
     #[cfg_attr(not(feature = "csv"), allow(dead_code))]
     pub(crate) fn merge(&mut self, other: &MissingCounts) {
         self.empty += other.empty;
@@ -585,9 +628,21 @@ impl Coder {
         self.categories
     }
 
+    /// Whether the question declares missing codes (which numbers are compared with as text).
+    #[cfg_attr(not(feature = "arrow"), allow(dead_code))]
+    pub(crate) fn has_missing_codes(&self) -> bool {
+        !self.missing.is_empty()
+    }
+
     /// Whether this codes the 0/1 columns of a multi-select question's options.
     pub(crate) fn is_flag(&self) -> bool {
         matches!(self.kind, CoderKind::Flag)
+    }
+
+    /// Whether this codes an identifier column (labels coded as they appear).
+    #[cfg_attr(not(feature = "arrow"), allow(dead_code))]
+    pub(crate) fn is_open(&self) -> bool {
+        matches!(self.kind, CoderKind::Open(_))
     }
 
     /// The dictionary of an identifier column, to add labels to.

@@ -5,6 +5,8 @@
 //! comparisons and designs.
 
 pub(crate) mod analysis;
+#[cfg(feature = "arrow")]
+pub(crate) mod arrow;
 pub(crate) mod column;
 #[cfg(feature = "csv")]
 pub(crate) mod csv;

@@ -1,6 +1,7 @@
 //! Responses: the columns of a survey export, coded by its questionnaire (given or inferred).
 
 use std::borrow::Cow;
+use std::io::Write;
 
 use crate::error::{DataLocation, Error, Result};
 use crate::frame::column::{
@@ -90,7 +91,8 @@ impl Lines {
 /// categories), numeric questions as numbers (NaN where there is no answer), multi-select
 /// questions as one bit per option. Built from CSV files
 /// ([`CsvReader`](crate::CsvReader), feature `csv`), from in-memory columns
-/// ([`Responses::builder`]) or from Arrow record batches (feature `arrow`), and analysed by column
+/// ([`Responses::builder`]) or from Arrow record batches ([`ArrowReader`](crate::ArrowReader),
+/// feature `arrow`), the same data giving equal responses every way, and analysed by column
 /// name with the survey layer's own analyses.
 ///
 /// Nothing is dropped silently: an empty field, a declared no-answer code and (under
@@ -792,14 +794,19 @@ impl ResponsesBuilder {
     }
 }
 
+/// The outcome of loading one column of a batch: a failure is located at its record (so that a
+/// reader taking columns one at a time can report the first in record order, as a reader of
+/// records would).
+pub(crate) type ColumnResult = Result<()>;
+
 /// Which columns a reader loads.
 #[derive(Debug, Clone)]
 pub(crate) enum Selection<'a> {
     /// Every question of the questionnaire (every column when inferring).
-    #[cfg_attr(not(feature = "csv"), allow(dead_code))]
+    #[cfg_attr(not(any(feature = "csv", feature = "arrow")), allow(dead_code))]
     All,
     /// These questions (columns when inferring), by id.
-    #[cfg_attr(not(feature = "csv"), allow(dead_code))]
+    #[cfg_attr(not(any(feature = "csv", feature = "arrow")), allow(dead_code))]
     Only(&'a [String]),
     /// The in-memory builder's columns: exactly those given.
     Given,
@@ -837,6 +844,9 @@ struct Slot {
     pending: (u64, bool),
     /// Values set directly by the in-memory builder for this record.
     direct: bool,
+    /// For multi-select questions in 0/1 columns read a batch at a time: each record's options
+    /// so far.
+    batch: Vec<(u64, bool)>,
 }
 
 /// Turns records of fields into columns: the one loading machine behind every source (files,
@@ -926,6 +936,7 @@ impl Sink {
                     column: Column::empty(question.kind(), categories, 0),
                     pending: (0, false),
                     direct: false,
+                    batch: Vec::new(),
                 });
                 let multi_columns =
                     question.kind() == QuestionType::Multi && question.separator().is_none();
@@ -984,6 +995,7 @@ impl Sink {
                 column: Column::Coded(Codes::default()),
                 pending: (0, false),
                 direct: false,
+                batch: Vec::new(),
             });
         }
         let wanted: Vec<(usize, Target)> = targets
@@ -1108,6 +1120,414 @@ impl Sink {
         }
         self.records += 1;
         Ok(())
+    }
+
+    /// Where record `row` of the batch being read stands, in source column `column`.
+    fn located_row(&self, column: usize, row: usize, error: FieldError, expected: String) -> Error {
+        let mut error = self.located(column, None, error, expected);
+        if let Error::UnlistedValue { at, .. } | Error::InvalidField { at, .. } = &mut error {
+            at.record = self.records + row as u64;
+        }
+        error
+    }
+
+    /// Column-at-a-time loading, for sources held by column (Arrow): source column `c` of the
+    /// next `rows` records, `field(i, buffer)` giving record `i`'s text (empty for no answer),
+    /// or `None` after writing it into `buffer` when the source does not hold it as text. Each field is coded as
+    /// [`Sink::record`] codes it. Call it for each read column, then [`Sink::end_batch`].
+    ///
+    /// # Errors
+    ///
+    /// The first field that cannot be coded, located at its record.
+    #[cfg_attr(not(feature = "arrow"), allow(dead_code))]
+    pub(crate) fn column_fields<'f>(
+        &mut self,
+        c: usize,
+        rows: usize,
+        mut field: impl FnMut(usize, &mut Vec<u8>) -> Option<&'f [u8]>,
+    ) -> ColumnResult {
+        let mut buffer = Vec::new();
+        let failure = match self.targets.get(c).copied() {
+            None | Some(Target::Skip) => None,
+            Some(Target::Field(s)) => {
+                let Some(slot) = self.slots.get_mut(s) else {
+                    return Ok(());
+                };
+                if let Decoder::Coder(_) = slot.decoder {
+                    slot.column.reserve(rows);
+                }
+                (0..rows).find_map(|i| {
+                    let text = field(i, &mut buffer);
+                    slot.read(text.unwrap_or(buffer.as_slice()))
+                        .err()
+                        .map(|e| (i, e, slot.expected()))
+                })
+            }
+            Some(Target::Flag { slot: s, option }) => {
+                let Some(slot) = self.slots.get_mut(s) else {
+                    return Ok(());
+                };
+                let Decoder::Coder(coder) = &mut slot.decoder else {
+                    return Ok(());
+                };
+                slot.batch.resize(rows, (0, false));
+                slot.batch.iter_mut().enumerate().find_map(|(i, pending)| {
+                    let text = field(i, &mut buffer);
+                    match coder.flag(text.unwrap_or(buffer.as_slice())) {
+                        Ok(None) => None,
+                        Ok(Some(chosen)) => {
+                            pending.1 = true;
+                            if chosen {
+                                pending.0 |= 1 << option;
+                            }
+                            None
+                        }
+                        Err(e) => Some((i, e, String::new())),
+                    }
+                })
+            }
+        };
+        match failure {
+            Some((i, e, expected)) => Err(self.located_row(c, i, e, expected)),
+            None => Ok(()),
+        }
+    }
+
+    /// Column-at-a-time loading by keys into a table of `values` distinct values (an Arrow
+    /// dictionary, or integers of a short range): `key(i)` is record `i`'s key (at or past
+    /// `values` for no answer) and `value(k, buffer)` the text of value `k`. For a coded
+    /// question, each value used is coded once, on its first record (so an identifier's labels
+    /// are those the records use, and a value no record uses is never checked), the
+    /// records take their value's code in a tight loop, and what was missing is counted per
+    /// record; other columns read each record's text through [`Sink::column_fields`].
+    ///
+    /// # Errors
+    ///
+    /// As [`Sink::column_fields`].
+    #[cfg_attr(not(feature = "arrow"), allow(dead_code))]
+    pub(crate) fn column_keys<'f>(
+        &mut self,
+        c: usize,
+        rows: usize,
+        values: usize,
+        key: impl Fn(usize) -> usize,
+        mut value: impl FnMut(usize, &mut Vec<u8>) -> Option<&'f [u8]>,
+    ) -> ColumnResult {
+        let slot = match self.targets.get(c) {
+            Some(Target::Field(s)) => self.slots.get_mut(*s),
+            _ => None,
+        };
+        let Some(Slot {
+            decoder: Decoder::Coder(coder),
+            column: Column::Coded(codes),
+            ..
+        }) = slot
+        else {
+            return self.column_fields(c, rows, |i, buffer| {
+                let k = key(i);
+                if k < values {
+                    value(k, buffer)
+                } else {
+                    Some(b"")
+                }
+            });
+        };
+        if !coder.is_open() {
+            // Listed answers: every value coded up front (coding them changes nothing but the
+            // counts, which are kept aside), then one pass over the keys.
+            /// A value that cannot be coded (an error only if a record uses it).
+            const FAILED: u32 = u32::MAX;
+            let mut table = Vec::with_capacity(values + 1);
+            let mut counted: Vec<(usize, MissingCounts)> = Vec::new();
+            let mut failures: Vec<(usize, FieldError)> = Vec::new();
+            let mut buffer = Vec::new();
+            for k in 0..values {
+                let zero = coder.counts.zeroed();
+                let before = std::mem::replace(&mut coder.counts, zero);
+                let text = value(k, &mut buffer);
+                let result = coder.code(text.unwrap_or(buffer.as_slice()));
+                let counts = std::mem::replace(&mut coder.counts, before);
+                match result {
+                    Ok(code) => table.push(code),
+                    Err(e) => {
+                        table.push(FAILED);
+                        failures.push((k, e));
+                    }
+                }
+                if !counts.is_zero() {
+                    counted.push((k, counts));
+                }
+            }
+            table.push(NO_ANSWER);
+            let max = table
+                .iter()
+                .copied()
+                .filter(|&c| c != FAILED)
+                .max()
+                .unwrap_or(NO_ANSWER);
+            if counted.is_empty() && failures.is_empty() {
+                // Only null keys count (as empty): the tightest loop.
+                let mut empty = 0_u64;
+                codes.extend_mapped(max, rows, |i| {
+                    let k = key(i).min(values);
+                    empty += u64::from(k == values);
+                    table.get(k).copied().unwrap_or(NO_ANSWER)
+                });
+                coder.counts.empty += empty;
+                return Ok(());
+            }
+            let mut uses = vec![0_u64; values + 1];
+            codes.extend_mapped(max, rows, |i| {
+                let k = key(i).min(values);
+                if let Some(n) = uses.get_mut(k) {
+                    *n += 1;
+                }
+                match table.get(k) {
+                    Some(&code) if code != FAILED => code,
+                    _ => NO_ANSWER,
+                }
+            });
+            if failures
+                .iter()
+                .any(|(k, _)| uses.get(*k).is_some_and(|&n| n > 0))
+            {
+                let expected = coder.expected();
+                let row = (0..rows)
+                    .find(|&i| table.get(key(i).min(values)) == Some(&FAILED))
+                    .unwrap_or(0);
+                let k = key(row).min(values);
+                if let Some((_, e)) = failures.into_iter().find(|(j, _)| *j == k) {
+                    return Err(self.located_row(c, row, e, expected));
+                }
+                return Ok(());
+            }
+            coder.counts.empty += uses.last().copied().unwrap_or(0);
+            for (k, counts) in &counted {
+                coder
+                    .counts
+                    .add_times(counts, uses.get(*k).copied().unwrap_or(0));
+            }
+            return Ok(());
+        }
+        // Identifiers: each value coded on its first record, so that labels take their codes in
+        // order of first appearance, as a file's would.
+        /// A value not coded yet.
+        const UNSET: u32 = u32::MAX;
+        // The codes of the values, and of no answer at `values`.
+        let mut table = vec![UNSET; values + 1];
+        if let Some(none) = table.last_mut() {
+            *none = NO_ANSWER;
+        }
+        let mut uses = vec![0_u64; values + 1];
+        // What each value counted as missing, for the values that counted anything.
+        let mut counted: Vec<(usize, MissingCounts)> = Vec::new();
+        let mut buffer = Vec::new();
+        let mut failure = None;
+        for i in 0..rows {
+            let k = key(i).min(values);
+            if let Some(code) = table.get_mut(k)
+                && *code == UNSET
+            {
+                let zero = coder.counts.zeroed();
+                let before = std::mem::replace(&mut coder.counts, zero);
+                let text = value(k, &mut buffer);
+                let result = coder.code(text.unwrap_or(buffer.as_slice()));
+                let counts = std::mem::replace(&mut coder.counts, before);
+                match result {
+                    Ok(found) => *code = found,
+                    Err(e) => {
+                        failure = Some((i, e, coder.expected()));
+                        break;
+                    }
+                }
+                if !counts.is_zero() {
+                    counted.push((k, counts));
+                }
+            }
+            if let Some(n) = uses.get_mut(k) {
+                *n += 1;
+            }
+        }
+        if let Some((i, e, expected)) = failure {
+            return Err(self.located_row(c, i, e, expected));
+        }
+        coder.counts.empty += uses.last().copied().unwrap_or(0);
+        for (k, counts) in &counted {
+            coder
+                .counts
+                .add_times(counts, uses.get(*k).copied().unwrap_or(0));
+        }
+        let max = table
+            .iter()
+            .copied()
+            .filter(|&c| c != UNSET)
+            .max()
+            .unwrap_or(NO_ANSWER);
+        codes.extend_mapped(max, rows, |i| {
+            table.get(key(i).min(values)).copied().unwrap_or(NO_ANSWER)
+        });
+        Ok(())
+    }
+
+    /// Column-at-a-time loading of numbers (`f32` or `f64`; `None` for no answer): a numeric
+    /// question without declared missing codes takes them as they are (refusing infinities and
+    /// NaN, as it refuses such text); any other column reads them as text in their type's
+    /// shortest round-trip form (`3.0` as "3", `0.1_f32` as "0.1"), so that a number codes as
+    /// the same text in a file would.
+    ///
+    /// # Errors
+    ///
+    /// As [`Sink::column_fields`].
+    #[cfg_attr(not(feature = "arrow"), allow(dead_code))]
+    pub(crate) fn column_numbers<N: Copy + Into<f64> + std::fmt::Display>(
+        &mut self,
+        c: usize,
+        rows: usize,
+        value: impl Fn(usize) -> Option<N>,
+    ) -> ColumnResult {
+        if let Some((coder, out)) = self.plain_numeric(c) {
+            let mut empty = 0;
+            let mut failure = None;
+            out.extend((0..rows).map(|i| match value(i).map(Into::into) {
+                Some(v) if v.is_finite() => v,
+                Some(v) => {
+                    failure = failure.or(Some((i, v)));
+                    f64::NAN
+                }
+                None => {
+                    empty += 1;
+                    f64::NAN
+                }
+            }));
+            coder.counts.empty += empty;
+            if let Some((i, v)) = failure {
+                let error = FieldError::Invalid {
+                    value: v.to_string(),
+                    reason: "is not a finite number",
+                };
+                return Err(self.located_row(c, i, error, String::new()));
+            }
+            return Ok(());
+        }
+        self.column_fields(c, rows, |i, buffer| {
+            buffer.clear();
+            if let Some(v) = value(i) {
+                // Writing to a vector cannot fail.
+                let _ = write!(buffer, "{v}");
+            }
+            None
+        })
+    }
+
+    /// Column-at-a-time loading of integers (`None` for no answer): numbers for a numeric
+    /// question without declared missing codes, keys into the table of their range for a coded
+    /// question (when it spans at most 2^16 values), text otherwise ("3" for 3, as in a file).
+    ///
+    /// # Errors
+    ///
+    /// As [`Sink::column_fields`].
+    #[cfg_attr(not(feature = "arrow"), allow(dead_code))]
+    pub(crate) fn column_integers(
+        &mut self,
+        c: usize,
+        rows: usize,
+        value: impl Fn(usize) -> Option<i128>,
+    ) -> ColumnResult {
+        /// Integers spanning at most this many values are coded through a table.
+        const RANGE: i128 = 1 << 16;
+        if self.plain_numeric(c).is_some() {
+            // Integers of up to 128 bits are rounded to the nearest f64, as their text would be.
+            return self.column_numbers(c, rows, |i| value(i).map(|v| v as f64));
+        }
+        let coded = matches!(
+            self.targets.get(c),
+            Some(Target::Field(s)) if matches!(
+                self.slots.get(*s),
+                Some(Slot { decoder: Decoder::Coder(_), column: Column::Coded(_), .. })
+            )
+        );
+        let range = (0..rows).filter_map(&value).fold(None, |r, v| match r {
+            None => Some((v, v)),
+            Some((lo, hi)) => Some((v.min(lo), v.max(hi))),
+        });
+        let write = |v: i128, buffer: &mut Vec<u8>| {
+            buffer.clear();
+            // Writing to a vector cannot fail.
+            let _ = write!(buffer, "{v}");
+        };
+        match range {
+            Some((lo, hi)) if coded && hi - lo < RANGE => {
+                let values = usize::try_from(hi - lo + 1).unwrap_or(0);
+                self.column_keys(
+                    c,
+                    rows,
+                    values,
+                    |i| {
+                        value(i)
+                            .and_then(|v| usize::try_from(v - lo).ok())
+                            .unwrap_or(values)
+                    },
+                    |k, buffer| {
+                        write(lo + k as i128, buffer);
+                        None
+                    },
+                )
+            }
+            _ => self.column_fields(c, rows, |i, buffer| {
+                buffer.clear();
+                if let Some(v) = value(i) {
+                    write(v, buffer);
+                }
+                None
+            }),
+        }
+    }
+
+    /// The coder and values of column `c` when it is a numeric question without declared
+    /// missing codes.
+    fn plain_numeric(&mut self, c: usize) -> Option<(&mut Coder, &mut Vec<f64>)> {
+        match self.targets.get(c) {
+            Some(Target::Field(s)) => match self.slots.get_mut(*s) {
+                Some(Slot {
+                    decoder: Decoder::Coder(coder),
+                    column: Column::Numeric(values),
+                    ..
+                }) if !coder.has_missing_codes() => Some((coder, values)),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// Ends a batch of `rows` records read column by column: multi-select questions in 0/1
+    /// columns take each record's options (no answer when no option column gave one).
+    #[cfg_attr(not(feature = "arrow"), allow(dead_code))]
+    pub(crate) fn end_batch(&mut self, rows: usize) {
+        for slot in &mut self.slots {
+            let flags = slot.pending_is_flags();
+            if let Column::Multi { chosen, answered } = &mut slot.column
+                && flags
+            {
+                slot.batch.resize(rows, (0, false));
+                let mut empty = 0;
+                for &(bits, any) in &slot.batch {
+                    chosen.push(bits);
+                    answered.push(any);
+                    empty += u64::from(!any);
+                }
+                if let Decoder::Coder(coder) = &mut slot.decoder {
+                    coder.counts.empty += empty;
+                }
+                slot.batch.clear();
+            }
+        }
+        self.records += rows as u64;
+    }
+
+    /// The source columns read (the others are skipped).
+    #[cfg_attr(not(feature = "arrow"), allow(dead_code))]
+    pub(crate) fn read_columns(&self) -> Vec<usize> {
+        self.wanted.iter().map(|(c, _)| *c).collect()
     }
 
     /// Checks that an in-memory column fits its question.
@@ -1270,7 +1690,7 @@ impl Sink {
     }
 
     /// Makes room for `records` records in every column.
-    #[cfg_attr(not(feature = "csv"), allow(dead_code))]
+    #[cfg_attr(not(any(feature = "csv", feature = "arrow")), allow(dead_code))]
     pub(crate) fn reserve(&mut self, records: usize) {
         for slot in &mut self.slots {
             match &mut slot.decoder {
@@ -1333,6 +1753,14 @@ impl Slot {
         match &self.decoder {
             Decoder::Coder(coder) => coder.categories_len(),
             Decoder::Infer(_) => 0,
+        }
+    }
+
+    /// The codes a coded column lists, for messages.
+    fn expected(&self) -> String {
+        match &self.decoder {
+            Decoder::Coder(coder) => coder.expected(),
+            Decoder::Infer(_) => String::new(),
         }
     }
 

@@ -37,6 +37,11 @@ impl FixedWeight {
         (self.weight, self.squared)
     }
 
+    /// Whether [`FixedWeight::new`] accepts `weight`.
+    pub(crate) fn accepts(weight: f64) -> bool {
+        (0.0..SCALE).contains(&weight)
+    }
+
     /// Converts a weight, which must be finite and non-negative.
     pub(crate) fn new(weight: f64) -> Result<Self> {
         if !(0.0..SCALE).contains(&weight) {

@@ -495,13 +495,18 @@ impl Tally {
                 }
             }
             Some(weights) => {
-                let fixed = weights
-                    .iter()
-                    .enumerate()
-                    .map(|(i, &w)| FixedWeight::new(w).map_err(|e| e.at_record(i)))
-                    .collect::<Result<Vec<FixedWeight>>>()?;
-                for (&cell, w) in cells.iter().zip(fixed) {
-                    self.bump(cell, Some(w));
+                // Checked first, so that nothing is added on error; then converted as added,
+                // without holding the converted weights.
+                if let Some(i) = weights.iter().position(|&w| !FixedWeight::accepts(w))
+                    && let Some(&w) = weights.get(i)
+                    && let Err(e) = FixedWeight::new(w)
+                {
+                    return Err(e.at_record(i));
+                }
+                for (&cell, &w) in cells.iter().zip(weights) {
+                    if let Ok(w) = FixedWeight::new(w) {
+                        self.bump(cell, Some(w));
+                    }
                 }
             }
         }

@@ -35,8 +35,49 @@ pub(crate) fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> 
     })
 }
 
+/// `a()` and `b()`, `b` on a thread of its own when one can be started (else after `a`, here).
+///
+/// # Panics
+///
+/// Only if `a` or `b` panics: the panic is passed on.
+pub(crate) fn join<A, B: Send>(a: impl FnOnce() -> A, b: impl FnOnce() -> B + Send) -> (A, B) {
+    if std::thread::available_parallelism().map_or(1, usize::from) <= 1 {
+        return (a(), b());
+    }
+    // `b` waits here for whichever thread runs it: the spawned one, or this one when no thread
+    // can be started.
+    let slot = std::sync::Mutex::new(Some(b));
+    let take = || slot.lock().unwrap_or_else(|e| e.into_inner()).take();
+    std::thread::scope(|scope| {
+        let handle = std::thread::Builder::new()
+            .spawn_scoped(scope, || take().map(|b| b()))
+            .ok();
+        let first = a();
+        let spawned = handle.and_then(|handle| {
+            handle
+                .join()
+                .unwrap_or_else(|payload| std::panic::resume_unwind(payload))
+        });
+        let second = match spawned {
+            Some(second) => second,
+            // Not run on a thread: run here (the slot is only emptied by a run).
+            None => match take() {
+                Some(b) => b(),
+                None => std::panic::resume_unwind(Box::new("a joined task was lost")),
+            },
+        };
+        (first, second)
+    })
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn joined_tasks_both_run() {
+        let (a, b) = super::join(|| 1 + 1, || "two".len());
+        assert_eq!((a, b), (2, 3));
+    }
+
     #[test]
     fn results_keep_the_order_of_their_items() {
         for len in [0, 1, 2, 3, 7, 100] {

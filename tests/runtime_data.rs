@@ -1170,3 +1170,32 @@ fn unreadable_sources_are_read_errors() {
     assert!(r.is_empty());
     assert_eq!(r.tally(&["role"], None).unwrap().records(), 0);
 }
+
+/// A weight a tally cannot sum (2^64 or more) is refused naming its record, past the first
+/// chunk and the first parallel run of the tally too.
+#[test]
+fn a_weight_too_large_to_tally_names_its_record() {
+    let q = Questionnaire::new(vec![
+        Question::single("q", [("1", "Yes"), ("2", "No")]),
+        Question::numeric("w"),
+    ])
+    .unwrap();
+    let n = (1 << 20) + 5000;
+    let mut weights = vec![1.0; n];
+    weights[n - 3] = 1e20;
+    let r = Responses::builder(&q)
+        .source_name("big")
+        .values("q", (0..n).map(|i| if i % 2 == 0 { "1" } else { "2" }))
+        .numbers("w", weights)
+        .build()
+        .unwrap();
+    let err = r.tally(&["q"], Some("w")).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "big, record {}, column 'w': '100000000000000000000' is too large a weight to tally: \
+             tallies sum weights below 2^64",
+            n - 3
+        )
+    );
+}

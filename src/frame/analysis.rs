@@ -23,6 +23,9 @@ use crate::survey::tally::Tally;
 /// Records counted per call of the tally's bulk path.
 const CHUNK: usize = 4096;
 
+/// Records per run of a tally counted in parallel.
+const PARALLEL_RUN: usize = 1 << 20;
+
 impl Codes {
     /// Adds `code * stride` of records `start..start + cells.len()` to `cells`.
     fn add_scaled(&self, start: usize, cells: &mut [usize], stride: usize) {
@@ -143,28 +146,52 @@ impl Responses {
             dimensions.push(total_group()?);
         }
         let weights = self.optional_weights(weight)?;
-        let mut tally = match weights {
+        let empty = match weights {
             Some(_) => Tally::new_weighted(dimensions)?,
             None => Tally::new(dimensions)?,
         };
-        let strides = tally.strides().to_vec();
-        let mut cells = vec![0_usize; CHUNK];
-        let mut start = 0;
-        while start < self.len() {
-            let len = CHUNK.min(self.len() - start);
-            let chunk = &mut cells[..len];
-            // Everyone is in the Total's one category (slot 1).
-            chunk.fill(if total {
-                strides.last().copied().unwrap_or(0)
-            } else {
-                0
-            });
-            for (codes, &stride) in columns.iter().zip(&strides) {
-                codes.add_scaled(start, chunk, stride);
+        let strides = empty.strides().to_vec();
+        // Runs of records counted in parallel; tallies sum exactly, so their merge is the
+        // tally of all.
+        let runs: Vec<(usize, usize)> = (0..self.len())
+            .step_by(PARALLEL_RUN)
+            .map(|start| (start, (start + PARALLEL_RUN).min(self.len())))
+            .collect();
+        let count_run = |&(from, to): &(usize, usize)| -> Result<Tally> {
+            let mut tally = empty.clone();
+            let mut cells = vec![0_usize; CHUNK];
+            let mut start = from;
+            while start < to {
+                let len = CHUNK.min(to - start);
+                let chunk = &mut cells[..len];
+                // Everyone is in the Total's one category (slot 1).
+                chunk.fill(if total {
+                    strides.last().copied().unwrap_or(0)
+                } else {
+                    0
+                });
+                for (codes, &stride) in columns.iter().zip(&strides) {
+                    codes.add_scaled(start, chunk, stride);
+                }
+                let w = weights.as_deref().and_then(|w| w.get(start..start + len));
+                tally.add_cells(chunk, w).map_err(|e| match e {
+                    Error::InvalidWeight {
+                        value,
+                        record: Some(i),
+                    } => Error::InvalidField {
+                        at: self.locate(start + i, weight.unwrap_or_default()),
+                        value: value.to_string(),
+                        reason: "is too large a weight to tally: tallies sum weights below 2^64",
+                    },
+                    other => other,
+                })?;
+                start += len;
             }
-            let w = weights.as_deref().and_then(|w| w.get(start..start + len));
-            tally.add_cells(chunk, w)?;
-            start += len;
+            Ok(tally)
+        };
+        let mut tally = empty.clone();
+        for part in crate::parallel::map(&runs, count_run) {
+            tally.merge(&part?)?;
         }
         Ok(tally)
     }
@@ -923,12 +950,16 @@ impl DesignBuilder<'_> {
             None => vec![1.0; r.len()],
         };
         let mut design = SampleDesign::new(weights)?.with_lonely_psu(self.lonely);
-        if let Some(strata) = &self.strata {
-            let (levels, labels) = r.levels(strata)?;
+        // The two design variables are coded side by side.
+        let (strata, clusters) = crate::parallel::join(
+            || self.strata.as_deref().map(|s| r.levels(s)).transpose(),
+            || self.cluster.as_deref().map(|c| r.levels(c)).transpose(),
+        );
+        if let Some((levels, labels)) = strata? {
             design = design.with_stratum_codes(levels, labels)?;
         }
-        if let Some(cluster) = &self.cluster {
-            design = design.with_cluster_codes(r.levels(cluster)?.0)?;
+        if let Some((levels, _)) = clusters? {
+            design = design.with_cluster_codes(levels)?;
         }
         if let Some((column, totals)) = &self.post_strata {
             design = design.post_stratify(&r.margin(column, totals)?)?;

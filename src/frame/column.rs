@@ -344,10 +344,40 @@ pub(crate) fn trim(field: &[u8]) -> &[u8] {
     field.trim_ascii()
 }
 
+/// A few labels, found by a scan that compares each label's length and first eight bytes before
+/// any call to compare the rest.
+#[derive(Debug, Clone, Default)]
+struct Scan {
+    keys: Vec<(usize, u64)>,
+}
+
+impl Scan {
+    /// The first eight bytes of `label` (zero-padded) as an integer.
+    fn prefix(label: &[u8]) -> u64 {
+        let mut eight = [0; 8];
+        let n = label.len().min(8);
+        eight[..n].copy_from_slice(&label[..n]);
+        u64::from_le_bytes(eight)
+    }
+
+    fn push(&mut self, label: &[u8]) {
+        self.keys.push((label.len(), Self::prefix(label)));
+    }
+
+    /// The position of `field` among `labels` (those pushed, in order).
+    fn position(&self, labels: &[Box<[u8]>], field: &[u8]) -> Option<usize> {
+        let key = (field.len(), Self::prefix(field));
+        self.keys.iter().zip(labels).position(|(k, label)| {
+            *k == key && (field.len() <= 8 || label.get(8..) == field.get(8..))
+        })
+    }
+}
+
 /// Codes listed in advance, looked up by their bytes: a scan when there are few, a map otherwise.
 #[derive(Debug, Clone)]
 struct Lookup {
     codes: Vec<Box<[u8]>>,
+    scan: Scan,
     map: Option<HashMap<Box<[u8]>, u32>>,
 }
 
@@ -363,18 +393,18 @@ impl Lookup {
                 .map(|(i, c)| (c.clone(), i as u32))
                 .collect()
         });
-        Self { codes, map }
+        let mut scan = Scan::default();
+        for code in &codes {
+            scan.push(code);
+        }
+        Self { codes, scan, map }
     }
 
     /// The position of `field` among the codes.
     fn find(&self, field: &[u8]) -> Option<u32> {
         match &self.map {
             Some(map) => map.get(field).copied(),
-            None => self
-                .codes
-                .iter()
-                .position(|c| **c == *field)
-                .map(|i| i as u32),
+            None => self.scan.position(&self.codes, field).map(|i| i as u32),
         }
     }
 
@@ -400,6 +430,8 @@ impl Lookup {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Dictionary {
     labels: Vec<Box<[u8]>>,
+    /// The first labels, up to [`Dictionary::SCAN`], for scanning.
+    scan: Scan,
     map: HashMap<Box<[u8]>, u32>,
     small: Vec<u32>,
 }
@@ -415,9 +447,8 @@ impl Dictionary {
     pub(crate) fn find(&self, label: &[u8]) -> Option<u32> {
         if self.labels.len() <= Self::SCAN {
             return self
-                .labels
-                .iter()
-                .position(|l| **l == *label)
+                .scan
+                .position(&self.labels, label)
                 .map(|i| i as u32 + 1);
         }
         match small_integer(label) {
@@ -429,7 +460,7 @@ impl Dictionary {
     /// The code (position plus one) of `label`, adding it when new.
     pub(crate) fn code(&mut self, label: &[u8]) -> u32 {
         if self.labels.len() <= Self::SCAN
-            && let Some(i) = self.labels.iter().position(|l| **l == *label)
+            && let Some(i) = self.scan.position(&self.labels, label)
         {
             return i as u32 + 1;
         }
@@ -459,6 +490,9 @@ impl Dictionary {
     }
 
     fn insert(&mut self, label: &[u8]) -> u32 {
+        if self.labels.len() < Self::SCAN {
+            self.scan.push(label);
+        }
         self.labels.push(label.into());
         u32::try_from(self.labels.len()).unwrap_or(u32::MAX)
     }

@@ -514,8 +514,8 @@ fn record_line(record: &csv::ByteRecord, bytes: &[u8]) -> u64 {
     position.line() + 1 + skipped
 }
 
-/// The positions of the bytes that end fields and records (the delimiter, `\n` and `\r`) in
-/// order, found eight bytes at a time.
+/// The positions of the bytes that end fields and records (the delimiter, `\n` and `\r`) and
+/// of quotes, in order, found eight bytes at a time.
 struct Specials<'a> {
     bytes: &'a [u8],
     /// Where the word in `mask` starts.
@@ -560,6 +560,7 @@ impl<'a> Specials<'a> {
         Self::zeros(word ^ self.delimiter)
             | Self::zeros(word ^ (Self::ONES * u64::from(b'\n')))
             | Self::zeros(word ^ (Self::ONES * u64::from(b'\r')))
+            | Self::zeros(word ^ (Self::ONES * u64::from(b'"')))
     }
 
     fn next(&mut self) -> Option<usize> {
@@ -589,13 +590,11 @@ impl Job<'_> {
     /// one-line header (its first record on line 2); errors are located that way too.
     fn parse(&self, block: &Block) -> Result<Part> {
         let mut sink = self.template.clone();
-        if !block.bytes.contains(&b'"') {
-            self.parse_plain(&block.bytes, &mut sink)?;
-            return Ok(Part {
-                sink,
-                lines: count_lines(&block.bytes),
-            });
+        if let Some(lines) = self.parse_plain(&block.bytes, &mut sink)? {
+            return Ok(Part { sink, lines });
         }
+        // A quote: the CSV reader reads the block, from the start.
+        let mut sink = self.template.clone();
         // The CSV reader drops a byte-order mark that starts its input, which after the header is
         // data: an empty line put before it keeps it (and is counted off the lines below).
         let marked = block.bytes.starts_with(b"\xEF\xBB\xBF");
@@ -642,7 +641,9 @@ impl Job<'_> {
 
     /// Codes a block without quotes: records end at `\n`, `\r` or `\r\n` and fields at the
     /// delimiter, as the CSV reader reads them (empty lines skipped), without its quoting machine.
-    fn parse_plain(&self, bytes: &[u8], sink: &mut Sink) -> Result<()> {
+    /// Gives the lines the block spans, or `None` at the first quote (the records before it are
+    /// read as the CSV reader reads them, so an error among them is the same).
+    fn parse_plain(&self, bytes: &[u8], sink: &mut Sink) -> Result<Option<u64>> {
         let mut fields: Vec<(usize, usize)> = Vec::with_capacity(self.header_len + 1);
         // Lines as if the block followed a one-line header.
         let mut line = 2_u64;
@@ -657,6 +658,7 @@ impl Job<'_> {
                     field = at + 1;
                     continue;
                 }
+                Some(at) if bytes[at] == b'"' => return Ok(None),
                 Some(at) => at,
                 None => bytes.len(),
             };
@@ -690,7 +692,9 @@ impl Job<'_> {
             fields.clear();
             (record, field) = (after, after);
             if next.is_none() {
-                return Ok(());
+                // Lines counted at each `\n`, and a last one without it.
+                let last = u64::from(!bytes.is_empty() && !bytes.ends_with(b"\n"));
+                return Ok(Some(line - 2 + last));
             }
         }
     }

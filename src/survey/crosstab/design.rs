@@ -145,6 +145,12 @@ impl Crosstab {
                 len: answers.len(),
             });
         }
+        check_work(
+            design,
+            answers.len().saturating_add(options.nets.len()),
+            groups.len(),
+            options,
+        )?;
         let answer = |k: usize| answer_codes.code(k);
         let mut rows: Vec<RowSpec> = (0..answers.len())
             .map(|r| RowSpec {
@@ -165,37 +171,71 @@ impl Crosstab {
             });
         }
         let answered = |k: usize| answer(k).is_some();
-        let mut table = build(
-            design,
-            answers.name(),
-            groups,
-            group_codes,
-            &rows,
-            &answered,
-            Some((&answer, answers.len())),
-            options,
-            QuestionKind::SingleChoice,
-        )?;
-        // Rao-Scott on the answers by the tested columns.
-        let tested: Vec<bool> = table.columns().iter().map(|c| c.tested).collect();
-        let tested_group = |k: usize| {
-            group_codes
-                .code(k)
-                .filter(|&g| tested.get(g).copied().unwrap_or(false))
+        // Rao-Scott on the answers by the tested columns (those with the minimum base of
+        // answering respondents), on a thread of its own while the cells are estimated.
+        let min_base = options.settings.min_base.max(1);
+        let rao_scott_of = |tested: &[bool]| {
+            let tested_group = |k: usize| {
+                group_codes
+                    .code(k)
+                    .filter(|&g| tested.get(g).copied().unwrap_or(false))
+            };
+            let (row_codes, column_codes) = (
+                Mapped {
+                    len: design.len(),
+                    code: answer,
+                },
+                Mapped {
+                    len: design.len(),
+                    code: tested_group,
+                },
+            );
+            design
+                .rao_scott_of(&row_codes, &column_codes, answers.len(), groups.len())
+                .ok()
         };
-        let (row_codes, column_codes) = (
-            Mapped {
-                len: design.len(),
-                code: answer,
-            },
-            Mapped {
-                len: design.len(),
-                code: tested_group,
-            },
-        );
-        let rao_scott = design
-            .rao_scott_of(&row_codes, &column_codes, answers.len(), groups.len())
-            .ok();
+        let test = || {
+            let mut answering = vec![0_u64; groups.len()];
+            for k in 0..design.len() {
+                if let (Some(g), Some(_)) = (group_codes.code(k), answer(k))
+                    && let Some(n) = answering.get_mut(g)
+                {
+                    *n += 1;
+                }
+            }
+            let tested: Vec<bool> = answering.iter().map(|&n| n >= min_base).collect();
+            let test = rao_scott_of(&tested);
+            (tested, test)
+        };
+        let (table, (tested, rao_scott)) = std::thread::scope(|scope| {
+            let handle = std::thread::Builder::new().spawn_scoped(scope, test).ok();
+            let table = build(
+                design,
+                answers.name(),
+                groups,
+                group_codes,
+                &rows,
+                &answered,
+                Some((&answer, answers.len())),
+                options,
+                QuestionKind::SingleChoice,
+            );
+            let test = match handle {
+                Some(handle) => handle
+                    .join()
+                    .unwrap_or_else(|payload| std::panic::resume_unwind(payload)),
+                None => test(),
+            };
+            (table, test)
+        });
+        let mut table = table?;
+        // The columns tested are those the table marks (the same count, taken twice).
+        let marked: Vec<bool> = table.columns().iter().map(|c| c.tested).collect();
+        let rao_scott = if marked == tested {
+            rao_scott
+        } else {
+            rao_scott_of(&marked)
+        };
         if let Some(summary) = table.design.as_mut() {
             summary.rao_scott = rao_scott;
         }
@@ -289,6 +329,37 @@ impl Crosstab {
     }
 }
 
+/// Refuses a design-based crosstab of `rows` rows by `groups` columns that would take more than
+/// about a second, before anything is allocated for it.
+fn check_work(
+    design: &SampleDesign,
+    rows: usize,
+    groups: usize,
+    options: &CrosstabOptions,
+) -> Result<()> {
+    let interval_cost = match options.settings.design.interval {
+        DesignInterval::Beta => 256,
+        DesignInterval::Likelihood => 64,
+        _ => 1,
+    };
+    let per_row = u64::try_from(design.len() / 8)
+        .unwrap_or(u64::MAX)
+        .saturating_add(budget::pairs(groups).saturating_mul(2 + budget::PAIR_TEST))
+        .saturating_add(
+            u64::try_from(groups)
+                .unwrap_or(u64::MAX)
+                .saturating_mul(interval_cost),
+        );
+    budget::check(
+        "a design-based crosstab's work (rows x (respondents / 8 + groups^2 x 3 + groups x \
+         interval cost))",
+        u64::try_from(rows)
+            .unwrap_or(u64::MAX)
+            .saturating_mul(per_row),
+        "tabulate fewer rows at a time, or merge categories",
+    )
+}
+
 /// The shared body of the design-based crosstabs.
 #[allow(clippy::too_many_arguments)]
 fn build<G: CodeColumn + ?Sized>(
@@ -305,27 +376,7 @@ fn build<G: CodeColumn + ?Sized>(
     let settings = options.settings;
     design.check_len("groups", group_codes.len())?;
     let g = groups.len();
-    let interval_cost = match settings.design.interval {
-        DesignInterval::Beta => 256,
-        DesignInterval::Likelihood => 64,
-        _ => 1,
-    };
-    let per_row = u64::try_from(design.len() / 8)
-        .unwrap_or(u64::MAX)
-        .saturating_add(budget::pairs(g).saturating_mul(2 + budget::PAIR_TEST))
-        .saturating_add(
-            u64::try_from(g)
-                .unwrap_or(u64::MAX)
-                .saturating_mul(interval_cost),
-        );
-    budget::check(
-        "a design-based crosstab's work (rows x (respondents / 8 + groups^2 x 3 + groups x \
-         interval cost))",
-        u64::try_from(rows.len())
-            .unwrap_or(u64::MAX)
-            .saturating_mul(per_row),
-        "tabulate fewer rows at a time, or merge categories",
-    )?;
+    check_work(design, rows.len(), g, options)?;
     if let Some(index) = (0..group_codes.len())
         .filter_map(|k| group_codes.code(k))
         .find(|&c| c >= g)
@@ -339,21 +390,49 @@ fn build<G: CodeColumn + ?Sized>(
     let weights = design.weights();
     // Bases, missing and ungrouped, from the weights.
     let largest = weights.iter().copied().fold(0.0_f64, f64::max);
-    let mut bases = vec![WeightSums::default(); g];
-    let mut missing = vec![WeightSums::default(); g];
-    let mut ungrouped = WeightSums::default();
-    for (k, &w) in weights.iter().enumerate() {
-        let group = group_codes.code(k);
-        // Every code was checked above, so `get_mut` finds its column.
-        let target = match group {
-            Some(c) if answered(k) => bases.get_mut(c),
-            Some(c) => missing.get_mut(c),
-            None => Some(&mut ungrouped),
-        };
-        if let Some(target) = target {
-            target.add(w, largest);
+    // Each row's domain estimates, and its answer's unweighted and weighted counts per column:
+    // those of a single-choice answer in one pass over the respondents when the design allows
+    // (on a thread of its own, while the bases are summed here), else a row at a time, rows in
+    // parallel.
+    let members: Option<Vec<Vec<usize>>> = rows.iter().map(|r| r.members.clone()).collect();
+    let sum_bases = || {
+        let mut bases = vec![WeightSums::default(); g];
+        let mut missing = vec![WeightSums::default(); g];
+        let mut ungrouped = WeightSums::default();
+        // A single-choice answer's sums per category and column, gathered in the same pass.
+        let mut by_cell =
+            vec![WeightSums::default(); single.map_or(0, |(_, categories)| categories * g)];
+        for (k, &w) in weights.iter().enumerate() {
+            let group = group_codes.code(k);
+            if let (Some((answer, _)), Some(c)) = (single, group)
+                && let Some(a) = answer(k)
+                && let Some(sums) = by_cell.get_mut(a * g + c)
+            {
+                sums.add(w, largest);
+            }
+            // Every code was checked above, so `get_mut` finds its column.
+            let target = match group {
+                Some(c) if answered(k) => bases.get_mut(c),
+                Some(c) => missing.get_mut(c),
+                None => Some(&mut ungrouped),
+            };
+            if let Some(target) = target {
+                target.add(w, largest);
+            }
         }
-    }
+        (bases, missing, ungrouped, by_cell)
+    };
+    let estimate_shares = || -> Result<_> {
+        let shares = match (single, &members) {
+            (Some((answer, categories)), Some(members)) => design
+                .domain_shares(answer, categories, members, group_codes, g)?
+                .map(|domains| (domains, members)),
+            _ => None,
+        };
+        Ok((shares, design.degrees_of_freedom()))
+    };
+    let ((bases, missing, ungrouped, by_cell), shares) = parallel::join(sum_bases, estimate_shares);
+    let (shares, df) = shares?;
     let columns: Vec<CrosstabColumn> = (0..g)
         .map(|c| {
             let base = bases.get(c).copied().unwrap_or_default();
@@ -366,45 +445,24 @@ fn build<G: CodeColumn + ?Sized>(
             }
         })
         .collect();
-    let df = design.degrees_of_freedom();
     let level = settings.intervals.level;
     let (interval, deff_kind) = (settings.design.interval, settings.design.design_effect);
-    // Each row's domain estimates, and its answer's unweighted and weighted counts per column:
-    // those of a single-choice answer in one pass over the respondents when the design allows,
-    // else a row at a time, rows in parallel.
-    let members: Option<Vec<Vec<usize>>> = rows.iter().map(|r| r.members.clone()).collect();
-    let shares = match (single, &members) {
-        (Some((answer, categories)), Some(members)) => design
-            .domain_shares(answer, categories, members, group_codes, g)?
-            .map(|domains| (domains, answer, categories, members)),
-        _ => None,
-    };
     let estimated: Vec<Result<(DomainEstimates, Vec<WeightSums>)>> = match shares {
-        Some((domains, answer, categories, members)) => {
-            let mut by_cell = vec![WeightSums::default(); categories * g];
-            for (k, &w) in weights.iter().enumerate() {
-                if let (Some(c), Some(a)) = (group_codes.code(k), answer(k))
-                    && let Some(sums) = by_cell.get_mut(a * g + c)
-                {
-                    sums.add(w, largest);
-                }
-            }
-            domains
-                .into_iter()
-                .zip(members)
-                .map(|(domains, members)| {
-                    let counts = (0..g)
-                        .map(|c| {
-                            members
-                                .iter()
-                                .filter_map(|&a| by_cell.get(a * g + c))
-                                .fold(WeightSums::default(), |sum, cell| sum.merged(*cell))
-                        })
-                        .collect();
-                    Ok((domains, counts))
-                })
-                .collect()
-        }
+        Some((domains, members)) => domains
+            .into_iter()
+            .zip(members)
+            .map(|(domains, members)| {
+                let counts = (0..g)
+                    .map(|c| {
+                        members
+                            .iter()
+                            .filter_map(|&a| by_cell.get(a * g + c))
+                            .fold(WeightSums::default(), |sum, cell| sum.merged(*cell))
+                    })
+                    .collect();
+                Ok((domains, counts))
+            })
+            .collect(),
         None => parallel::map(rows, |row| {
             let value = |k: usize| (row.outcome)(k).map_or(f64::NAN, |b| f64::from(u8::from(b)));
             let domains = design.domain_means_of(value, group_codes, g)?;

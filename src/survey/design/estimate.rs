@@ -670,8 +670,9 @@ impl SampleDesign {
         if let Some(&c) = rows.iter().flatten().find(|&&c| c >= categories) {
             return Err(out_of_range("answers", c, categories));
         }
-        // Per PSU: the weight of each category in each domain, then each domain's answering.
-        let width = match categories.checked_add(1).and_then(|c| c.checked_mul(count)) {
+        // Per PSU: the weight of each category in each domain (their sum over the categories is
+        // the PSU's weight answering in the domain).
+        let width = match categories.checked_mul(count) {
             Some(width) if !self.is_calibrated() && self.dense_totals_fit(width) => width,
             _ => return Ok(None),
         };
@@ -712,15 +713,20 @@ impl SampleDesign {
             if let Some(t) = psu_weights.get_mut(base + a * count + d) {
                 *t += w;
             }
-            if let Some(t) = psu_weights.get_mut(base + categories * count + d) {
-                *t += w;
-            }
             if w != 0.0 {
                 reach.mark(p, h, d, count);
             }
         }
         let degrees = reach.degrees(count);
         let psus = self.psu_count();
+        let answering: Vec<f64> = (0..psus * count)
+            .map(|i| {
+                let (p, d) = (i / count, i % count);
+                (0..categories)
+                    .map(|c| psu_weights[p * width + c * count + d])
+                    .sum()
+            })
+            .collect();
         let mut estimated = Vec::with_capacity(rows.len());
         let mut totals = vec![0.0; psus * count];
         for members in rows {
@@ -741,8 +747,7 @@ impl SampleDesign {
                                 .iter()
                                 .map(|&c| psu_weights[base + c * count + d])
                                 .sum();
-                            let answering = psu_weights[base + categories * count + d];
-                            (row - share * answering) / sums[d].weight
+                            (row - share * answering[p * count + d]) / sums[d].weight
                         }
                         None => 0.0,
                     };

@@ -128,8 +128,6 @@ pub struct SampleDesign {
     has_clusters: bool,
 }
 
-/// The positions of `keys` (each below `groups`) grouped by key, by a counting sort:
-/// `members[start[g]..start[g + 1]]` are the positions with key `g`, in increasing order.
 /// The PSUs of a design: which PSU each record belongs to, and the members of each PSU and
 /// stratum. A function of the strata and clusters, built on first use so that a design set up in
 /// several steps (weights, then strata, then clusters) indexes its PSUs once.
@@ -139,9 +137,10 @@ pub(crate) struct PsuIndex {
     pub(crate) psu: Vec<u32>,
     /// Stratum of each PSU.
     pub(crate) psu_stratum: Vec<u32>,
-    /// The records of each PSU: `psu_members[psu_start[p]..psu_start[p + 1]]`.
-    psu_members: Vec<u32>,
-    psu_start: Vec<usize>,
+    /// The records of each PSU, `members[start[p]..start[p + 1]]`: gathered on first use (by
+    /// the paths that go record by record through PSUs), not by designs whose PSU totals are
+    /// summed densely.
+    psu_members: OnceLock<(Vec<u32>, Vec<usize>)>,
     /// The PSUs of each stratum: `stratum_psus[stratum_start[h]..stratum_start[h + 1]]`.
     stratum_psus: Vec<u32>,
     stratum_start: Vec<usize>,
@@ -163,13 +162,11 @@ impl PsuIndex {
                 *slot = h;
             }
         }
-        let (psu_members, psu_start) = group_by(&psu, count);
         let (stratum_psus, stratum_start) = group_by(&psu_stratum, strata);
         Self {
             psu,
             psu_stratum,
-            psu_members,
-            psu_start,
+            psu_members: OnceLock::new(),
             stratum_psus,
             stratum_start,
         }
@@ -185,9 +182,12 @@ impl PsuIndex {
 
     /// The records of PSU `p`.
     pub(crate) fn members_of(&self, p: u32) -> &[u32] {
+        let (members, start) = self
+            .psu_members
+            .get_or_init(|| group_by(&self.psu, self.psu_stratum.len()));
         let p = p as usize;
-        match (self.psu_start.get(p), self.psu_start.get(p + 1)) {
-            (Some(&a), Some(&b)) => self.psu_members.get(a..b).unwrap_or(&[]),
+        match (start.get(p), start.get(p + 1)) {
+            (Some(&a), Some(&b)) => members.get(a..b).unwrap_or(&[]),
             _ => &[],
         }
     }
@@ -205,6 +205,8 @@ impl PartialEq for LazyIndex {
     }
 }
 
+/// The positions of `keys` (each below `groups`) grouped by key, by a counting sort:
+/// `members[start[g]..start[g + 1]]` are the positions with key `g`, in increasing order.
 fn group_by(keys: &[u32], groups: usize) -> (Vec<u32>, Vec<usize>) {
     let mut start = vec![0_usize; groups + 1];
     for &key in keys {

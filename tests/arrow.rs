@@ -650,3 +650,65 @@ fn identifiers_from_dictionaries_read_as_from_text() {
     );
     assert_eq!(from_arrow.missing("id").unwrap().empty, 2);
 }
+
+/// Batches large enough to load their questions side by side (more than 2^16 rows) give what
+/// the builder gives, whether they come as one batch, many, or as a stream (loaded batch after
+/// batch); and of several failures the first in record order, then column order, is reported.
+#[test]
+fn large_batches_load_their_columns_side_by_side_alike() {
+    let rows = rows(150_000);
+    let from_memory = builder(&rows, "big");
+    let typed = typed_batch(&rows);
+    let whole = arrow(std::slice::from_ref(&typed), "big");
+    assert_eq!(whole, from_memory);
+    let pieces = split(&typed, 7);
+    assert_eq!(arrow(&pieces, "big"), from_memory);
+    let streamed = ArrowReader::new()
+        .questionnaire(&questionnaire())
+        .read_iter(pieces, "big")
+        .unwrap();
+    assert_eq!(streamed, from_memory);
+    // An unlisted answer at record 140,000, an infinite weight at 100,000 and an unlisted role
+    // on the same record: the role (the first column) at record 100,000 is reported.
+    let mut answers: Vec<Option<i64>> = rows.iter().map(|r| r.answer).collect();
+    answers[140_000] = Some(7);
+    let mut weights: Vec<Option<f64>> = rows.iter().map(|r| r.weight).collect();
+    weights[100_000] = Some(f64::INFINITY);
+    let mut roles: Vec<Option<&str>> = rows
+        .iter()
+        .map(|r| (!r.role.is_empty()).then_some(r.role))
+        .collect();
+    roles[100_000] = Some("intern");
+    let bad = |answers: &[Option<i64>], weights: &[Option<f64>], roles: &[Option<&str>]| {
+        let mut columns = typed.columns().to_vec();
+        columns[0] = Arc::new(roles.iter().copied().collect::<DictionaryArray<Int8Type>>());
+        columns[1] = Arc::new(Int64Array::from(answers.to_vec()));
+        columns[3] = Arc::new(Float64Array::from(weights.to_vec()));
+        let batch = RecordBatch::try_new(typed.schema(), columns).unwrap();
+        ArrowReader::new()
+            .questionnaire(&questionnaire())
+            .read(&[batch], "big")
+            .unwrap_err()
+    };
+    let err = bad(&answers, &weights, &roles);
+    assert!(
+        matches!(&err, Error::UnlistedValue { at, value, .. }
+            if at.record == 100_000 && at.column == "role" && value == "intern"),
+        "{err}"
+    );
+    let clean_roles: Vec<Option<&str>> = rows
+        .iter()
+        .map(|r| (!r.role.is_empty()).then_some(r.role))
+        .collect();
+    let err = bad(&answers, &weights, &clean_roles);
+    assert!(
+        matches!(&err, Error::InvalidField { at, .. } if at.record == 100_000 && at.column == "weight"),
+        "{err}"
+    );
+    let clean_weights: Vec<Option<f64>> = rows.iter().map(|r| r.weight).collect();
+    let err = bad(&answers, &clean_weights, &clean_roles);
+    assert!(
+        matches!(&err, Error::UnlistedValue { at, .. } if at.record == 140_000 && at.column == "answer"),
+        "{err}"
+    );
+}

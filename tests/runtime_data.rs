@@ -1199,3 +1199,19 @@ fn a_weight_too_large_to_tally_names_its_record() {
         )
     );
 }
+
+/// Responses with numeric no-answers (NaN) loaded twice compare equal, and differ when a
+/// value does.
+#[test]
+fn responses_with_missing_numbers_equal_themselves() {
+    let q = Questionnaire::new(vec![Question::numeric("x")]).unwrap();
+    let read = |text: &str| {
+        CsvReader::new()
+            .questionnaire(&q)
+            .read(text.as_bytes(), "n.csv")
+            .unwrap()
+    };
+    let data = "x\n1.5\n\n2\n";
+    assert_eq!(read(data), read(data));
+    assert_ne!(read(data), read("x\n1.5\n\n3\n"));
+}

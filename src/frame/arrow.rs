@@ -239,9 +239,8 @@ impl ArrowReader {
             source_name.to_string(),
             Lines::default(),
         )?;
-        let columns = sink.read_columns();
         if let Some(schema) = &schema {
-            for &c in &columns {
+            for c in sink.read_columns() {
                 if let Some(field) = schema.fields().get(c)
                     && !supported(field.data_type())
                 {
@@ -249,49 +248,119 @@ impl ArrowReader {
                 }
             }
         }
-        if let Some(rows) = rows {
-            sink.reserve(rows);
-        }
-        for (b, batch) in batches.enumerate() {
-            let batch = batch.borrow();
-            if let Some(first) = &schema
-                && !same_columns(first, &batch.schema())
-            {
-                return Err(Error::SchemaMismatch {
-                    source_name: source_name.to_string(),
-                    batch: b,
-                    expected: describe(first),
-                    found: describe(&batch.schema()),
-                });
+        let Some(rows) = rows else {
+            // A stream: batch after batch, each checked against the first's schema as it comes.
+            for (b, batch) in batches.enumerate() {
+                let batch = batch.borrow();
+                check_schema(schema.as_deref(), batch, b, source_name)?;
+                load(&mut sink, batch, &header, source_name)?;
             }
-            let rows = batch.num_rows();
-            // The first failure in record order, as a reader of records would report it.
-            let mut first: Option<(u64, Error)> = None;
-            for &c in &columns {
-                let Some(array) = batch.columns().get(c) else {
-                    continue;
-                };
-                let name = header.get(c).map_or("", String::as_str);
-                let at = (source_name, name);
-                if let Err(error) = read_column(&mut sink, c, rows, array.as_ref(), at) {
-                    let record = match &error {
-                        Error::UnlistedValue { at, .. } | Error::InvalidField { at, .. } => {
-                            at.record
-                        }
-                        _ => 0,
-                    };
-                    if first.as_ref().is_none_or(|(r, _)| record < *r) {
-                        first = Some((record, error));
+            return sink.finish();
+        };
+        let held: Vec<B> = batches.collect();
+        let batches: Vec<&RecordBatch> = held.iter().map(Borrow::borrow).collect();
+        for (b, batch) in batches.iter().enumerate() {
+            check_schema(schema.as_deref(), batch, b, source_name)?;
+        }
+        sink.reserve(rows);
+        let threads = std::thread::available_parallelism().map_or(1, usize::from);
+        if threads <= 1 || rows < PARALLEL_ROWS {
+            for batch in &batches {
+                load(&mut sink, batch, &header, source_name)?;
+            }
+            return sink.finish();
+        }
+        // The questions loaded side by side, each part reading its own columns of every batch;
+        // of the parts' failures, the first in record order (then column order) is reported.
+        let (parts, owner) = sink.split(threads);
+        let loaded = crate::parallel::map(&parts, |part| {
+            let mut part = part.clone();
+            for batch in &batches {
+                load(&mut part, batch, &header, source_name)?;
+            }
+            Ok(part)
+        });
+        let mut loaded_parts = Vec::with_capacity(loaded.len());
+        let mut first: Option<((u64, usize), Error)> = None;
+        for part in loaded {
+            match part {
+                Ok(part) => loaded_parts.push(part),
+                Err(error) => {
+                    let key = failure_key(&error, &header);
+                    if first.as_ref().is_none_or(|(k, _)| key < *k) {
+                        first = Some((key, error));
                     }
                 }
             }
-            if let Some((_, error)) = first {
-                return Err(error);
-            }
-            sink.end_batch(rows);
         }
+        if let Some((_, error)) = first {
+            return Err(error);
+        }
+        sink.join(loaded_parts, &owner);
         sink.finish()
     }
+}
+
+/// Rows below which the columns are not loaded side by side.
+const PARALLEL_ROWS: usize = 1 << 16;
+
+/// Where a failure stands: its record, then its column's position.
+fn failure_key(error: &Error, header: &[String]) -> (u64, usize) {
+    match error {
+        Error::UnlistedValue { at, .. } | Error::InvalidField { at, .. } => (
+            at.record,
+            header
+                .iter()
+                .position(|h| *h == at.column)
+                .unwrap_or(usize::MAX),
+        ),
+        _ => (0, 0),
+    }
+}
+
+/// Refuses batch `b` unless its columns are the first batch's.
+fn check_schema(
+    first: Option<&Schema>,
+    batch: &RecordBatch,
+    b: usize,
+    source_name: &str,
+) -> Result<()> {
+    if let Some(first) = first
+        && !same_columns(first, &batch.schema())
+    {
+        return Err(Error::SchemaMismatch {
+            source_name: source_name.to_string(),
+            batch: b,
+            expected: describe(first),
+            found: describe(&batch.schema()),
+        });
+    }
+    Ok(())
+}
+
+/// Codes one batch's columns into `sink`; the first failure in record order (then column
+/// order), as a reader of records would report it.
+fn load(sink: &mut Sink, batch: &RecordBatch, header: &[String], source_name: &str) -> Result<()> {
+    let rows = batch.num_rows();
+    let mut first: Option<((u64, usize), Error)> = None;
+    for c in sink.read_columns() {
+        let Some(array) = batch.columns().get(c) else {
+            continue;
+        };
+        let name = header.get(c).map_or("", String::as_str);
+        let at = (source_name, name);
+        if let Err(error) = read_column(sink, c, rows, array.as_ref(), at) {
+            let key = failure_key(&error, header);
+            if first.as_ref().is_none_or(|(k, _)| key < *k) {
+                first = Some((key, error));
+            }
+        }
+    }
+    if let Some((_, error)) = first {
+        return Err(error);
+    }
+    sink.end_batch(rows);
+    Ok(())
 }
 
 /// Whether the reader turns arrays of this type into answers.

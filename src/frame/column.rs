@@ -197,8 +197,9 @@ impl Bits {
     }
 }
 
-/// One loaded column.
-#[derive(Debug, Clone, PartialEq)]
+/// One loaded column. Equal columns hold the same values, no answer (NaN) included: responses
+/// loaded twice from the same data compare equal.
+#[derive(Debug, Clone)]
 pub(crate) enum Column {
     /// Single-choice, rating, recommend and identifier questions: a code per record.
     Coded(Codes),
@@ -206,6 +207,31 @@ pub(crate) enum Column {
     Multi { chosen: Vec<u64>, answered: Bits },
     /// Numeric questions: a value per record, NaN where there is none.
     Numeric(Vec<f64>),
+}
+
+impl PartialEq for Column {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (Self::Coded(a), Self::Coded(b)) => a == b,
+            (
+                Self::Multi {
+                    chosen: a,
+                    answered: x,
+                },
+                Self::Multi {
+                    chosen: b,
+                    answered: y,
+                },
+            ) => a == b && x == y,
+            (Self::Numeric(a), Self::Numeric(b)) => {
+                a.len() == b.len()
+                    && a.iter()
+                        .zip(b)
+                        .all(|(x, y)| x == y || (x.is_nan() && y.is_nan()))
+            }
+            _ => false,
+        }
+    }
 }
 
 impl Column {

@@ -1524,6 +1524,68 @@ impl Sink {
         self.records += rows as u64;
     }
 
+    /// Splits the loading of the columns between `parts` sinks that can load side by side: each
+    /// a copy of this one that reads only its share of the questions (by estimated cost: a
+    /// numeric column counts double, as it writes eight bytes per record). Join them back with
+    /// [`Sink::join`] after each has read the same records.
+    #[cfg_attr(not(feature = "arrow"), allow(dead_code))]
+    pub(crate) fn split(&self, parts: usize) -> (Vec<Sink>, Vec<usize>) {
+        let parts = parts.clamp(1, self.slots.len().max(1));
+        // Greedy: each question, costliest first, to the least loaded part.
+        let cost = |slot: &Slot| match slot.column {
+            Column::Numeric(_) => 2,
+            _ => 1,
+        };
+        let mut order: Vec<usize> = (0..self.slots.len()).collect();
+        order.sort_by_key(|&s| std::cmp::Reverse(cost(&self.slots[s])));
+        let mut load = vec![0; parts];
+        let mut owner = vec![0; self.slots.len()];
+        for s in order {
+            let least = (0..parts).min_by_key(|&p| load[p]).unwrap_or(0);
+            owner[s] = least;
+            load[least] += cost(&self.slots[s]);
+        }
+        let owns = |target: &Target, part: usize| match *target {
+            Target::Skip => false,
+            Target::Field(s) | Target::Flag { slot: s, .. } => owner.get(s) == Some(&part),
+        };
+        let sinks = (0..parts)
+            .map(|part| {
+                let mut sink = self.clone();
+                for target in &mut sink.targets {
+                    if !owns(target, part) {
+                        *target = Target::Skip;
+                    }
+                }
+                sink.wanted.retain(|(_, target)| owns(target, part));
+                sink
+            })
+            .collect();
+        (sinks, owner)
+    }
+
+    /// Takes each question's column from the part that loaded it ([`Sink::split`]).
+    #[cfg_attr(not(feature = "arrow"), allow(dead_code))]
+    pub(crate) fn join(&mut self, parts: Vec<Sink>, owner: &[usize]) {
+        let mut parts: Vec<Vec<Option<Slot>>> = parts
+            .into_iter()
+            .map(|part| {
+                self.records = part.records;
+                part.slots.into_iter().map(Some).collect()
+            })
+            .collect();
+        for (s, slot) in self.slots.iter_mut().enumerate() {
+            let taken = owner
+                .get(s)
+                .and_then(|&p| parts.get_mut(p))
+                .and_then(|part| part.get_mut(s))
+                .and_then(Option::take);
+            if let Some(taken) = taken {
+                *slot = taken;
+            }
+        }
+    }
+
     /// The source columns read (the others are skipped).
     #[cfg_attr(not(feature = "arrow"), allow(dead_code))]
     pub(crate) fn read_columns(&self) -> Vec<usize> {

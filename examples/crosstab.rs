@@ -7,8 +7,7 @@
 //! column a row, `--net` merges answers (by label or code), `--total` adds a Total column and
 //! each `--by` a banner with its own letters. Any design flag (`--strata`, `--cluster`,
 //! `--design-interval`, `--design-effect`, `--rake`, `--poststratify`) switches to design-based
-//! estimation as R's `survey` package does it. Bad input stops with a one-line error naming the
-//! file, line and column.
+//! estimation as R's `survey` package does it. Bad input: a one-line error (file, line, column).
 
 use std::collections::HashMap;
 use std::fmt::Display;
@@ -170,8 +169,7 @@ fn run() -> Result<(), String> {
     let responses = reader.read_path(&a.file).map_err(text)?;
     if a.has("--infer") {
         let json = serde_json::to_string_pretty(responses.questionnaire());
-        println!("{}", json.map_err(|e| e.to_string())?);
-        return Ok(());
+        return emit(&(json.map_err(|e| e.to_string())? + "\n"));
     }
     let mut crosstab = responses.crosstab(&question).options(a.options()?);
     for by in a.all("--by") {
@@ -229,7 +227,11 @@ fn run() -> Result<(), String> {
         }
         _ => table.to_text(),
     };
-    // A closed pipe (`| head`) ends the output quietly.
+    emit(&output)
+}
+
+/// Prints `output`; a closed pipe (`| head`) ends it quietly.
+fn emit(output: &str) -> Result<(), String> {
     match std::io::stdout().lock().write_all(output.as_bytes()) {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.to_string()),
         _ => Ok(()),

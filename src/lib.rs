@@ -22,8 +22,9 @@
 //!
 //! Four layers, each using only the ones below it: **stats** (pure functions on counts),
 //! **survey** (typed responses to counts to analyses), **frame** (survey data known at run time,
-//! addressed by column name) and **report** (tables as text or Markdown). Everything public is re-exported here. The [`marketing`] module, the collaboration
-//! survey that motivated the crate (typed questions, 830 reconstructed respondents, the report's
+//! addressed by column name) and **report** (tables as text, Markdown or JSON). Everything public
+//! is re-exported here. The [`marketing`] module, the collaboration survey that motivated the
+//! crate (typed questions, 830 reconstructed respondents, the report's
 //! findings tested), is an ordinary user of those layers.
 //!
 //! **Answers as types** (survey). [`category!`] declares an answer set as an enum with its labels

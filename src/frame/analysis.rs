@@ -699,6 +699,23 @@ impl<'a> CrosstabBuilder<'a> {
 
     /// Computes the tables.
     ///
+    /// # Examples
+    ///
+    /// ```
+    /// use survey_analytics::{Error, Question, Questionnaire, Responses};
+    /// let q = Questionnaire::new(vec![
+    ///     Question::single("q", [("y", "Yes"), ("n", "No")]),
+    ///     Question::single("g", [("a", "A"), ("b", "B")]),
+    /// ])?;
+    /// let r = Responses::builder(&q).values("q", ["y", "n", "y"]).values("g", ["a", "b", "b"]).build()?;
+    /// let tables = r.crosstab("q").by("g").total().run()?;
+    /// assert_eq!(tables.total().unwrap().columns()[0].base.count, 3);
+    /// assert_eq!(tables.banners()[0].columns()[1].base.count, 2);
+    /// // A table needs a banner or a total.
+    /// assert!(matches!(r.crosstab("q").run(), Err(Error::TooFewValues { .. })));
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
+    ///
     /// # Errors
     ///
     /// [`Error::TooFewValues`] without a banner or a total; [`Error::UnknownColumn`] for a
@@ -935,6 +952,29 @@ impl DesignBuilder<'_> {
     }
 
     /// Builds the design; with raking margins, also the raking's report.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use survey_analytics::{Error, Question, Questionnaire, Responses};
+    /// let q = Questionnaire::new(vec![
+    ///     Question::single("region", [("n", "North"), ("s", "South")]),
+    ///     Question::numeric("w"),
+    /// ])?;
+    /// let r = Responses::builder(&q)
+    ///     .values("region", ["n", "n", "s", "s", ""])
+    ///     .numbers("w", [1.0, 2.0, 1.0, 1.0, 1.0])
+    ///     .build()?;
+    /// let margin = [("North", 60.0), ("South", 40.0)];
+    /// // Raking needs every respondent's region: the fifth has none.
+    /// let err = r.design().weight("w").rake("region", &margin).build().unwrap_err();
+    /// assert!(matches!(err, Error::InvalidField { ref at, .. } if at.record == 4));
+    /// // Without raking the design is the weights alone.
+    /// let (design, report) = r.design().weight("w").build()?;
+    /// assert_eq!(design.weights(), [1.0, 2.0, 1.0, 1.0, 1.0]);
+    /// assert!(report.is_none());
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
     ///
     /// # Errors
     ///

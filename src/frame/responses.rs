@@ -14,6 +14,24 @@ use crate::survey::categories::Categories;
 /// Inference codes a column with at most this many distinct values as a single-choice question;
 /// a column of numbers with more becomes numeric, any other an identifier (its labels sorted as
 /// a single-choice question's are).
+///
+/// # Examples
+///
+/// ```
+/// use survey_analytics::{CsvReader, QuestionType, INFER_MAX_CATEGORIES};
+/// let mut few = String::from("q\n");
+/// let mut many = String::from("q\n");
+/// for i in 0..=INFER_MAX_CATEGORIES {
+///     few.push_str(&format!("{}\n", i % 10));
+///     many.push_str(&format!("{i}\n"));
+/// }
+/// let kind = |text: &str| {
+///     let r = CsvReader::new().read(text.as_bytes(), "data").unwrap();
+///     r.questionnaire().question("q").unwrap().kind()
+/// };
+/// assert_eq!(kind(&few), QuestionType::Single);
+/// assert_eq!(kind(&many), QuestionType::Numeric);
+/// ```
 pub const INFER_MAX_CATEGORIES: usize = 1000;
 
 /// One loaded question.

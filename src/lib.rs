@@ -182,6 +182,10 @@ pub use stats::effect_size::cohens_h;
 pub use stats::fisher::{FisherExactTest, fisher_exact};
 pub use stats::interval::Interval;
 pub use stats::level::{Alpha, ConfidenceLevel};
+pub use stats::means::{
+    FTest, FisherF, MeanDifference, MeanEstimate, StudentT, TTest, VarianceAssumption,
+    mean_difference, means_anova,
+};
 pub use stats::multinomial::{MultinomialMethod, simultaneous_intervals};
 pub use stats::planning::{margin_of_error, sample_size_for_margin};
 pub use stats::power::{SampleSize, two_proportion_power, two_proportion_sample_size};

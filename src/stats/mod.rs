@@ -12,6 +12,7 @@ pub(crate) mod effect_size;
 pub(crate) mod fisher;
 pub(crate) mod interval;
 pub(crate) mod level;
+pub(crate) mod means;
 pub(crate) mod multinomial;
 pub(crate) mod names;
 pub(crate) mod numerics;

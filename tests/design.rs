@@ -263,6 +263,15 @@ fn domain_estimates_and_contrasts_match_svyby() {
             check.close(&case, "estimate", contrast.estimate, 1e-12);
             check.close(&case, "se", contrast.std_error, 1e-9);
         }
+        // One test of equal means across the roles: regTermTest on svyglm(y ~ role).
+        let wald = domains
+            .equality_test(&[0, 1, 2], design.degrees_of_freedom())
+            .unwrap();
+        let case = format!("wald_{variable}_role");
+        check.close(&case, "F", wald.statistic, 1e-9);
+        check.close(&case, "df1", wald.numerator_df, 0.0);
+        check.close(&case, "df2", wald.denominator_df, 0.0);
+        check.close(&case, "p", wald.p_value, 1e-8);
     }
     check.finish();
 }

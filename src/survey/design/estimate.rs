@@ -4,9 +4,12 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::stats::means::FTest;
 use crate::stats::names::method_names;
+use crate::stats::numerics::student_f::f_sf;
 use crate::survey::codes::{CodeColumn, Mapped};
 use crate::survey::design::SampleDesign;
+use crate::survey::design::rao_scott::solve;
 use crate::survey::design::variance::{DENSE_TOTALS, PsuTotals};
 
 /// Which simple random sample a design effect compares the design variance with.
@@ -267,6 +270,84 @@ impl DomainEstimates {
         Ok(DesignContrast {
             estimate: ea.estimate - eb.estimate,
             std_error: variance.sqrt(),
+        })
+    }
+
+    /// One Wald test that the listed domains' means are all equal: `W = (C m)' (C V C')^-1 (C m)`
+    /// for the contrasts `C` of each domain against the first, `F = W / (k - 1)` on `k - 1` and
+    /// `df - k + 1` degrees of freedom, `df` the design's. R's `regTermTest(svyglm(y ~ group),
+    /// ~group)` on the model of the group means (its residual degrees of freedom are
+    /// `degf + 1 - k`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use survey_analytics::SampleDesign;
+    ///
+    /// let design = SampleDesign::new(vec![1.0; 8])?.with_clusters(&[1, 1, 2, 2, 3, 3, 4, 4])?;
+    /// let group = [Some(0), Some(1), Some(2), Some(0), Some(1), Some(2), Some(0), Some(1)];
+    /// let rating = [4.0, 2.0, 3.0, 5.0, 1.0, 3.0, 4.0, 2.0];
+    /// let by_group = design.domain_means(&rating, &group, 3)?;
+    /// let test = by_group.equality_test(&[0, 1, 2], design.degrees_of_freedom())?; // 4 PSUs: 3
+    /// assert_eq!((test.numerator_df, test.denominator_df), (2.0, 1.0));
+    /// assert!(test.p_value > 0.0 && test.p_value < 1.0);
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::TooFewValues`] for fewer than two domains; [`Error::CategoryOutOfRange`] for a
+    /// domain past the estimates; [`Error::EmptyBase`] for a domain without respondents;
+    /// [`Error::Undefined`] when the design leaves no degrees of freedom for the test or the
+    /// contrasts' covariance is singular.
+    pub fn equality_test(&self, domains: &[usize], degrees_of_freedom: f64) -> Result<FTest> {
+        let k = domains.len();
+        if k < 2 {
+            return Err(Error::TooFewValues {
+                name: "domains to compare",
+                len: k,
+                min: 2,
+            });
+        }
+        let m = k - 1;
+        let first = domains[0];
+        let mut differences = Vec::with_capacity(m);
+        for &d in &domains[1..] {
+            differences.push(self.contrast(first, d)?.estimate);
+        }
+        // (C V C')_ij = v(f, f) - v(f, d_j) - v(d_i, f) + v(d_i, d_j).
+        let v = |i: usize, j: usize| self.covariance(i, j).unwrap_or(0.0);
+        let mut middle = vec![0.0; m * m];
+        for (i, &di) in domains[1..].iter().enumerate() {
+            for (j, &dj) in domains[1..].iter().enumerate() {
+                middle[i * m + j] = v(first, first) - v(first, dj) - v(di, first) + v(di, dj);
+            }
+        }
+        let denominator_df = degrees_of_freedom - m as f64;
+        let singular = Error::Undefined {
+            what: "Wald test of equal means",
+            reason: "the contrasts' covariance is singular (a domain without variance)",
+        };
+        if denominator_df.is_nan() || denominator_df <= 0.0 {
+            return Err(Error::Undefined {
+                what: "Wald test of equal means",
+                reason: "the design leaves no degrees of freedom for the test",
+            });
+        }
+        let solved = solve(middle, differences.clone(), m, 1).ok_or(singular)?;
+        let wald: f64 = differences.iter().zip(&solved).map(|(a, b)| a * b).sum();
+        if !(wald.is_finite() && wald >= 0.0) {
+            return Err(Error::Undefined {
+                what: "Wald test of equal means",
+                reason: "the contrasts' covariance is singular (a domain without variance)",
+            });
+        }
+        let statistic = wald / m as f64;
+        Ok(FTest {
+            statistic,
+            numerator_df: m as f64,
+            denominator_df,
+            p_value: f_sf(statistic, m as f64, denominator_df).clamp(0.0, 1.0),
         })
     }
 }

@@ -107,7 +107,7 @@ fn transpose(a: &[f64], n: usize, m: usize) -> Vec<f64> {
 
 /// Solves `a x = b` for square `a` (`n x n`) and `b` (`n x m`) by Gaussian elimination with
 /// partial pivoting; `None` when `a` is singular.
-fn solve(mut a: Vec<f64>, mut b: Vec<f64>, n: usize, m: usize) -> Option<Vec<f64>> {
+pub(crate) fn solve(mut a: Vec<f64>, mut b: Vec<f64>, n: usize, m: usize) -> Option<Vec<f64>> {
     for col in 0..n {
         let pivot =
             (col..n).max_by(|&i, &j| a[i * n + col].abs().total_cmp(&a[j * n + col].abs()))?;

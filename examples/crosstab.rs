@@ -1,13 +1,11 @@
 //! Crosstab of any survey export: a question (or a multi-select block) by one or more groupings,
-//! with bases, shares, intervals, significance letters and an omnibus test. Flags: see `USAGE`.
-//!
-//! A thin client of the library: `CsvReader` reads the columns used, coded by `--questionnaire`
-//! or inferred (`--infer` prints the inferred questionnaire as JSON, to edit and pass back);
-//! `Responses::crosstab` and `Responses::design` do the rest. `--multi` makes each listed 0/1
-//! column a row, `--net` merges answers (by label or code), `--total` adds a Total column and
-//! each `--by` a banner with its own letters. Any design flag (`--strata`, `--cluster`,
-//! `--design-interval`, `--design-effect`, `--rake`, `--poststratify`) switches to design-based
-//! estimation as R's `survey` package does it. Bad input: a one-line error (file, line, column).
+//! with bases, shares, intervals, significance letters and an omnibus test (flags: `USAGE`). A
+//! thin client: `CsvReader` reads the columns used, coded by `--questionnaire` or inferred
+//! (`--infer` prints the inferred questionnaire); `Responses::crosstab` and `Responses::design`
+//! do the rest. `--multi`: 0/1 columns as rows; `--net`: merged answers; `--means`: a row of
+//! means (answer codes as scores); `--total`: a Total column; each `--by`: a banner with its own
+//! letters; any design flag: design-based, as R's `survey`. Bad input: one error line naming the
+//! file, line and column.
 
 use std::collections::HashMap;
 use std::fmt::Display;
@@ -16,11 +14,12 @@ use std::process::ExitCode;
 use std::str::FromStr;
 
 use survey_analytics::{
-    CrosstabOptions, CrosstabSettings, CsvReader, Error, Question, Questionnaire, Render,
+    CrosstabBuilder, CrosstabOptions, CrosstabSettings, CsvReader, DesignBuilder, Error, Question,
+    Questionnaire, Render,
 };
 
 const USAGE: &str = "usage: crosstab FILE.csv --by COLUMN... (--question COLUMN | --multi COL1,COL2,...) \
-[--questionnaire FILE.json] [--infer] [--total] [--weight COLUMN] [--net NAME=VALUE,VALUE]... \
+[--questionnaire FILE.json] [--infer] [--total] [--means] [--weight COLUMN] [--net NAME=VALUE,VALUE]... \
 [--level 0.95] [--method wilson] [--adjust holm] [--alpha 0.05] [--min-base 30] \
 [--format text|markdown|json] [--strata COLUMN] [--cluster COLUMN] [--design-interval logit] \
 [--design-effect with-replacement] [--rake COLUMN=LEVEL:TOTAL,...]... [--poststratify COLUMN=LEVEL:TOTAL,...]";
@@ -100,7 +99,7 @@ fn parse_args(mut raw: impl Iterator<Item = String>) -> Result<Args, String> {
     while let Some(arg) = raw.next() {
         let value = if VALUED.split_whitespace().any(|f| f == arg) {
             raw.next().ok_or_else(|| format!("{arg} needs a value"))?
-        } else if arg == "--infer" || arg == "--total" {
+        } else if matches!(arg.as_str(), "--infer" | "--total" | "--means") {
             String::new()
         } else if arg.starts_with("--") {
             return Err(format!("unknown option {arg}"));
@@ -175,8 +174,11 @@ fn run() -> Result<(), String> {
     for by in a.all("--by") {
         crosstab = crosstab.by(by);
     }
-    if a.has("--total") {
-        crosstab = crosstab.total();
+    for (flag, add) in [
+        ("--total", CrosstabBuilder::total as fn(_) -> _),
+        ("--means", CrosstabBuilder::means),
+    ] {
+        crosstab = if a.has(flag) { add(crosstab) } else { crosstab };
     }
     for spec in a.all("--net") {
         let bad = || format!("--net takes NAME=VALUE,VALUE, got '{spec}'");
@@ -185,14 +187,15 @@ fn run() -> Result<(), String> {
     }
     let design = if DESIGN.split_whitespace().any(|f| a.has(f)) {
         let mut builder = responses.design();
-        if let Some(w) = a.one("--weight") {
-            builder = builder.weight(w);
-        }
-        if let Some(s) = a.one("--strata") {
-            builder = builder.strata(s);
-        }
-        if let Some(c) = a.one("--cluster") {
-            builder = builder.cluster(c);
+        for (flag, set) in [
+            ("--weight", DesignBuilder::weight as fn(_, &str) -> _),
+            ("--strata", DesignBuilder::strata),
+            ("--cluster", DesignBuilder::cluster),
+        ] {
+            builder = match a.one(flag) {
+                Some(column) => set(builder, column),
+                None => builder,
+            };
         }
         if let Some((column, totals)) = post.last() {
             builder = builder.post_stratify(column, totals);
@@ -202,9 +205,9 @@ fn run() -> Result<(), String> {
         }
         let (design, report) = builder.build().map_err(text)?;
         if let Some(r) = report.filter(|r| !r.converged) {
-            let (passes, error) = (r.iterations, r.largest_margin_error);
+            let (n, error) = (r.iterations, r.largest_margin_error);
             eprintln!(
-                "warning: raking did not converge after {passes} passes (largest margin error {error:.3e})"
+                "warning: raking did not converge after {n} passes (margin error {error:.1e})"
             );
         }
         Some(design)
@@ -239,11 +242,8 @@ fn emit(output: &str) -> Result<(), String> {
 }
 
 fn main() -> ExitCode {
-    match run() {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(message) => {
-            eprintln!("error: {message}");
-            ExitCode::FAILURE
-        }
-    }
+    let failed = run()
+        .map_err(|message| eprintln!("error: {message}"))
+        .is_err();
+    ExitCode::from(u8::from(failed))
 }

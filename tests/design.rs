@@ -276,6 +276,62 @@ fn domain_estimates_and_contrasts_match_svyby() {
     check.finish();
 }
 
+/// A crosstab's design-based mean row: each role's mean and standard error (`svyby`), its t
+/// interval on the design's degrees of freedom (`confint(by, df = degf)`), each pair's t-test
+/// p-value (`svycontrast`, before adjustment) and the omnibus Wald F (`regTermTest`).
+#[test]
+fn design_mean_rows_match_svyby_svycontrast_and_regtermtest() {
+    use survey_analytics::{Categories, Crosstab, CrosstabOptions};
+    let data = load();
+    let design = data.design();
+    let role = data.codes("role", &ROLES);
+    let mut check = Check::new();
+    for variable in ["knows", "familiarity"] {
+        let values = data.numbers(variable);
+        // The share rows: the answers as categories (their rows are checked elsewhere).
+        let levels: Vec<String> = {
+            let mut l: Vec<f64> = values.iter().copied().filter(|v| !v.is_nan()).collect();
+            l.sort_by(f64::total_cmp);
+            l.dedup();
+            l.iter().map(|v| v.to_string()).collect()
+        };
+        let answers = Categories::new(variable, levels.clone()).unwrap();
+        let codes: Vec<Option<usize>> = values
+            .iter()
+            .map(|v| levels.iter().position(|l| *l == v.to_string()))
+            .collect();
+        let groups = Categories::new("role", ROLES).unwrap();
+        let options = CrosstabOptions::default();
+        let table = Crosstab::from_design(&design, &answers, &groups, &codes, &role, &options)
+            .unwrap()
+            .with_design_mean_row("Mean", &design, &values, &role)
+            .unwrap();
+        let row = &table.mean_rows()[0];
+        let degf = check.value(&format!("byrole_{variable}_cov"), "degf");
+        for (d, name) in ROLES.iter().enumerate() {
+            let cell = &row.cells[d];
+            let case = format!("byrole_{variable}_{name}");
+            check.close(&case, "estimate", cell.mean.unwrap(), 1e-12);
+            check.close(&case, "se", cell.std_error.unwrap(), 1e-9);
+            check.close(&case, "lower_t", cell.interval.unwrap().lower, 1e-9);
+            check.close(&case, "upper_t", cell.interval.unwrap().upper, 1e-9);
+            assert_eq!(cell.degrees_of_freedom, Some(degf));
+        }
+        for test in &row.tests {
+            let case = format!("contrast_{variable}_{}_{}", ROLES[test.a], ROLES[test.b]);
+            check.close(&case, "p_t", test.p_value, 1e-8);
+        }
+        let omnibus = row.omnibus.unwrap();
+        let case = format!("wald_{variable}_role");
+        check.close(&case, "F", omnibus.statistic, 1e-9);
+        check.close(&case, "p", omnibus.p_value, 1e-8);
+        // Leaders know and are familiar most, then managers, then ICs: every pair differs.
+        let letters: Vec<&str> = row.cells.iter().map(|c| c.letters.as_str()).collect();
+        assert_eq!(letters, ["BC", "C", ""], "{variable}");
+    }
+    check.finish();
+}
+
 #[test]
 fn rao_scott_tests_match_svychisq() {
     let data = load();

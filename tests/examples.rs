@@ -412,3 +412,85 @@ fn crosstab_repeated_by_gives_one_table_per_banner_in_order() {
     assert_eq!(json["rows"], banners[0]["rows"]);
     assert!(json.get("total").is_none());
 }
+
+/// `--means` adds a row of means: design-based on the committed design sample, each role's mean
+/// of the 1-5 familiarity rating, its t interval on the design's degrees of freedom and the Wald
+/// F test, against R's survey 4.1.1 (`fixtures/design/expected.tsv`: `svyby`, `confint(df =
+/// degf)`, `regTermTest`; 1e-9 relative); without a design, the letters and test are Welch's.
+#[test]
+fn crosstab_means_adds_a_row_of_means_with_its_tests() {
+    use common::Values;
+    let want = Values::load("design/expected.tsv");
+    let json = crosstab_json(
+        "tests/fixtures/design/survey.csv",
+        &[
+            "--by",
+            "role",
+            "--question",
+            "familiarity",
+            "--weight",
+            "weight",
+            "--strata",
+            "stratum",
+            "--cluster",
+            "psu",
+            "--means",
+        ],
+    );
+    let row = &json["means"][0];
+    assert_eq!(row["label"], "Mean");
+    let groups: Vec<&str> = json["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["label"].as_str().unwrap())
+        .collect();
+    let close = |got: f64, want: f64| (got - want).abs() <= 1e-9 * want.abs();
+    for (c, role) in groups.iter().enumerate() {
+        let cell = &row["cells"][c];
+        let case = format!("byrole_familiarity_{role}");
+        for (key, field) in [
+            ("estimate", "mean"),
+            ("se", "std_error"),
+            ("lower_t", "lower"),
+            ("upper_t", "upper"),
+        ] {
+            let got = cell[field].as_f64().unwrap();
+            assert!(close(got, want.get(&case, key)), "{case} {key}: {got}");
+        }
+        assert_eq!(
+            cell["df"].as_f64(),
+            Some(want.get("byrole_familiarity_cov", "degf"))
+        );
+    }
+    let omnibus = &row["omnibus"];
+    assert!(close(
+        omnibus["statistic"].as_f64().unwrap(),
+        want.get("wald_familiarity_role", "F")
+    ));
+    assert_eq!(
+        omnibus["ddf"].as_f64(),
+        Some(want.get("wald_familiarity_role", "df2"))
+    );
+    // Without --means nothing changes; without a design the row is Welch's.
+    let plain = crosstab_json(
+        "tests/fixtures/design/survey.csv",
+        &["--by", "role", "--question", "familiarity"],
+    );
+    assert!(plain.get("means").is_none());
+    let text = run_example_ok(
+        "crosstab",
+        &[
+            "tests/fixtures/design/survey.csv",
+            "--by",
+            "role",
+            "--question",
+            "familiarity",
+            "--means",
+        ],
+    );
+    assert!(
+        text.contains("\nMean ") && text.contains("letters from Welch t-tests; Welch F = "),
+        "{text}"
+    );
+}

@@ -196,6 +196,135 @@ fn t_and_f_distributions_match_scipy() {
     checker.finish("t and F distributions");
 }
 
+/// A crosstab's mean row against statsmodels: each column's `DescrStatsW`, every pair's Welch
+/// p-value and its Holm adjustment, and Welch's ANOVA.
+#[test]
+fn crosstab_mean_rows_match_statsmodels() {
+    use survey_analytics::{Categories, CrossCounts, Crosstab, CrosstabOptions};
+    let cases = load();
+    let mut checker = Checker::default();
+    for (i, case) in cases["crosstab"].as_array().unwrap().iter().enumerate() {
+        let groups = case["groups"].as_array().unwrap();
+        let (mut x, mut w, mut codes) = (Vec::new(), Vec::new(), Vec::new());
+        let mut weighted = false;
+        for (g, group) in groups.iter().enumerate() {
+            let v = values(&group["values"]);
+            let weights = match &group["weights"] {
+                Value::Null => vec![1.0; v.len()],
+                ws => {
+                    weighted = true;
+                    values(ws)
+                }
+            };
+            codes.extend(std::iter::repeat_n(Some(g), v.len()));
+            x.extend(v);
+            w.extend(weights);
+        }
+        // The share rows do not matter here: one row counting everyone.
+        let labels: Vec<String> = (0..groups.len()).map(|g| format!("g{g}")).collect();
+        let counts = CrossCounts::from_table(
+            Categories::new("rating", ["any"]).unwrap(),
+            Categories::new("group", labels).unwrap(),
+            &[groups
+                .iter()
+                .map(|g| g["values"].as_array().unwrap().len() as u64)
+                .collect::<Vec<_>>()],
+        )
+        .unwrap();
+        let options =
+            CrosstabOptions::default().level(ConfidenceLevel::new(f(case, "level")).unwrap());
+        let table = Crosstab::new(&counts, &options)
+            .unwrap()
+            .with_mean_row("Mean", &x, &codes, weighted.then_some(&w[..]))
+            .unwrap();
+        let row = &table.mean_rows()[0];
+        for (c, want) in case["cells"].as_array().unwrap().iter().enumerate() {
+            let cell = &row.cells[c];
+            let path = |key: &str| format!("crosstab[{i}].cells[{c}].{key}");
+            checker.number(
+                path("mean"),
+                cell.mean.unwrap(),
+                f(want, "mean"),
+                CLOSED,
+                0.0,
+            );
+            checker.number(
+                path("std_error"),
+                cell.std_error.unwrap(),
+                f(want, "std_error"),
+                CLOSED,
+                0.0,
+            );
+            checker.number(
+                path("df"),
+                cell.degrees_of_freedom.unwrap(),
+                f(want, "df"),
+                CLOSED,
+                0.0,
+            );
+            checker.number(
+                path("lower"),
+                cell.interval.unwrap().lower,
+                f(want, "lower"),
+                CLOSED,
+                0.0,
+            );
+            checker.number(
+                path("upper"),
+                cell.interval.unwrap().upper,
+                f(want, "upper"),
+                CLOSED,
+                0.0,
+            );
+        }
+        let pairs = case["pairs"].as_array().unwrap();
+        assert_eq!(row.tests.len(), pairs.len());
+        for (t, test) in row.tests.iter().enumerate() {
+            assert_eq!(pairs[t], serde_json::json!([test.a, test.b]));
+            let path = |key: &str| format!("crosstab[{i}].tests[{t}].{key}");
+            checker.number(
+                path("p"),
+                test.p_value,
+                case["p"][t].as_f64().unwrap(),
+                TAIL,
+                TINY,
+            );
+            let adjusted = case["adjusted"][t].as_f64().unwrap();
+            checker.number(
+                path("adjusted"),
+                test.adjusted_p_value,
+                adjusted,
+                TAIL,
+                TINY,
+            );
+        }
+        let omnibus = row.omnibus.unwrap();
+        let want = &case["anova"];
+        checker.number(
+            format!("crosstab[{i}].anova.statistic"),
+            omnibus.statistic,
+            f(want, "statistic"),
+            CLOSED,
+            0.0,
+        );
+        checker.number(
+            format!("crosstab[{i}].anova.df2"),
+            omnibus.denominator_df,
+            f(want, "df2"),
+            CLOSED,
+            0.0,
+        );
+        checker.number(
+            format!("crosstab[{i}].anova.p"),
+            omnibus.p_value,
+            f(want, "p"),
+            TAIL,
+            TINY,
+        );
+    }
+    checker.finish("crosstab mean rows");
+}
+
 /// Invalid inputs get typed errors; limits give finite results or errors, never NaN.
 #[test]
 fn edges_are_values_or_typed_errors() {

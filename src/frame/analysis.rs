@@ -4,7 +4,7 @@
 use std::borrow::Cow;
 
 use crate::error::{Error, Result};
-use crate::frame::column::{Codes, Column, NO_ANSWER};
+use crate::frame::column::{Codes, Column, NO_ANSWER, parse_number};
 use crate::frame::responses::Responses;
 use crate::survey::breakdown::{Breakdown, BreakdownOptions};
 use crate::survey::categories::Categories;
@@ -194,6 +194,43 @@ impl Responses {
             tally.merge(&part?)?;
         }
         Ok(tally)
+    }
+
+    /// Each respondent's score on a coded question: its answer's code as a number (NaN for no
+    /// answer, and for categories whose code is not a number: declared missing codes kept as
+    /// categories, "Other").
+    fn scores(&self, id: &str) -> Result<Vec<f64>> {
+        let (question, _) = self.loaded(id)?;
+        let codes = self.coded(id)?;
+        let categories = self.categories(id)?;
+        // Each category's score: a listed answer's code (or, inferred, its label) as a number.
+        let score: Vec<f64> = (0..categories.len())
+            .map(|c| {
+                let text = match question.answers().get(c) {
+                    Some(answer) => answer.code.as_str(),
+                    None if question.answers().is_empty() => {
+                        categories.label(c).unwrap_or_default()
+                    }
+                    None => "",
+                };
+                parse_number(text.as_bytes()).unwrap_or(f64::NAN)
+            })
+            .collect();
+        if !score.iter().any(|s| !s.is_nan()) {
+            return Err(Error::InvalidParameter {
+                name: "question",
+                value: f64::NAN,
+                requirement: "a row of means needs answers whose codes are numbers",
+            });
+        }
+        Ok((0..codes.len())
+            .map(|k| {
+                codes
+                    .code(k)
+                    .and_then(|c| score.get(c).copied())
+                    .unwrap_or(f64::NAN)
+            })
+            .collect())
     }
 
     /// The categories and each record's group position of a coded question, for banners and
@@ -395,6 +432,7 @@ impl Responses {
             options: CrosstabOptions::default(),
             nets: Vec::new(),
             design: None,
+            means: false,
         }
     }
 
@@ -586,9 +624,37 @@ pub struct CrosstabBuilder<'a> {
     options: CrosstabOptions,
     nets: Vec<(String, Vec<String>)>,
     design: Option<&'a SampleDesign>,
+    means: bool,
 }
 
 impl<'a> CrosstabBuilder<'a> {
+    /// Adds a row of means: the answers' codes as scores (a rating's 1-5, say), per column, with
+    /// t intervals, letters and a test across the columns ([`Crosstab::with_mean_row`], or
+    /// [`Crosstab::with_design_mean_row`] under a design). Categories whose code is not a number
+    /// (declared missing codes kept as categories, "Other") are left out of the means.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use survey_analytics::{Missing, Question, Questionnaire, Responses};
+    /// let q = Questionnaire::new(vec![
+    ///     Question::rating("sat", [("1", "Poor"), ("2", "Fair"), ("3", "Good")])
+    ///         .with_missing("dk", "Don't know", Missing::Category),
+    ///     Question::single("g", [("a", "A"), ("b", "B")]),
+    /// ])?;
+    /// let r = Responses::builder(&q)
+    ///     .values("sat", ["3", "2", "dk", "1", "1", "2"]).values("g", ["a", "a", "a", "b", "b", "b"])
+    ///     .build()?;
+    /// let tables = r.crosstab("sat").by("g").means().run()?;
+    /// let row = &tables.banners()[0].mean_rows()[0];
+    /// assert_eq!((row.cells[0].count, row.cells[0].mean), (2, Some(2.5))); // "dk" left out
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
+    pub fn means(mut self) -> Self {
+        self.means = true;
+        self
+    }
+
     /// Adds a banner: the question's answers by this coded column's groups.
     ///
     /// # Examples
@@ -750,8 +816,29 @@ impl<'a> CrosstabBuilder<'a> {
         Banners::new(total, banners)
     }
 
-    /// The table of one banner (`None`: the total).
+    /// The table of one banner (`None`: the total), with its row of means when asked.
     fn table(&self, by: Option<&str>, multi: bool, options: &CrosstabOptions) -> Result<Crosstab> {
+        let table = self.shares(by, multi, options)?;
+        if !self.means {
+            return Ok(table);
+        }
+        let r = self.responses;
+        let scores = r.scores(&self.question)?;
+        let groups = match by {
+            Some(by) => r.codes(by)?,
+            None => vec![Some(0); r.len()],
+        };
+        match (self.design, self.weight.as_deref()) {
+            (Some(design), _) => table.with_design_mean_row("Mean", design, &scores, &groups),
+            (None, Some(weight)) => {
+                table.with_mean_row("Mean", &scores, &groups, Some(&r.weight_column(weight)?))
+            }
+            (None, None) => table.with_mean_row("Mean", &scores, &groups, None),
+        }
+    }
+
+    /// The share rows of one banner (`None`: the total).
+    fn shares(&self, by: Option<&str>, multi: bool, options: &CrosstabOptions) -> Result<Crosstab> {
         let r = self.responses;
         let question = self.question.as_str();
         if let Some(design) = self.design {

@@ -70,6 +70,84 @@ pub struct CrosstabExport {
     /// Design-based tables: which design effect the cells carry.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub design_effect: Option<&'static str>,
+    /// Rows of means ([`Crosstab::with_mean_row`]), when the table has any.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub means: Vec<ExportMeanRow>,
+}
+
+/// A row of means of a [`CrosstabExport`]: one cell per group, and the test across groups.
+///
+/// # Examples
+///
+/// ```
+/// use survey_analytics::{Categories, CrossCounts, Crosstab, CrosstabOptions};
+/// let counts = CrossCounts::from_table(Categories::new("q", ["low", "high"])?, Categories::new("g", ["a", "b"])?, &[[1, 2], [2, 1]])?;
+/// let scores = [1.0, 4.0, 5.0, 2.0, 1.0, 5.0];
+/// let groups = [Some(0), Some(0), Some(0), Some(1), Some(1), Some(1)];
+/// let table = Crosstab::new(&counts, &CrosstabOptions::default())?.with_mean_row("Mean", &scores, &groups, None)?;
+/// let json = serde_json::to_value(table.export()).unwrap();
+/// assert_eq!(json["means"][0]["label"], "Mean");
+/// assert_eq!(json["means"][0]["cells"][1]["df"], 2.0);
+/// # Ok::<(), survey_analytics::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ExportMeanRow {
+    /// The row's label.
+    pub label: String,
+    /// One per group.
+    pub cells: Vec<ExportMeanCell>,
+    /// Welch's F (weighted or not) or the design-based Wald F, when two groups or more are tested.
+    pub omnibus: Option<ExportFTest>,
+}
+
+/// A cell of an [`ExportMeanRow`].
+///
+/// # Examples
+///
+/// ```
+/// use survey_analytics::ExportMeanCell;
+/// let cell = ExportMeanCell { count: 3, weighted_count: 3.0, mean: Some(2.5), std_error: Some(0.5), lower: Some(0.3), upper: Some(4.7), df: Some(2.0), letters: String::new() };
+/// assert_eq!(serde_json::to_value(&cell).unwrap()["mean"], 2.5);
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ExportMeanCell {
+    /// Respondents with a value.
+    pub count: u64,
+    /// Their weight.
+    pub weighted_count: f64,
+    /// The mean (null with fewer than two values).
+    pub mean: Option<f64>,
+    /// Its standard error.
+    pub std_error: Option<f64>,
+    /// Lower bound of its t interval.
+    pub lower: Option<f64>,
+    /// Upper bound.
+    pub upper: Option<f64>,
+    /// The interval's degrees of freedom.
+    pub df: Option<f64>,
+    /// Letters of the groups whose mean this one significantly exceeds.
+    pub letters: String,
+}
+
+/// An F test of an [`ExportMeanRow`].
+///
+/// # Examples
+///
+/// ```
+/// use survey_analytics::ExportFTest;
+/// let test = ExportFTest { statistic: 3.1, ndf: 2.0, ddf: 40.5, p_value: 0.056 };
+/// assert_eq!(serde_json::to_value(&test).unwrap()["ndf"], 2.0);
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ExportFTest {
+    /// The F statistic.
+    pub statistic: f64,
+    /// Numerator degrees of freedom.
+    pub ndf: f64,
+    /// Denominator degrees of freedom.
+    pub ddf: f64,
+    /// Its p-value.
+    pub p_value: f64,
 }
 
 /// Respondents left out of a crosstab's bases; see [`CrosstabExport`].
@@ -341,6 +419,33 @@ impl Crosstab {
             rows,
             omnibus,
             design_effect: design.map(|_| settings.design.design_effect.name()),
+            means: self
+                .mean_rows()
+                .iter()
+                .map(|row| ExportMeanRow {
+                    label: row.label.clone(),
+                    cells: row
+                        .cells
+                        .iter()
+                        .map(|cell| ExportMeanCell {
+                            count: cell.count,
+                            weighted_count: cell.weighted_count,
+                            mean: cell.mean,
+                            std_error: cell.std_error,
+                            lower: cell.interval.map(|i| i.lower),
+                            upper: cell.interval.map(|i| i.upper),
+                            df: cell.degrees_of_freedom,
+                            letters: cell.letters.clone(),
+                        })
+                        .collect(),
+                    omnibus: row.omnibus.map(|t| ExportFTest {
+                        statistic: t.statistic,
+                        ndf: t.numerator_df,
+                        ddf: t.denominator_df,
+                        p_value: t.p_value,
+                    }),
+                })
+                .collect(),
         }
     }
 }

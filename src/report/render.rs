@@ -261,6 +261,24 @@ fn block(table: &Crosstab, weighted: bool) -> Block {
                 })
                 .collect()
         })
+        .chain(table.mean_rows().iter().map(|row| {
+            row.cells
+                .iter()
+                .map(|cell| {
+                    let text = match (cell.mean, &cell.interval) {
+                        (Some(mean), Some(ci)) => {
+                            format!("{mean:.2} [{:.2}, {:.2}]", ci.lower, ci.upper)
+                        }
+                        _ => "-".to_string(),
+                    };
+                    if cell.letters.is_empty() {
+                        text
+                    } else {
+                        format!("{text} {}", cell.letters)
+                    }
+                })
+                .collect()
+        }))
         .collect();
     Block {
         header,
@@ -281,6 +299,7 @@ fn row_labels(table: &Crosstab) -> Vec<String> {
                 row.label.clone()
             }
         })
+        .chain(table.mean_rows().iter().map(|row| row.label.clone()))
         .collect()
 }
 
@@ -319,6 +338,25 @@ fn notes(table: &Crosstab) -> Vec<String> {
             test.statistic,
             test.df,
             p_text(test.p_value)
+        ));
+    }
+    for row in table.mean_rows() {
+        let (letters, omnibus) = match table.design() {
+            Some(_) => ("design-based t-tests", "Wald F"),
+            None => ("Welch t-tests", "Welch F"),
+        };
+        let test = row.omnibus.map_or(String::new(), |t| {
+            format!(
+                "; {omnibus} = {:.2} on {:.0} and {:.1} df, {}",
+                t.statistic,
+                t.numerator_df,
+                t.denominator_df,
+                p_text(t.p_value)
+            )
+        });
+        notes.push(format!(
+            "{}: means with t intervals, letters from {letters}{test}",
+            row.label
         ));
     }
     if table.columns().iter().any(|c| !c.tested) {

@@ -286,8 +286,29 @@ pub struct MeanEstimate {
     pub effective_base: f64,
 }
 
-/// The running sums of one pass over weighted values.
+/// The mean of all `values`, weighted or not.
 fn summarise(values: &[f64], weights: Option<&[f64]>) -> Result<MeanEstimate> {
+    let all = grouped_means(values, |_| Some(0), weights, 1)?;
+    all.into_iter().flatten().next().ok_or(Error::TooFewValues {
+        name: "values with an answer (an effective base above 1 when weighted)",
+        len: values.iter().filter(|x| !x.is_nan()).count(),
+        min: 2,
+    })
+}
+
+/// The means of `values` in each of `groups` groups (`group(k)`: respondent `k`'s, `None` for
+/// none), in two passes over the respondents; `None` for a group with fewer than two values (or
+/// an effective base of 1 or less). Missing values (NaN) are counted in their group.
+///
+/// # Errors
+///
+/// As [`MeanEstimate::weighted`], for the first invalid value or weight of a grouped respondent.
+pub(crate) fn grouped_means(
+    values: &[f64],
+    group: impl Fn(usize) -> Option<usize>,
+    weights: Option<&[f64]>,
+    groups: usize,
+) -> Result<Vec<Option<MeanEstimate>>> {
     if let Some(weights) = weights
         && weights.len() != values.len()
     {
@@ -298,36 +319,27 @@ fn summarise(values: &[f64], weights: Option<&[f64]>) -> Result<MeanEstimate> {
             per: "value",
         });
     }
+    #[derive(Clone, Copy, Default)]
+    struct Sums {
+        count: u64,
+        missing: u64,
+        w: f64,
+        w2: f64,
+        wx: f64,
+        squares: f64,
+    }
     let weight = |k: usize| weights.map_or(1.0, |w| w.get(k).copied().unwrap_or(0.0));
-    let (mut count, mut missing) = (0_u64, 0_u64);
-    let (mut sum_w, mut sum_w2, mut sum_wx) = (0.0_f64, 0.0_f64, 0.0_f64);
-    // Weights are scaled by a power of two near the largest (exactly), so that their squares
-    // neither overflow nor vanish.
-    let largest = match weights {
-        Some(weights) => {
-            if let Some((record, &value)) = weights
-                .iter()
-                .enumerate()
-                .find(|(_, w)| !(w.is_finite() && **w >= 0.0))
-            {
-                return Err(Error::InvalidWeight {
-                    value,
-                    record: Some(record),
-                });
-            }
-            weights.iter().copied().fold(0.0_f64, f64::max)
-        }
-        None => 1.0,
-    };
-    let scale = if largest > 0.0 {
-        2f64.powi((-(largest.log2().floor() as i32)).clamp(-1000, 1000))
-    } else {
-        1.0
-    };
+    let mut largest = 0.0_f64;
     for (record, &x) in values.iter().enumerate() {
-        if x.is_nan() {
-            missing += 1;
+        if group(record).is_none_or(|g| g >= groups) {
             continue;
+        }
+        let w = weight(record);
+        if !(w.is_finite() && w >= 0.0) {
+            return Err(Error::InvalidWeight {
+                value: w,
+                record: Some(record),
+            });
         }
         if x.is_infinite() {
             return Err(Error::InvalidValue {
@@ -336,58 +348,70 @@ fn summarise(values: &[f64], weights: Option<&[f64]>) -> Result<MeanEstimate> {
                 value: x,
             });
         }
-        let w = weight(record);
+        largest = largest.max(w);
+    }
+    let scale = if largest > 0.0 {
+        2f64.powi((-(largest.log2().floor() as i32)).clamp(-1000, 1000))
+    } else {
+        1.0
+    };
+    let mut sums = vec![Sums::default(); groups];
+    for (record, &x) in values.iter().enumerate() {
+        let Some(s) = group(record).and_then(|g| sums.get_mut(g)) else {
+            continue;
+        };
+        if x.is_nan() {
+            s.missing += 1;
+            continue;
+        }
+        let w = weight(record) * scale;
         if w == 0.0 {
             continue;
         }
-        let scaled = w * scale;
-        count += 1;
-        sum_w += scaled;
-        sum_w2 += scaled * scaled;
-        sum_wx += scaled * x;
+        s.count += 1;
+        s.w += w;
+        s.w2 += w * w;
+        s.wx += w * x;
     }
-    let effective_base = if sum_w2 > 0.0 {
-        sum_w * sum_w / sum_w2
-    } else {
-        0.0
-    };
-    if count < 2 || effective_base <= 1.0 {
-        return Err(Error::TooFewValues {
-            name: "values with an answer (an effective base above 1 when weighted)",
-            len: usize::try_from(count).unwrap_or(usize::MAX),
-            min: 2,
-        });
-    }
-    let mean = sum_wx / sum_w;
-    // Second pass: squared deviations about the mean, exact enough for values of any size.
-    let mut squares = 0.0_f64;
+    let means: Vec<f64> = sums.iter().map(|s| s.wx / s.w).collect();
     for (record, &x) in values.iter().enumerate() {
         if x.is_nan() {
             continue;
         }
-        let d = x - mean;
-        squares += weight(record) * scale * d * d;
+        let Some(g) = group(record).filter(|&g| g < groups) else {
+            continue;
+        };
+        let d = x - means[g];
+        sums[g].squares += weight(record) * scale * d * d;
     }
-    // The population variance sum w (x - mean)^2 / sum w, on the effective base's scale.
-    let variance = squares / sum_w;
-    let std_error = (variance / (effective_base - 1.0)).sqrt();
-    let std_dev = (variance * effective_base / (effective_base - 1.0)).sqrt();
-    if !(mean.is_finite() && std_error.is_finite() && std_dev.is_finite()) {
-        return Err(Error::Undefined {
-            what: "mean",
-            reason: "the values are so large that their squares overflow a double; rescale them",
-        });
+    let mut out = Vec::with_capacity(groups);
+    for (s, &mean) in sums.iter().zip(&means) {
+        let effective_base = if s.w2 > 0.0 { s.w * s.w / s.w2 } else { 0.0 };
+        if s.count < 2 || effective_base <= 1.0 {
+            out.push(None);
+            continue;
+        }
+        let variance = s.squares / s.w;
+        let std_error = (variance / (effective_base - 1.0)).sqrt();
+        let std_dev = (variance * effective_base / (effective_base - 1.0)).sqrt();
+        if !(mean.is_finite() && std_error.is_finite() && std_dev.is_finite()) {
+            return Err(Error::Undefined {
+                what: "mean",
+                reason: "the values are so large that their squares overflow a double; rescale them",
+            });
+        }
+        out.push(Some(MeanEstimate {
+            mean,
+            std_dev,
+            std_error,
+            degrees_of_freedom: effective_base - 1.0,
+            count: s.count,
+            missing: s.missing,
+            weight_sum: s.w / scale,
+            effective_base,
+        }));
     }
-    Ok(MeanEstimate {
-        mean,
-        std_dev,
-        std_error,
-        degrees_of_freedom: effective_base - 1.0,
-        count,
-        missing,
-        weight_sum: sum_w / scale,
-        effective_base,
-    })
+    Ok(out)
 }
 
 impl MeanEstimate {

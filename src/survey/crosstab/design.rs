@@ -548,5 +548,6 @@ fn build<G: CodeColumn + ?Sized>(
             degrees_of_freedom: df,
             rao_scott: None,
         }),
+        means: Vec::new(),
     })
 }

@@ -8,6 +8,7 @@
 pub(crate) mod banners;
 mod design;
 pub(crate) mod letters;
+pub(crate) mod means;
 pub(crate) mod options;
 mod pooled;
 
@@ -16,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use crate::stats::chi_square::ChiSquareTest;
 use crate::survey::counts::QuestionKind;
 use crate::survey::crosstab::letters::PairTest;
+use crate::survey::crosstab::means::MeanRow;
 use crate::survey::crosstab::options::CrosstabSettings;
 use crate::survey::design::rao_scott::RaoScottTest;
 use crate::survey::estimate::{Base, Estimate};
@@ -200,6 +202,9 @@ pub struct Crosstab {
     omnibus: Option<ChiSquareTest>,
     ungrouped: Base,
     design: Option<DesignSummary>,
+    /// Rows of means, after the share rows ([`Crosstab::with_mean_row`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    means: Vec<MeanRow>,
 }
 
 impl Crosstab {

@@ -138,6 +138,7 @@ impl Crosstab {
             omnibus,
             ungrouped: Base::from(counts.ungrouped()),
             design: None,
+            means: Vec::new(),
         })
     }
 }

@@ -183,6 +183,10 @@ pub use stats::fisher::{FisherExactTest, fisher_exact};
 pub use stats::interval::Interval;
 pub use stats::level::{Alpha, ConfidenceLevel};
 pub use stats::multinomial::{MultinomialMethod, simultaneous_intervals};
+pub use stats::paired::{
+    CochranQ, CochranQTest, McNemarMethod, McNemarTest, PairedCounts, PairedDifferenceMethod,
+    cochrans_q, mcnemar_test, paired_difference_interval,
+};
 pub use stats::planning::{margin_of_error, sample_size_for_margin};
 pub use stats::power::{SampleSize, two_proportion_power, two_proportion_sample_size};
 pub use stats::proportion::{Proportion, ProportionMethod};

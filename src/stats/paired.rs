@@ -642,11 +642,12 @@ fn wilson_deviations(x: f64, n: f64, z: f64) -> (f64, f64) {
 
 /// `x^2 - 2 phi x y + y^2` for `x, y >= 0`, as a sum of non-negative terms: for `phi > 0`,
 /// `(x - y)^2 + 2 (1 - phi) x y`, which does not cancel when the items are strongly correlated.
+/// Symmetric in `x` and `y` to the last bit, so exchanging the items negates the interval exactly.
 fn square_and_add(x: f64, y: f64, phi: f64, complement: f64) -> f64 {
     if phi > 0.0 {
-        (x - y) * (x - y) + 2.0 * complement * x * y
+        (x - y) * (x - y) + 2.0 * complement * (x * y)
     } else {
-        x * x + y * y - 2.0 * phi * x * y
+        x * x + y * y - 2.0 * phi * (x * y)
     }
 }
 

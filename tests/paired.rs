@@ -126,3 +126,26 @@ fn cochran_q_matches_the_references() {
     }
     checker.finish("cochran_q.tsv");
 }
+
+/// A published worked example: the paired table (7, 25, 2, 68) of Chang et al. (2024),
+/// "Continuity corrected score confidence interval for the difference in proportions in paired
+/// data", Journal of Applied Statistics 51:139-152, whose 95% intervals are printed to three
+/// decimals: Tango's score interval (0.139, 0.321) and Newcombe's method 10 with the phi
+/// correction (0.133, 0.318) (as checked in the tests of the R package ratesci, which notes that
+/// the paper used Newcombe's correlation correction). Tolerance: half a unit of the third decimal.
+#[test]
+#[allow(clippy::approx_constant)] // 0.318 is the published bound, not 1 / pi
+fn published_worked_example() {
+    let table = PairedCounts::new(7, 25, 2, 68).unwrap();
+    let level = ConfidenceLevel::NINETY_FIVE;
+    for (method, lower, upper) in [
+        (PairedDifferenceMethod::Tango, 0.139, 0.321),
+        (PairedDifferenceMethod::Newcombe, 0.133, 0.318),
+    ] {
+        let ci = paired_difference_interval(table, method, level);
+        assert!(
+            (ci.lower - lower).abs() <= 5e-4 && (ci.upper - upper).abs() <= 5e-4,
+            "{method}: {ci:?}"
+        );
+    }
+}

@@ -91,6 +91,7 @@
 //!   [`odds_ratio_interval`]; [`cohens_h`]; [`two_proportion_z_test`]; [`fisher_exact`] for small
 //!   groups; [`chi_square_independence`] and [`chi_square_goodness_of_fit`]; [`adjust_p_values`]
 //!   when many comparisons are made ([`PValueAdjustment`], Holm by default).
+//! - Two items answered by the same respondents? [`PairedCounts`], [`mcnemar_test`] ([`McNemarMethod`]), [`paired_difference_interval`] ([`PairedDifferenceMethod`]); `k` items: [`cochrans_q`], [`CochranQ`].
 //! - How many respondents are needed? [`margin_of_error`], [`sample_size_for_margin`],
 //!   [`two_proportion_power`], [`two_proportion_sample_size`].
 //! - What can a reader conclude from printed percentages alone? [`PublishedShare`] recovers the
@@ -188,6 +189,10 @@ pub use stats::means::{
     mean_difference, means_anova,
 };
 pub use stats::multinomial::{MultinomialMethod, simultaneous_intervals};
+pub use stats::paired::{
+    CochranQ, CochranQTest, McNemarMethod, McNemarTest, PairedCounts, PairedDifferenceMethod,
+    cochrans_q, mcnemar_test, paired_difference_interval,
+};
 pub use stats::planning::{margin_of_error, sample_size_for_margin};
 pub use stats::power::{SampleSize, two_proportion_power, two_proportion_sample_size};
 pub use stats::proportion::{Proportion, ProportionMethod};

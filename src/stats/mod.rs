@@ -16,6 +16,7 @@ pub(crate) mod means;
 pub(crate) mod multinomial;
 pub(crate) mod names;
 pub(crate) mod numerics;
+pub(crate) mod paired;
 pub(crate) mod planning;
 pub(crate) mod power;
 pub(crate) mod proportion;

@@ -226,6 +226,7 @@ pub use survey::design::{LonelyPsu, SampleDesign};
 pub use survey::estimate::{Base, Estimate};
 pub use survey::multi_select::{MultiSelect, MultiSelectTally};
 pub use survey::net::Net;
+pub use survey::paired::PairedComparison;
 pub use survey::settings::{DesignSettings, IntervalSettings, TestSettings};
 pub use survey::sums::Sums;
 pub use survey::tally::key::Key;

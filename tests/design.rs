@@ -332,6 +332,41 @@ fn design_mean_rows_match_svyby_svycontrast_and_regtermtest() {
     check.finish();
 }
 
+/// Two items answered by the same respondents: their shares among those who answered both, the
+/// difference, its t interval and test (R's `svycontrast(svymean(~a + b, na.rm = TRUE),
+/// quote(a - b))`, `confint(df = degf)`).
+#[test]
+fn paired_items_match_svycontrast() {
+    use survey_analytics::PairedComparison;
+    let data = load();
+    let design = data.design();
+    let mut check = Check::new();
+    let answers = |name: &str| -> Vec<Option<bool>> {
+        data.numbers(name)
+            .iter()
+            .map(|&v| (!v.is_nan()).then_some(v == 1.0))
+            .collect()
+    };
+    for (a, b) in [("ai_content", "ai_images"), ("ai_content", "ai_planning")] {
+        let got = PairedComparison::from_design(
+            &design,
+            &answers(a),
+            &answers(b),
+            ConfidenceLevel::NINETY_FIVE,
+        )
+        .unwrap();
+        let case = format!("paired_{a}_{b}");
+        check.close(&case, "first_share", got.first_share, 1e-12);
+        check.close(&case, "second_share", got.second_share, 1e-12);
+        check.close(&case, "difference", got.difference, 1e-12);
+        check.close(&case, "lower", got.interval.lower, 1e-9);
+        check.close(&case, "upper", got.interval.upper, 1e-9);
+        check.close(&case, "p", got.p_value, 1e-8);
+        check.close(&case, "respondents", got.respondents as f64, 0.0);
+    }
+    check.finish();
+}
+
 #[test]
 fn rao_scott_tests_match_svychisq() {
     let data = load();

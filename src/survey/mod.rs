@@ -15,6 +15,7 @@ pub(crate) mod design;
 pub(crate) mod estimate;
 pub(crate) mod multi_select;
 pub(crate) mod net;
+pub(crate) mod paired;
 pub(crate) mod settings;
 pub(crate) mod sums;
 pub(crate) mod tally;

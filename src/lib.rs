@@ -183,6 +183,7 @@ pub use stats::fisher::{FisherExactTest, fisher_exact};
 pub use stats::interval::Interval;
 pub use stats::level::{Alpha, ConfidenceLevel};
 pub use stats::multinomial::{MultinomialMethod, simultaneous_intervals};
+pub use stats::nps::{NetPromoter, NpsDifference, NpsMethod, NpsZTest, nps_difference, nps_z_test};
 pub use stats::planning::{margin_of_error, sample_size_for_margin};
 pub use stats::power::{SampleSize, two_proportion_power, two_proportion_sample_size};
 pub use stats::proportion::{Proportion, ProportionMethod};

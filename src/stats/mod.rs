@@ -14,6 +14,7 @@ pub(crate) mod interval;
 pub(crate) mod level;
 pub(crate) mod multinomial;
 pub(crate) mod names;
+pub(crate) mod nps;
 pub(crate) mod numerics;
 pub(crate) mod planning;
 pub(crate) mod power;

@@ -201,13 +201,14 @@ impl NetPromoter {
             return Err(Error::EmptyBase);
         }
         let base = check_base(effective_base)?;
-        // Scaled by the largest sum, the total is in [1, 3]: no overflow near f64::MAX.
+        // Scaled by the largest sum, the total is in [1, 3]: no overflow near f64::MAX. Summed as
+        // (p + d) + m, so exchanging promoters and detractors gives the same total.
         let (p, m, d) = (
             promoters / largest,
             passives / largest,
             detractors / largest,
         );
-        let total = p + m + d;
+        let total = (p + d) + m;
         Ok(Self {
             promoters: p / total,
             passives: m / total,
@@ -501,30 +502,31 @@ fn tango(promoters: f64, detractors: f64, net: f64, n: f64, z: f64) -> Interval 
             upper: t,
         };
     }
-    let spread = |delta: f64| s * restricted_variance(promoters, detractors, delta).sqrt();
-    // Above the estimate, (delta - d) - spread(delta) goes from -spread(d) < 0 to 1 - d > 0; Tango's
-    // statistic decreased in delta in every case checked (all counts up to n = 11 on a grid of
-    // 400 values), so the bracket holds one root.
-    let upper = if net >= 1.0 {
-        1.0
-    } else if net <= -1.0 {
-        // All detractors: (delta + 1)^2 = s^2 (1 + delta)(1 - delta).
-        2.0 * t - 1.0
-    } else {
-        brent(|delta| (delta - net) - spread(delta), net, 1.0, 0.0)
-    };
-    let lower = if net <= -1.0 {
-        -1.0
-    } else if net >= 1.0 {
-        1.0 - 2.0 * t
-    } else {
-        brent(|delta| (net - delta) - spread(delta), -1.0, net, 0.0)
-    };
+    // The lower bound is the mirror image of the upper bound of the sample with promoters and
+    // detractors exchanged, computed by the same code, so the interval mirrors exactly.
+    let upper = tango_upper(promoters, detractors, net, s, t);
+    let lower = -tango_upper(detractors, promoters, -net, s, t);
     Interval {
         lower: lower.min(net),
         upper: upper.max(net),
     }
     .clipped(-1.0, 1.0)
+}
+
+/// The upper bound of Tango's interval (see [`tango`]), for a sample that is not all passives.
+fn tango_upper(promoters: f64, detractors: f64, net: f64, s: f64, t: f64) -> f64 {
+    if net >= 1.0 {
+        return 1.0;
+    }
+    if net <= -1.0 {
+        // All detractors: (delta + 1)^2 = s^2 (1 + delta)(1 - delta).
+        return 2.0 * t - 1.0;
+    }
+    let spread = |delta: f64| s * restricted_variance(promoters, detractors, delta).sqrt();
+    // Above the estimate, (delta - d) - spread(delta) goes from -spread(d) < 0 to 1 - d > 0; Tango's
+    // statistic decreased in delta in every case checked (all counts up to n = 11 on a grid of
+    // 400 values), so the bracket holds one root.
+    brent(|delta| (delta - net) - spread(delta), net, 1.0, 0.0)
 }
 
 /// The difference `a - b` between the Net Promoter Scores of two independent groups, with its

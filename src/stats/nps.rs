@@ -637,7 +637,8 @@ pub struct NpsZTest {
 /// reports the two-sided p-value.
 ///
 /// When both standard errors are 0 (each group unanimous) and the scores are equal, the statistic
-/// is 0 (two-sided p-value 1).
+/// is 0 (two-sided p-value 1). A statistic beyond the largest double (a subnormal standard error,
+/// from a huge effective base) is reported as `-/+ f64::MAX`, with its p-value 0.
 ///
 /// # Numerics
 ///
@@ -664,7 +665,8 @@ pub fn nps_z_test(a: NetPromoter, b: NetPromoter, alternative: Alternative) -> R
     let difference = score_difference(a, b);
     let std_error = a.std_error().hypot(b.std_error());
     let statistic = if std_error > 0.0 {
-        difference / std_error
+        // A subnormal standard error can overflow the ratio: saturate at the largest double.
+        (difference / std_error).clamp(-f64::MAX, f64::MAX)
     } else if difference == 0.0 {
         0.0
     } else {

@@ -569,8 +569,9 @@ pub struct NpsDifference {
 ///
 /// # Numerics
 ///
-/// A few ulps: 1e-15 absolute on the difference and the bounds, 1e-15 relative on the standard
-/// error (tested against mpmath).
+/// A few ulps: the difference to 1e-15 relative (each score's rounding is added back, so close
+/// scores do not cancel), the standard error to 1e-15 relative and the bounds to 1e-15 absolute
+/// (tested against mpmath).
 ///
 /// # Examples
 ///

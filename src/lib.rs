@@ -189,6 +189,7 @@ pub use stats::means::{
     mean_difference, means_anova,
 };
 pub use stats::multinomial::{MultinomialMethod, simultaneous_intervals};
+pub use stats::nps::{NetPromoter, NpsDifference, NpsMethod, NpsZTest, nps_difference, nps_z_test};
 pub use stats::paired::{
     CochranQ, CochranQTest, McNemarMethod, McNemarTest, PairedCounts, PairedDifferenceMethod,
     cochrans_q, mcnemar_test, paired_difference_interval,

@@ -15,6 +15,7 @@ pub(crate) mod level;
 pub(crate) mod means;
 pub(crate) mod multinomial;
 pub(crate) mod names;
+pub(crate) mod nps;
 pub(crate) mod numerics;
 pub(crate) mod paired;
 pub(crate) mod planning;

@@ -69,7 +69,7 @@
 //! **Survey data known at run time** (frame). A [`Questionnaire`] of [`Question`]s says what each
 //! column of an export holds (given, or inferred from the data); [`Responses`] hold the columns
 //! coded by it, read from CSV ([`CsvReader`], feature `csv`, on by default), from Arrow record
-//! batches ([`ArrowReader`], feature `arrow`: polars and DataFusion hand their data over
+//! batches (`ArrowReader`, feature `arrow`: polars and DataFusion hand their data over
 //! directly, dictionary arrays coded without re-reading their strings) or from memory
 //! ([`Responses::builder`]); one loader codes, counts and checks every source's fields, so the
 //! same data give equal responses whichever way they arrive. Analyses are addressed by column

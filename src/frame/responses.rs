@@ -109,8 +109,8 @@ impl Lines {
 /// categories), numeric questions as numbers (NaN where there is no answer), multi-select
 /// questions as one bit per option. Built from CSV files
 /// ([`CsvReader`](crate::CsvReader), feature `csv`), from in-memory columns
-/// ([`Responses::builder`]) or from Arrow record batches ([`ArrowReader`](crate::ArrowReader),
-/// feature `arrow`), the same data giving equal responses every way, and analysed by column
+/// ([`Responses::builder`]) or from Arrow record batches (`ArrowReader`, feature `arrow`), the
+/// same data giving equal responses every way, and analysed by column
 /// name with the survey layer's own analyses.
 ///
 /// Nothing is dropped silently: an empty field, a declared no-answer code and (under

@@ -2,10 +2,9 @@
 //! with bases, shares, intervals, significance letters and an omnibus test (flags: `USAGE`). A
 //! thin client: `CsvReader` reads the columns used, coded by `--questionnaire` or inferred
 //! (`--infer` prints the inferred questionnaire); `Responses::crosstab` and `Responses::design`
-//! do the rest. `--multi`: 0/1 columns as rows; `--net`: merged answers; `--means`: a row of
-//! means (answer codes as scores); `--total`: a Total column; each `--by`: a banner with its own
-//! letters; any design flag: design-based, as R's `survey`. Bad input: one error line naming the
-//! file, line and column.
+//! do the rest. `--multi`: 0/1 columns as rows; `--net`: merged answers; `--means`, `--nps`: rows
+//! of means and Net Promoter Scores; `--total`: a Total column; each `--by`: a banner; any design
+//! flag: design-based, as R's `survey`. Bad input: one error line naming file, line and column.
 
 use std::collections::HashMap;
 use std::fmt::Display;
@@ -19,7 +18,7 @@ use survey_analytics::{
 };
 
 const USAGE: &str = "usage: crosstab FILE.csv --by COLUMN... (--question COLUMN | --multi COL1,COL2,...) \
-[--questionnaire FILE.json] [--infer] [--total] [--means] [--weight COLUMN] [--net NAME=VALUE,VALUE]... \
+[--questionnaire FILE.json] [--infer] [--total] [--means] [--nps] [--weight COLUMN] [--net NAME=VALUE,VALUE]... \
 [--level 0.95] [--method wilson] [--adjust holm] [--alpha 0.05] [--min-base 30] \
 [--format text|markdown|json] [--strata COLUMN] [--cluster COLUMN] [--design-interval logit] \
 [--design-effect with-replacement] [--rake COLUMN=LEVEL:TOTAL,...]... [--poststratify COLUMN=LEVEL:TOTAL,...]";
@@ -99,7 +98,7 @@ fn parse_args(mut raw: impl Iterator<Item = String>) -> Result<Args, String> {
     while let Some(arg) = raw.next() {
         let value = if VALUED.split_whitespace().any(|f| f == arg) {
             raw.next().ok_or_else(|| format!("{arg} needs a value"))?
-        } else if matches!(arg.as_str(), "--infer" | "--total" | "--means") {
+        } else if matches!(arg.as_str(), "--infer" | "--total" | "--means" | "--nps") {
             String::new()
         } else if arg.starts_with("--") {
             return Err(format!("unknown option {arg}"));
@@ -177,6 +176,7 @@ fn run() -> Result<(), String> {
     for (flag, add) in [
         ("--total", CrosstabBuilder::total as fn(_) -> _),
         ("--means", CrosstabBuilder::means),
+        ("--nps", CrosstabBuilder::nps),
     ] {
         crosstab = if a.has(flag) { add(crosstab) } else { crosstab };
     }

@@ -170,7 +170,7 @@ pub use frame::questionnaire::{
 pub use frame::responses::{INFER_MAX_CATEGORIES, MissingReport, Responses, ResponsesBuilder};
 pub use report::export::{
     BannersExport, CrosstabExport, ExportCell, ExportFTest, ExportGroup, ExportMeanCell,
-    ExportMeanRow, ExportMissing, ExportRow, ExportTest,
+    ExportMeanRow, ExportMissing, ExportNpsCell, ExportNpsRow, ExportRow, ExportTest,
 };
 pub use report::render::Render;
 pub use report::table::{Align, Table};

@@ -367,6 +367,55 @@ fn paired_items_match_svycontrast() {
     check.finish();
 }
 
+/// A crosstab's design-based NPS row, on a 0-10 rating made from the sample
+/// (`min(10, 2 familiarity + ai_content)`): the design-based mean of the +1/0/-1 recode by role
+/// (`svyby`), its t interval on the design's degrees of freedom and the Wald F (`regTermTest`).
+#[test]
+fn design_nps_rows_match_svyby_of_the_recode() {
+    use survey_analytics::{Categories, Crosstab, CrosstabOptions};
+    let data = load();
+    let design = data.design();
+    let role = data.codes("role", &ROLES);
+    let (familiarity, content) = (data.numbers("familiarity"), data.numbers("ai_content"));
+    let ratings: Vec<f64> = familiarity
+        .iter()
+        .zip(&content)
+        // NaN (no answer) stays NaN: `f64::min` would turn it into 10.
+        .map(|(f, c)| {
+            let r = 2.0 * f + c;
+            if r > 10.0 { 10.0 } else { r }
+        })
+        .collect();
+    let answers = Categories::new("recommend", ["any"]).unwrap();
+    let groups = Categories::new("role", ROLES).unwrap();
+    let everyone = vec![Some(0); design.len()];
+    let table = Crosstab::from_design(
+        &design,
+        &answers,
+        &groups,
+        &everyone,
+        &role,
+        &CrosstabOptions::default(),
+    )
+    .unwrap()
+    .with_design_nps_row("NPS", &design, &ratings, &role)
+    .unwrap();
+    let row = &table.nps_rows()[0];
+    let mut check = Check::new();
+    for (d, name) in ROLES.iter().enumerate() {
+        let cell = &row.cells[d];
+        let case = format!("nps_role_{name}");
+        check.close(&case, "estimate", cell.mean.unwrap(), 1e-12);
+        check.close(&case, "se", cell.std_error.unwrap(), 1e-9);
+        check.close(&case, "lower_t", cell.interval.unwrap().lower, 1e-9);
+        check.close(&case, "upper_t", cell.interval.unwrap().upper, 1e-9);
+    }
+    let omnibus = row.omnibus.unwrap();
+    check.close("nps_role_wald", "F", omnibus.statistic, 1e-9);
+    check.close("nps_role_wald", "p", omnibus.p_value, 1e-8);
+    check.finish();
+}
+
 #[test]
 fn rao_scott_tests_match_svychisq() {
     let data = load();

@@ -494,3 +494,49 @@ fn crosstab_means_adds_a_row_of_means_with_its_tests() {
         "{text}"
     );
 }
+
+/// `--nps` adds a Net Promoter Score row in points: promoters' percentage minus detractors' per
+/// column (counted here from the file), with an interval around it; other output unchanged.
+#[test]
+fn crosstab_nps_adds_a_score_row_in_points() {
+    let dir = scratch_dir("crosstab-nps");
+    let file = dir.join("nps.csv");
+    let mut text = String::from("team,recommend\n");
+    let ratings = [10, 9, 9, 8, 7, 6, 3, 10, 0, 9, 5, 8];
+    for (i, r) in ratings.iter().cycle().take(120).enumerate() {
+        text.push_str(&format!(
+            "{},{r}\n",
+            if i % 3 == 0 { "PR" } else { "Social" }
+        ));
+    }
+    std::fs::write(&file, text).unwrap();
+    let file = file.to_str().unwrap();
+    let json = crosstab_json(file, &["--by", "team", "--question", "recommend", "--nps"]);
+    let row = &json["nps"][0];
+    assert_eq!(row["label"], "NPS");
+    for (c, team) in ["PR", "Social"].iter().enumerate() {
+        let mine: Vec<i32> = ratings
+            .iter()
+            .cycle()
+            .take(120)
+            .enumerate()
+            .filter(|(i, _)| (i % 3 == 0) == (*team == "PR"))
+            .map(|(_, &r)| r)
+            .collect();
+        let share = |f: &dyn Fn(i32) -> bool| {
+            mine.iter().filter(|&&r| f(r)).count() as f64 / mine.len() as f64
+        };
+        let want = 100.0 * (share(&|r| r >= 9) - share(&|r| r <= 6));
+        let cell = &row["cells"][c];
+        let got = cell["nps"].as_f64().unwrap();
+        assert!((got - want).abs() < 1e-9, "{team}: {got} vs {want}");
+        let (lower, upper) = (
+            cell["lower"].as_f64().unwrap(),
+            cell["upper"].as_f64().unwrap(),
+        );
+        assert!(-100.0 <= lower && lower < got && got < upper && upper <= 100.0);
+    }
+    let plain = crosstab_json(file, &["--by", "team", "--question", "recommend"]);
+    assert!(plain.get("nps").is_none());
+    let _ = std::fs::remove_dir_all(&dir);
+}

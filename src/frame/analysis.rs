@@ -433,6 +433,7 @@ impl Responses {
             nets: Vec::new(),
             design: None,
             means: false,
+            nps: false,
         }
     }
 
@@ -625,6 +626,7 @@ pub struct CrosstabBuilder<'a> {
     nets: Vec<(String, Vec<String>)>,
     design: Option<&'a SampleDesign>,
     means: bool,
+    nps: bool,
 }
 
 impl<'a> CrosstabBuilder<'a> {
@@ -652,6 +654,29 @@ impl<'a> CrosstabBuilder<'a> {
     /// ```
     pub fn means(mut self) -> Self {
         self.means = true;
+        self
+    }
+
+    /// Adds a Net Promoter Score row for a 0-10 question (the answers' codes as ratings): per
+    /// column, promoters (9-10) minus detractors (0-6) with its interval and letters
+    /// ([`Crosstab::with_nps_row`], or [`Crosstab::with_design_nps_row`] under a design).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use survey_analytics::{Question, QuestionType, Questionnaire, Responses};
+    /// let recommend = Question::new("rec", QuestionType::Recommend); // answers 0 to 10
+    /// let q = Questionnaire::new(vec![recommend, Question::single("g", [("a", "A"), ("b", "B")])])?;
+    /// let r = Responses::builder(&q)
+    ///     .values("rec", ["10", "9", "3", "7", "8", "0"]).values("g", ["a", "a", "a", "b", "b", "b"])
+    ///     .build()?;
+    /// let tables = r.crosstab("rec").by("g").nps().run()?;
+    /// let a = &tables.banners()[0].nps_rows()[0].cells[0];
+    /// assert!((a.mean.unwrap() - 1.0 / 3.0).abs() < 1e-15); // 2 promoters, 1 detractor of 3
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
+    pub fn nps(mut self) -> Self {
+        self.nps = true;
         self
     }
 
@@ -818,8 +843,8 @@ impl<'a> CrosstabBuilder<'a> {
 
     /// The table of one banner (`None`: the total), with its row of means when asked.
     fn table(&self, by: Option<&str>, multi: bool, options: &CrosstabOptions) -> Result<Crosstab> {
-        let table = self.shares(by, multi, options)?;
-        if !self.means {
+        let mut table = self.shares(by, multi, options)?;
+        if !(self.means || self.nps) {
             return Ok(table);
         }
         let r = self.responses;
@@ -828,13 +853,25 @@ impl<'a> CrosstabBuilder<'a> {
             Some(by) => r.codes(by)?,
             None => vec![Some(0); r.len()],
         };
-        match (self.design, self.weight.as_deref()) {
-            (Some(design), _) => table.with_design_mean_row("Mean", design, &scores, &groups),
-            (None, Some(weight)) => {
-                table.with_mean_row("Mean", &scores, &groups, Some(&r.weight_column(weight)?))
-            }
-            (None, None) => table.with_mean_row("Mean", &scores, &groups, None),
+        let weights = self
+            .weight
+            .as_deref()
+            .map(|w| r.weight_column(w))
+            .transpose()?;
+        let weights = weights.as_deref();
+        if self.means {
+            table = match self.design {
+                Some(design) => table.with_design_mean_row("Mean", design, &scores, &groups)?,
+                None => table.with_mean_row("Mean", &scores, &groups, weights)?,
+            };
         }
+        if self.nps {
+            table = match self.design {
+                Some(design) => table.with_design_nps_row("NPS", design, &scores, &groups)?,
+                None => table.with_nps_row("NPS", &scores, &groups, weights)?,
+            };
+        }
+        Ok(table)
     }
 
     /// The share rows of one banner (`None`: the total).

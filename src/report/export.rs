@@ -73,6 +73,59 @@ pub struct CrosstabExport {
     /// Rows of means ([`Crosstab::with_mean_row`]), when the table has any.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub means: Vec<ExportMeanRow>,
+    /// Net Promoter Score rows ([`Crosstab::with_nps_row`]), in points, when the table has any.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub nps: Vec<ExportNpsRow>,
+}
+
+/// A Net Promoter Score row of a [`CrosstabExport`], in points (-100 to 100).
+///
+/// # Examples
+///
+/// ```
+/// use survey_analytics::{Categories, CrossCounts, Crosstab, CrosstabOptions};
+/// let counts = CrossCounts::from_table(Categories::new("q", ["any"])?, Categories::new("g", ["a", "b"])?, &[[3, 3]])?;
+/// let ratings = [10.0, 9.0, 2.0, 7.0, 8.0, 0.0];
+/// let groups = [Some(0), Some(0), Some(0), Some(1), Some(1), Some(1)];
+/// let table = Crosstab::new(&counts, &CrosstabOptions::default())?.with_nps_row("NPS", &ratings, &groups, None)?;
+/// let json = serde_json::to_value(table.export()).unwrap();
+/// let nps = json["nps"][0]["cells"][0]["nps"].as_f64().unwrap();
+/// assert!((nps - 100.0 / 3.0).abs() < 1e-12);
+/// # Ok::<(), survey_analytics::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ExportNpsRow {
+    /// The row's label.
+    pub label: String,
+    /// One per group.
+    pub cells: Vec<ExportNpsCell>,
+}
+
+/// A cell of an [`ExportNpsRow`], in points.
+///
+/// # Examples
+///
+/// ```
+/// use survey_analytics::ExportNpsCell;
+/// let cell = ExportNpsCell { count: 50, weighted_count: 50.0, nps: Some(24.0), std_error: Some(11.2), lower: Some(1.1), upper: Some(44.0), letters: "B".into() };
+/// assert_eq!(serde_json::to_value(&cell).unwrap()["nps"], 24.0);
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ExportNpsCell {
+    /// Respondents with a rating.
+    pub count: u64,
+    /// Their weight.
+    pub weighted_count: f64,
+    /// The score: promoters' percentage minus detractors'.
+    pub nps: Option<f64>,
+    /// Its standard error, in points.
+    pub std_error: Option<f64>,
+    /// Lower bound of its interval.
+    pub lower: Option<f64>,
+    /// Upper bound.
+    pub upper: Option<f64>,
+    /// Letters of the groups whose score this one significantly exceeds.
+    pub letters: String,
 }
 
 /// A row of means of a [`CrosstabExport`]: one cell per group, and the test across groups.
@@ -444,6 +497,29 @@ impl Crosstab {
                         ddf: t.denominator_df,
                         p_value: t.p_value,
                     }),
+                })
+                .collect(),
+            nps: self
+                .nps_rows()
+                .iter()
+                .map(|row| {
+                    let points = |v: Option<f64>| v.map(|v| 100.0 * v);
+                    ExportNpsRow {
+                        label: row.label.clone(),
+                        cells: row
+                            .cells
+                            .iter()
+                            .map(|cell| ExportNpsCell {
+                                count: cell.count,
+                                weighted_count: cell.weighted_count,
+                                nps: points(cell.mean),
+                                std_error: points(cell.std_error),
+                                lower: points(cell.interval.map(|i| i.lower)),
+                                upper: points(cell.interval.map(|i| i.upper)),
+                                letters: cell.letters.clone(),
+                            })
+                            .collect(),
+                    }
                 })
                 .collect(),
         }

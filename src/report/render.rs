@@ -279,6 +279,27 @@ fn block(table: &Crosstab, weighted: bool) -> Block {
                 })
                 .collect()
         }))
+        .chain(table.nps_rows().iter().map(|row| {
+            row.cells
+                .iter()
+                .map(|cell| {
+                    let text = match (cell.mean, &cell.interval) {
+                        (Some(nps), Some(ci)) => format!(
+                            "{:+.1} [{:+.1}, {:+.1}]",
+                            100.0 * nps,
+                            100.0 * ci.lower,
+                            100.0 * ci.upper
+                        ),
+                        _ => "-".to_string(),
+                    };
+                    if cell.letters.is_empty() {
+                        text
+                    } else {
+                        format!("{text} {}", cell.letters)
+                    }
+                })
+                .collect()
+        }))
         .collect();
     Block {
         header,
@@ -300,6 +321,7 @@ fn row_labels(table: &Crosstab) -> Vec<String> {
             }
         })
         .chain(table.mean_rows().iter().map(|row| row.label.clone()))
+        .chain(table.nps_rows().iter().map(|row| row.label.clone()))
         .collect()
 }
 
@@ -356,6 +378,16 @@ fn notes(table: &Crosstab) -> Vec<String> {
         });
         notes.push(format!(
             "{}: means with t intervals, letters from {letters}{test}",
+            row.label
+        ));
+    }
+    for row in table.nps_rows() {
+        let method = match table.design() {
+            Some(_) => "design-based t intervals and t-tests of the +1/0/-1 recode",
+            None => "score intervals, letters from z-tests",
+        };
+        notes.push(format!(
+            "{}: promoters (9-10) minus detractors (0-6), in points; {method}",
             row.label
         ));
     }

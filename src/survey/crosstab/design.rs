@@ -549,5 +549,6 @@ fn build<G: CodeColumn + ?Sized>(
             rao_scott: None,
         }),
         means: Vec::new(),
+        nps: Vec::new(),
     })
 }

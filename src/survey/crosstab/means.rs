@@ -10,6 +10,7 @@ use crate::stats::interval::Interval;
 use crate::stats::means::{
     FTest, MeanEstimate, StudentT, VarianceAssumption, grouped_means, mean_difference, means_anova,
 };
+use crate::stats::nps::{NetPromoter, NpsMethod, nps_z_test};
 use crate::survey::crosstab::Crosstab;
 use crate::survey::crosstab::letters::{PairTest, assign_letters, column_letter};
 use crate::survey::design::SampleDesign;
@@ -252,6 +253,198 @@ impl Crosstab {
         Ok(self)
     }
 
+    /// Adds a Net Promoter Score row from 0-10 `ratings` (one per respondent; NaN: no answer):
+    /// in each column the share of promoters (9-10) minus that of detractors (0-6), as a
+    /// [`MeanRow`] whose means are the scores on the share scale (-1 to 1: the mean of the
+    /// +1/0/-1 recode), with the trinomial standard error, Tango's score interval
+    /// ([`NpsMethod::Score`](crate::NpsMethod)), letters from z-tests between columns with at least
+    /// the minimum base, adjusted within the row; weighted on each column's Kish effective base.
+    /// No omnibus test.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use survey_analytics::{Categories, CrossCounts, Crosstab, CrosstabOptions};
+    ///
+    /// let counts = CrossCounts::from_table(Categories::new("recommend", ["any"])?,
+    ///     Categories::new("role", ["leader", "ic"])?, &[[4, 4]])?;
+    /// let ratings = [10.0, 9.0, 9.0, 3.0, 6.0, 7.0, 8.0, 2.0];
+    /// let role = [Some(0), Some(0), Some(0), Some(0), Some(1), Some(1), Some(1), Some(1)];
+    /// let table = Crosstab::new(&counts, &CrosstabOptions::default().min_base(2))?
+    ///     .with_nps_row("NPS", &ratings, &role, None)?;
+    /// let leaders = &table.nps_rows()[0].cells[0];
+    /// assert_eq!(leaders.mean, Some(0.5)); // 3 promoters, 1 detractor of 4
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`Crosstab::with_mean_row`]; [`Error::InvalidValue`] for a rating that is not a whole
+    /// number from 0 to 10, naming its record.
+    pub fn with_nps_row(
+        mut self,
+        label: &str,
+        ratings: &[f64],
+        groups: &[Option<usize>],
+        weights: Option<&[f64]>,
+    ) -> Result<Self> {
+        let g = self.check_groups(ratings.len(), groups)?;
+        if let Some(w) = weights
+            && w.len() != ratings.len()
+        {
+            return Err(Error::LengthMismatch {
+                name: "weights",
+                expected: ratings.len(),
+                len: w.len(),
+                per: "value",
+            });
+        }
+        // Per column: weighted promoters, passives, detractors, squared weights; and counts.
+        let mut sums = vec![([0.0_f64; 3], 0.0_f64, 0_u64); g];
+        for (record, &rating) in ratings.iter().enumerate() {
+            let Some(c) = groups[record] else { continue };
+            if rating.is_nan() {
+                continue;
+            }
+            let class = nps_class(rating).ok_or(Error::InvalidValue {
+                name: "ratings (whole numbers from 0 to 10)",
+                record,
+                value: rating,
+            })?;
+            let w = weights.map_or(1.0, |w| w[record]);
+            if !(w.is_finite() && w >= 0.0) {
+                return Err(Error::InvalidWeight {
+                    value: w,
+                    record: Some(record),
+                });
+            }
+            if w == 0.0 {
+                continue;
+            }
+            let (classes, squares, count) = &mut sums[c];
+            classes[class] += w;
+            *squares += w * w;
+            *count += 1;
+        }
+        let level = self.settings.intervals.level;
+        let scores: Vec<Option<(NetPromoter, u64, f64)>> = sums
+            .iter()
+            .map(|&([p, m, d], squares, count)| {
+                let total = p + m + d;
+                let score = match weights {
+                    None => NetPromoter::new(p as u64, m as u64, d as u64),
+                    Some(_) => NetPromoter::from_weighted(p, m, d, total * total / squares),
+                };
+                score.ok().map(|s| (s, count, total))
+            })
+            .collect();
+        let min_base = self.settings.min_base.max(2);
+        let tested = |c: usize| scores[c].filter(|(_, count, _)| *count >= min_base);
+        let mut tests = Vec::new();
+        for a in 0..g {
+            for b in a + 1..g {
+                if let (Some((sa, ..)), Some((sb, ..))) = (tested(a), tested(b)) {
+                    let p = nps_z_test(sa, sb, Alternative::TwoSided).map_or(
+                        if sa.estimate() == sb.estimate() {
+                            1.0
+                        } else {
+                            0.0
+                        },
+                        |t| t.p_value,
+                    );
+                    tests.push(pair(a, b, sa.estimate() - sb.estimate(), p));
+                }
+            }
+        }
+        let cells = scores
+            .iter()
+            .map(|s| MeanCell {
+                count: s.map_or(0, |s| s.1),
+                weighted_count: s.map_or(0.0, |s| s.2),
+                mean: s.map(|s| s.0.estimate()),
+                std_error: s.map(|s| s.0.std_error()),
+                interval: s.map(|s| s.0.interval(NpsMethod::Score, level)),
+                degrees_of_freedom: None,
+                letters: String::new(),
+            })
+            .collect();
+        let row = self.mean_row(label, cells, tests, None)?;
+        self.nps.push(row);
+        Ok(self)
+    }
+
+    /// Adds a design-based Net Promoter Score row: the design-based mean of the +1/0/-1 recode of
+    /// the 0-10 `ratings` in each column, as [`Crosstab::with_design_mean_row`] gives it (its t
+    /// interval, letters and Wald F on the design's degrees of freedom).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use survey_analytics::{Categories, Crosstab, CrosstabOptions, SampleDesign};
+    ///
+    /// let design = SampleDesign::new(vec![1.0; 8])?.with_clusters(&[1, 1, 2, 2, 3, 3, 4, 4])?;
+    /// let answers = Categories::new("recommend", ["any"])?;
+    /// let groups = Categories::new("role", ["leader", "ic"])?;
+    /// let ratings = [10.0, 9.0, 9.0, 3.0, 6.0, 7.0, 8.0, 2.0];
+    /// let role = [Some(0), Some(0), Some(0), Some(0), Some(1), Some(1), Some(1), Some(1)];
+    /// let table = Crosstab::from_design(&design, &answers, &groups, &[Some(0); 8], &role, &CrosstabOptions::default())?
+    ///     .with_design_nps_row("NPS", &design, &ratings, &role)?;
+    /// assert_eq!(table.nps_rows()[0].cells[0].mean, Some(0.5));
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`Crosstab::with_design_mean_row`] and [`Crosstab::with_nps_row`].
+    pub fn with_design_nps_row(
+        mut self,
+        label: &str,
+        design: &SampleDesign,
+        ratings: &[f64],
+        groups: &[Option<usize>],
+    ) -> Result<Self> {
+        let recode = ratings
+            .iter()
+            .enumerate()
+            .map(|(record, &r)| {
+                if r.is_nan() {
+                    return Ok(f64::NAN);
+                }
+                match nps_class(r) {
+                    Some(0) => Ok(1.0),
+                    Some(1) => Ok(0.0),
+                    Some(_) => Ok(-1.0),
+                    None => Err(Error::InvalidValue {
+                        name: "ratings (whole numbers from 0 to 10)",
+                        record,
+                        value: r,
+                    }),
+                }
+            })
+            .collect::<Result<Vec<f64>>>()?;
+        self = self.with_design_mean_row(label, design, &recode, groups)?;
+        if let Some(row) = self.means.pop() {
+            self.nps.push(row);
+        }
+        Ok(self)
+    }
+
+    /// The Net Promoter Score rows, in the order added; each cell's `mean` is the score on the
+    /// share scale (-1 to 1).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use survey_analytics::{Categories, CrossCounts, Crosstab, CrosstabOptions};
+    /// let counts = CrossCounts::from_table(Categories::new("q", ["yes", "no"])?,
+    ///     Categories::new("role", ["leader", "ic"])?, &[[53, 72], [77, 328]])?;
+    /// assert!(Crosstab::new(&counts, &CrosstabOptions::default())?.nps_rows().is_empty());
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
+    pub fn nps_rows(&self) -> &[MeanRow] {
+        &self.nps
+    }
+
     /// The rows of means, in the order added.
     ///
     /// # Examples
@@ -302,22 +495,47 @@ impl Crosstab {
     fn push_mean_row(
         &mut self,
         label: &str,
+        cells: Vec<MeanCell>,
+        tests: Vec<PairTest>,
+        omnibus: Option<FTest>,
+    ) -> Result<()> {
+        let row = self.mean_row(label, cells, tests, omnibus)?;
+        self.means.push(row);
+        Ok(())
+    }
+
+    /// A row with its tests adjusted and each cell's letters.
+    fn mean_row(
+        &self,
+        label: &str,
         mut cells: Vec<MeanCell>,
         mut tests: Vec<PairTest>,
         omnibus: Option<FTest>,
-    ) -> Result<()> {
+    ) -> Result<MeanRow> {
         let beats = assign_letters(&mut tests, cells.len(), self.settings.tests)?;
         for (cell, beaten) in cells.iter_mut().zip(beats) {
             cell.letters = beaten.into_iter().map(column_letter).collect();
         }
-        self.means.push(MeanRow {
+        Ok(MeanRow {
             label: label.to_string(),
             cells,
             tests,
             omnibus,
-        });
-        Ok(())
+        })
     }
+}
+
+/// A 0-10 rating's class: 0 promoter (9-10), 1 passive (7-8), 2 detractor (0-6); `None` for
+/// anything else.
+fn nps_class(rating: f64) -> Option<usize> {
+    if !(0.0..=10.0).contains(&rating) || rating.fract() != 0.0 {
+        return None;
+    }
+    Some(match rating {
+        9.0.. => 0,
+        7.0.. => 1,
+        _ => 2,
+    })
 }
 
 fn pair(a: usize, b: usize, difference: f64, p_value: f64) -> PairTest {

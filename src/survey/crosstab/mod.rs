@@ -205,6 +205,9 @@ pub struct Crosstab {
     /// Rows of means, after the share rows ([`Crosstab::with_mean_row`]).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     means: Vec<MeanRow>,
+    /// Net Promoter Score rows ([`Crosstab::with_nps_row`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    nps: Vec<MeanRow>,
 }
 
 impl Crosstab {

@@ -139,6 +139,7 @@ impl Crosstab {
             ungrouped: Base::from(counts.ungrouped()),
             design: None,
             means: Vec::new(),
+            nps: Vec::new(),
         })
     }
 }

@@ -1,10 +1,10 @@
 //! Crosstab of any survey export: a question (or a multi-select block) by one or more groupings,
-//! with bases, shares, intervals, significance letters and an omnibus test (flags: `USAGE`). A
-//! thin client: `CsvReader` reads the columns used, coded by `--questionnaire` or inferred
-//! (`--infer` prints the inferred questionnaire); `Responses::crosstab` and `Responses::design`
-//! do the rest. `--multi`: 0/1 columns as rows; `--net`: merged answers; `--means`, `--nps`: rows
-//! of means and Net Promoter Scores; `--total`: a Total column; each `--by`: a banner; any design
-//! flag: design-based, as R's `survey`. Bad input: one error line naming file, line and column.
+//! with bases, shares, intervals, letters and an omnibus test (flags: `USAGE`). A thin client:
+//! `CsvReader` reads the columns used, coded by `--questionnaire` or inferred (`--infer` prints
+//! the questionnaire); `Responses::crosstab` and `Responses::design` do the rest: rows of means
+//! (`--means`), Net Promoter Scores (`--nps`), paired 0/1 items (`--paired`), a Total (`--total`),
+//! banners (`--by`), design-based estimation as R's `survey` (any design flag). Bad input: one
+//! error line naming file, line and column.
 
 use std::collections::HashMap;
 use std::fmt::Display;
@@ -18,13 +18,13 @@ use survey_analytics::{
 };
 
 const USAGE: &str = "usage: crosstab FILE.csv --by COLUMN... (--question COLUMN | --multi COL1,COL2,...) \
-[--questionnaire FILE.json] [--infer] [--total] [--means] [--nps] [--weight COLUMN] [--net NAME=VALUE,VALUE]... \
+[--questionnaire FILE.json] [--infer] [--total] [--means] [--nps] [--paired A,B]... [--weight COLUMN] [--net NAME=VALUE,VALUE]... \
 [--level 0.95] [--method wilson] [--adjust holm] [--alpha 0.05] [--min-base 30] \
 [--format text|markdown|json] [--strata COLUMN] [--cluster COLUMN] [--design-interval logit] \
 [--design-effect with-replacement] [--rake COLUMN=LEVEL:TOTAL,...]... [--poststratify COLUMN=LEVEL:TOTAL,...]";
 
 /// Flags taking a value.
-const VALUED: &str = "--by --question --multi --questionnaire --weight --net --level --method \
+const VALUED: &str = "--by --question --multi --questionnaire --weight --net --paired --level --method \
 --adjust --alpha --min-base --format --strata --cluster --design-interval --design-effect --rake \
 --poststratify";
 /// Flags that switch to design-based estimation.
@@ -155,14 +155,14 @@ fn run() -> Result<(), String> {
         reader = reader.questionnaire(&Questionnaire::new(questions).map_err(text)?);
     }
     if !a.has("--infer") {
-        // Only the columns used are read.
-        let flags = ["--by", "--weight", "--strata", "--cluster"];
+        // Only the columns used are read (a paired spec "A,B" names two).
+        let flags = ["--by", "--weight", "--strata", "--cluster", "--paired"];
         let used = flags
             .iter()
-            .flat_map(|f| a.all(f).iter().cloned())
-            .chain([question.clone()]);
-        let calibration = post.iter().chain(&rake).map(|t| t.0.clone());
-        reader = reader.columns(used.chain(calibration).collect::<Vec<_>>());
+            .flat_map(|f| a.all(f).iter().flat_map(|v| v.split(',')));
+        let calibration = post.iter().chain(&rake).map(|t| t.0.as_str());
+        let used = used.chain(calibration).chain([question.as_str()]);
+        reader = reader.columns(used.collect::<Vec<_>>());
     }
     let responses = reader.read_path(&a.file).map_err(text)?;
     if a.has("--infer") {
@@ -179,6 +179,10 @@ fn run() -> Result<(), String> {
         ("--nps", CrosstabBuilder::nps),
     ] {
         crosstab = if a.has(flag) { add(crosstab) } else { crosstab };
+    }
+    for spec in a.all("--paired") {
+        let (first, second) = spec.split_once(',').ok_or("--paired takes FIRST,SECOND")?;
+        crosstab = crosstab.paired(first, second);
     }
     for spec in a.all("--net") {
         let bad = || format!("--net takes NAME=VALUE,VALUE, got '{spec}'");
@@ -205,10 +209,8 @@ fn run() -> Result<(), String> {
         }
         let (design, report) = builder.build().map_err(text)?;
         if let Some(r) = report.filter(|r| !r.converged) {
-            let (n, error) = (r.iterations, r.largest_margin_error);
-            eprintln!(
-                "warning: raking did not converge after {n} passes (margin error {error:.1e})"
-            );
+            let (n, e) = (r.iterations, r.largest_margin_error);
+            eprintln!("warning: raking did not converge ({n} passes, margin error {e:.1e})");
         }
         Some(design)
     } else {
@@ -242,8 +244,6 @@ fn emit(output: &str) -> Result<(), String> {
 }
 
 fn main() -> ExitCode {
-    let failed = run()
-        .map_err(|message| eprintln!("error: {message}"))
-        .is_err();
+    let failed = run().map_err(|e| eprintln!("error: {e}")).is_err();
     ExitCode::from(u8::from(failed))
 }

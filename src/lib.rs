@@ -170,7 +170,8 @@ pub use frame::questionnaire::{
 pub use frame::responses::{INFER_MAX_CATEGORIES, MissingReport, Responses, ResponsesBuilder};
 pub use report::export::{
     BannersExport, CrosstabExport, ExportCell, ExportFTest, ExportGroup, ExportMeanCell,
-    ExportMeanRow, ExportMissing, ExportNpsCell, ExportNpsRow, ExportRow, ExportTest,
+    ExportMeanRow, ExportMissing, ExportNpsCell, ExportNpsRow, ExportPairedCell, ExportPairedRow,
+    ExportRow, ExportTest,
 };
 pub use report::render::Render;
 pub use report::table::{Align, Table};
@@ -212,7 +213,7 @@ pub use survey::comparison::{
 pub use survey::counts::{CrossCounts, Margin, QuestionKind};
 pub use survey::crosstab::banners::Banners;
 pub use survey::crosstab::letters::{PairTest, column_letter};
-pub use survey::crosstab::means::{MeanCell, MeanRow};
+pub use survey::crosstab::means::{MeanCell, MeanRow, PairedRow};
 pub use survey::crosstab::options::{CrosstabOptions, CrosstabSettings};
 pub use survey::crosstab::{Crosstab, CrosstabCell, CrosstabColumn, CrosstabRow, DesignSummary};
 pub use survey::design::estimate::{

@@ -364,6 +364,36 @@ fn paired_items_match_svycontrast() {
         check.close(&case, "p", got.p_value, 1e-8);
         check.close(&case, "respondents", got.respondents as f64, 0.0);
     }
+    // Within each role, as a crosstab's paired row: each role a domain of the full design.
+    use survey_analytics::{Categories, Crosstab, CrosstabOptions};
+    let role = data.codes("role", &ROLES);
+    let table = Crosstab::from_design(
+        &design,
+        &Categories::new("any", ["any"]).unwrap(),
+        &Categories::new("role", ROLES).unwrap(),
+        &vec![Some(0); design.len()],
+        &role,
+        &CrosstabOptions::default(),
+    )
+    .unwrap()
+    .with_design_paired_row(
+        "ai_content",
+        "ai_images",
+        &design,
+        &answers("ai_content"),
+        &answers("ai_images"),
+        &role,
+    )
+    .unwrap();
+    for (d, name) in ROLES.iter().enumerate() {
+        let cell = table.paired_rows()[0].cells[d].as_ref().unwrap();
+        let case = format!("paired_role_{name}");
+        check.close(&case, "first_share", cell.first_share, 1e-12);
+        check.close(&case, "second_share", cell.second_share, 1e-12);
+        check.close(&case, "difference", cell.difference, 1e-12);
+        check.close(&case, "lower", cell.interval.lower, 1e-9);
+        check.close(&case, "upper", cell.interval.upper, 1e-9);
+    }
     check.finish();
 }
 

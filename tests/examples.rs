@@ -540,3 +540,63 @@ fn crosstab_nps_adds_a_score_row_in_points() {
     assert!(plain.get("nps").is_none());
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `--paired A,B` compares two 0/1 items answered by the same respondents within each column:
+/// the shares among those who answered both (counted here from the file), their difference and
+/// McNemar's test; with weights, design-based on the weights; other output unchanged.
+#[test]
+fn crosstab_paired_compares_two_items_within_each_column() {
+    let json = crosstab_json(
+        SURVEY,
+        &[
+            "--by",
+            "role",
+            "--question",
+            "knows_impact",
+            "--paired",
+            "ai_content,ai_images",
+        ],
+    );
+    let row = &json["paired"][0];
+    assert_eq!(
+        (row["first"].as_str(), row["second"].as_str()),
+        (Some("ai_content"), Some("ai_images"))
+    );
+    let mut reader = csv::Reader::from_path(SURVEY).unwrap();
+    let header = reader.headers().unwrap().clone();
+    let at = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let (role, content, images) = (at("role"), at("ai_content"), at("ai_images"));
+    let records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    for (c, group) in json["groups"].as_array().unwrap().iter().enumerate() {
+        let label = group["label"].as_str().unwrap();
+        let both: Vec<(bool, bool)> = records
+            .iter()
+            .filter(|r| &r[role] == label && !r[content].is_empty() && !r[images].is_empty())
+            .map(|r| (&r[content] == "1", &r[images] == "1"))
+            .collect();
+        let n = both.len() as f64;
+        let first = both.iter().filter(|p| p.0).count() as f64 / n;
+        let second = both.iter().filter(|p| p.1).count() as f64 / n;
+        let cell = &row["cells"][c];
+        assert_eq!(cell["respondents"].as_u64(), Some(both.len() as u64));
+        assert!((cell["first_share"].as_f64().unwrap() - first).abs() < 1e-12);
+        assert!((cell["difference"].as_f64().unwrap() - (first - second)).abs() < 1e-12);
+        assert_eq!(cell["test"], "mcnemar mid-p");
+    }
+    let weighted = crosstab_json(
+        SURVEY,
+        &[
+            "--by",
+            "role",
+            "--question",
+            "knows_impact",
+            "--weight",
+            "weight",
+            "--paired",
+            "ai_content,ai_images",
+        ],
+    );
+    assert_eq!(weighted["paired"][0]["cells"][0]["test"], "design-based t");
+    let plain = crosstab_json(SURVEY, &["--by", "role", "--question", "knows_impact"]);
+    assert!(plain.get("paired").is_none());
+}

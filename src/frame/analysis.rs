@@ -233,6 +233,23 @@ impl Responses {
             .collect())
     }
 
+    /// A yes/no item's answers: a coded column whose answers' codes are 1 (yes) and 0 (no).
+    fn item(&self, id: &str) -> Result<Vec<Option<bool>>> {
+        self.scores(id)?
+            .into_iter()
+            .map(|score| match score {
+                s if s.is_nan() => Ok(None),
+                1.0 => Ok(Some(true)),
+                0.0 => Ok(Some(false)),
+                other => Err(Error::InvalidParameter {
+                    name: "paired item",
+                    value: other,
+                    requirement: "a paired item's answers are 1 (yes) and 0 (no)",
+                }),
+            })
+            .collect()
+    }
+
     /// The categories and each record's group position of a coded question, for banners and
     /// comparisons.
     fn group(&self, id: &str) -> Result<(&Categories, Vec<Option<usize>>)> {
@@ -434,6 +451,7 @@ impl Responses {
             design: None,
             means: false,
             nps: false,
+            paired: Vec::new(),
         }
     }
 
@@ -627,6 +645,7 @@ pub struct CrosstabBuilder<'a> {
     design: Option<&'a SampleDesign>,
     means: bool,
     nps: bool,
+    paired: Vec<(String, String)>,
 }
 
 impl<'a> CrosstabBuilder<'a> {
@@ -677,6 +696,33 @@ impl<'a> CrosstabBuilder<'a> {
     /// ```
     pub fn nps(mut self) -> Self {
         self.nps = true;
+        self
+    }
+
+    /// Adds a row comparing two yes/no items (0/1 columns) answered by the same respondents,
+    /// within each column: their shares among those who answered both and the difference, with
+    /// Newcombe's paired interval and McNemar's mid-p test ([`Crosstab::with_paired_row`]), or
+    /// design-based ([`Crosstab::with_design_paired_row`]; weights alone make a design too).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use survey_analytics::{Question, Questionnaire, Responses};
+    /// let q = Questionnaire::new(vec![
+    ///     Question::single("content", [("1", "Yes"), ("0", "No")]),
+    ///     Question::single("images", [("1", "Yes"), ("0", "No")]),
+    ///     Question::single("g", [("a", "A")]),
+    /// ])?;
+    /// let r = Responses::builder(&q)
+    ///     .values("content", ["1", "1", "0", "1"]).values("images", ["0", "1", "0", "0"]).values("g", ["a"; 4])
+    ///     .build()?;
+    /// let tables = r.crosstab("content").by("g").paired("content", "images").run()?;
+    /// let cell = tables.banners()[0].paired_rows()[0].cells[0].as_ref().unwrap();
+    /// assert_eq!((cell.first_share, cell.second_share), (0.75, 0.25));
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
+    pub fn paired(mut self, first: &str, second: &str) -> Self {
+        self.paired.push((first.to_string(), second.to_string()));
         self
     }
 
@@ -844,11 +890,10 @@ impl<'a> CrosstabBuilder<'a> {
     /// The table of one banner (`None`: the total), with its row of means when asked.
     fn table(&self, by: Option<&str>, multi: bool, options: &CrosstabOptions) -> Result<Crosstab> {
         let mut table = self.shares(by, multi, options)?;
-        if !(self.means || self.nps) {
+        if !(self.means || self.nps || !self.paired.is_empty()) {
             return Ok(table);
         }
         let r = self.responses;
-        let scores = r.scores(&self.question)?;
         let groups = match by {
             Some(by) => r.codes(by)?,
             None => vec![Some(0); r.len()],
@@ -859,6 +904,24 @@ impl<'a> CrosstabBuilder<'a> {
             .map(|w| r.weight_column(w))
             .transpose()?;
         let weights = weights.as_deref();
+        // Weights without a design make a design of the weights alone for the paired rows.
+        let weighted_design = match (self.design, weights) {
+            (None, Some(w)) if !self.paired.is_empty() => Some(SampleDesign::new(w.to_vec())?),
+            _ => None,
+        };
+        for (first, second) in &self.paired {
+            let (a, b) = (r.item(first)?, r.item(second)?);
+            table = match self.design.or(weighted_design.as_ref()) {
+                Some(design) => {
+                    table.with_design_paired_row(first, second, design, &a, &b, &groups)?
+                }
+                None => table.with_paired_row(first, second, &a, &b, &groups)?,
+            };
+        }
+        if !(self.means || self.nps) {
+            return Ok(table);
+        }
+        let scores = r.scores(&self.question)?;
         if self.means {
             table = match self.design {
                 Some(design) => table.with_design_mean_row("Mean", design, &scores, &groups)?,

@@ -76,6 +76,63 @@ pub struct CrosstabExport {
     /// Net Promoter Score rows ([`Crosstab::with_nps_row`]), in points, when the table has any.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub nps: Vec<ExportNpsRow>,
+    /// Paired items compared within each group ([`Crosstab::with_paired_row`]), when any.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub paired: Vec<ExportPairedRow>,
+}
+
+/// Two items answered by the same respondents, compared within each group of a
+/// [`CrosstabExport`]: one cell per group (null where nobody in it answered both).
+///
+/// # Examples
+///
+/// ```
+/// use survey_analytics::{Categories, CrossCounts, Crosstab, CrosstabOptions};
+/// let counts = CrossCounts::from_table(Categories::new("q", ["any"])?, Categories::new("g", ["a"])?, &[[3]])?;
+/// let table = Crosstab::new(&counts, &CrosstabOptions::default())?
+///     .with_paired_row("x", "y", &[Some(true), Some(true), Some(false)], &[Some(false), Some(true), Some(false)], &[Some(0); 3])?;
+/// let json = serde_json::to_value(table.export()).unwrap();
+/// assert_eq!(json["paired"][0]["cells"][0]["test"], "mcnemar mid-p");
+/// # Ok::<(), survey_analytics::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ExportPairedRow {
+    /// The first item.
+    pub first: String,
+    /// The second item.
+    pub second: String,
+    /// One per group.
+    pub cells: Vec<Option<ExportPairedCell>>,
+}
+
+/// A cell of an [`ExportPairedRow`]: the two shares among the group's respondents who answered
+/// both, their difference with its interval, and the test.
+///
+/// # Examples
+///
+/// ```
+/// use survey_analytics::ExportPairedCell;
+/// let cell = ExportPairedCell { respondents: 2329, first_share: 0.58, second_share: 0.27, difference: 0.31, lower: 0.27, upper: 0.34, p_value: 1e-20, test: "design-based t".into() };
+/// assert_eq!(serde_json::to_value(&cell).unwrap()["lower"], 0.27);
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ExportPairedCell {
+    /// Respondents who answered both.
+    pub respondents: u64,
+    /// The first item's share among them.
+    pub first_share: f64,
+    /// The second item's.
+    pub second_share: f64,
+    /// First minus second.
+    pub difference: f64,
+    /// Lower bound of the difference's interval.
+    pub lower: f64,
+    /// Upper bound.
+    pub upper: f64,
+    /// The test's p-value.
+    pub p_value: f64,
+    /// The test's name.
+    pub test: String,
 }
 
 /// A Net Promoter Score row of a [`CrosstabExport`], in points (-100 to 100).
@@ -520,6 +577,30 @@ impl Crosstab {
                             })
                             .collect(),
                     }
+                })
+                .collect(),
+            paired: self
+                .paired_rows()
+                .iter()
+                .map(|row| ExportPairedRow {
+                    first: row.first.clone(),
+                    second: row.second.clone(),
+                    cells: row
+                        .cells
+                        .iter()
+                        .map(|cell| {
+                            cell.as_ref().map(|c| ExportPairedCell {
+                                respondents: c.respondents,
+                                first_share: c.first_share,
+                                second_share: c.second_share,
+                                difference: c.difference,
+                                lower: c.interval.lower,
+                                upper: c.interval.upper,
+                                p_value: c.p_value,
+                                test: c.test.clone(),
+                            })
+                        })
+                        .collect(),
                 })
                 .collect(),
         }

@@ -300,6 +300,21 @@ fn block(table: &Crosstab, weighted: bool) -> Block {
                 })
                 .collect()
         }))
+        .chain(table.paired_rows().iter().map(|row| {
+            row.cells
+                .iter()
+                .map(|cell| match cell {
+                    Some(c) => format!(
+                        "{:+.1} [{:+.1}, {:+.1}] {}",
+                        100.0 * c.difference,
+                        100.0 * c.interval.lower,
+                        100.0 * c.interval.upper,
+                        p_value(c.p_value)
+                    ),
+                    None => "-".to_string(),
+                })
+                .collect()
+        }))
         .collect();
     Block {
         header,
@@ -322,6 +337,12 @@ fn row_labels(table: &Crosstab) -> Vec<String> {
         })
         .chain(table.mean_rows().iter().map(|row| row.label.clone()))
         .chain(table.nps_rows().iter().map(|row| row.label.clone()))
+        .chain(
+            table
+                .paired_rows()
+                .iter()
+                .map(|row| format!("{} - {}", row.first, row.second)),
+        )
         .collect()
 }
 
@@ -389,6 +410,18 @@ fn notes(table: &Crosstab) -> Vec<String> {
         notes.push(format!(
             "{}: promoters (9-10) minus detractors (0-6), in points; {method}",
             row.label
+        ));
+    }
+    for row in table.paired_rows() {
+        let test = row
+            .cells
+            .iter()
+            .flatten()
+            .next()
+            .map_or("", |c| c.test.as_str());
+        notes.push(format!(
+            "{} - {}: difference in points among those who answered both, interval and p-value ({test})",
+            row.first, row.second
         ));
     }
     if table.columns().iter().any(|c| !c.tested) {

@@ -550,5 +550,6 @@ fn build<G: CodeColumn + ?Sized>(
         }),
         means: Vec::new(),
         nps: Vec::new(),
+        paired: Vec::new(),
     })
 }

@@ -11,9 +11,11 @@ use crate::stats::means::{
     FTest, MeanEstimate, StudentT, VarianceAssumption, grouped_means, mean_difference, means_anova,
 };
 use crate::stats::nps::{NetPromoter, NpsMethod, nps_z_test};
+use crate::stats::paired::{McNemarMethod, PairedCounts, PairedDifferenceMethod};
 use crate::survey::crosstab::Crosstab;
 use crate::survey::crosstab::letters::{PairTest, assign_letters, column_letter};
 use crate::survey::design::SampleDesign;
+use crate::survey::paired::PairedComparison;
 
 /// One column's mean in a [`MeanRow`].
 ///
@@ -546,4 +548,192 @@ fn pair(a: usize, b: usize, difference: f64, p_value: f64) -> PairTest {
         p_value,
         adjusted_p_value: p_value,
     }
+}
+
+/// Two yes/no items compared within each column of a [`Crosstab`], among the column's
+/// respondents who answered both ([`Crosstab::with_paired_row`]).
+///
+/// # Examples
+///
+/// ```
+/// use survey_analytics::{Categories, CrossCounts, Crosstab, CrosstabOptions};
+///
+/// let counts = CrossCounts::from_table(Categories::new("q", ["any"])?,
+///     Categories::new("role", ["leader", "ic"])?, &[[4, 4]])?;
+/// let content = [Some(true), Some(true), Some(true), Some(false), Some(true), Some(false), Some(true), None];
+/// let images = [Some(false), Some(true), Some(false), Some(false), Some(false), Some(false), Some(true), Some(true)];
+/// let role = [Some(0), Some(0), Some(0), Some(0), Some(1), Some(1), Some(1), Some(1)];
+/// let table = Crosstab::new(&counts, &CrosstabOptions::default())?
+///     .with_paired_row("content", "images", &content, &images, &role)?;
+/// let leaders = table.paired_rows()[0].cells[0].as_ref().unwrap();
+/// assert_eq!((leaders.first_share, leaders.second_share), (0.75, 0.25));
+/// # Ok::<(), survey_analytics::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PairedRow {
+    /// The first item's name.
+    pub first: String,
+    /// The second item's name.
+    pub second: String,
+    /// One per column: `None` where nobody in the column answered both.
+    pub cells: Vec<Option<PairedComparison>>,
+}
+
+impl Crosstab {
+    /// Adds a row comparing two yes/no items answered by the same respondents, within each column:
+    /// from the column's counts, Newcombe's paired interval (method 10) and McNemar's mid-p test
+    /// ([`PairedComparison::new`]).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use survey_analytics::{Categories, CrossCounts, Crosstab, CrosstabOptions};
+    /// let counts = CrossCounts::from_table(Categories::new("q", ["any"])?, Categories::new("g", ["a"])?, &[[3]])?;
+    /// let table = Crosstab::new(&counts, &CrosstabOptions::default())?
+    ///     .with_paired_row("x", "y", &[Some(true), Some(true), None], &[Some(false), Some(true), Some(true)], &[Some(0); 3])?;
+    /// assert_eq!(table.paired_rows()[0].cells[0].as_ref().unwrap().respondents, 2);
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::LengthMismatch`] unless both items and the groups have one entry per
+    /// respondent; [`Error::CategoryOutOfRange`] for a group past the table's columns.
+    pub fn with_paired_row(
+        mut self,
+        first: &str,
+        second: &str,
+        first_answers: &[Option<bool>],
+        second_answers: &[Option<bool>],
+        groups: &[Option<usize>],
+    ) -> Result<Self> {
+        let g = self.check_groups(first_answers.len(), groups)?;
+        check_items(first_answers.len(), second_answers.len())?;
+        let mut tables = vec![[0_u64; 4]; g];
+        for ((a, b), group) in first_answers.iter().zip(second_answers).zip(groups) {
+            if let (Some(a), Some(b), Some(c)) = (a, b, group) {
+                let cell = match (a, b) {
+                    (true, true) => 0,
+                    (true, false) => 1,
+                    (false, true) => 2,
+                    (false, false) => 3,
+                };
+                tables[*c][cell] += 1;
+            }
+        }
+        let level = self.settings.intervals.level;
+        let cells = tables
+            .iter()
+            .map(|&[both, first_only, second_only, neither]| {
+                PairedCounts::new(both, first_only, second_only, neither)
+                    .ok()
+                    .map(|counts| {
+                        PairedComparison::new(
+                            counts,
+                            PairedDifferenceMethod::default(),
+                            McNemarMethod::default(),
+                            level,
+                        )
+                    })
+            })
+            .collect();
+        self.paired.push(PairedRow {
+            first: first.to_string(),
+            second: second.to_string(),
+            cells,
+        });
+        Ok(self)
+    }
+
+    /// Adds a row comparing two yes/no items answered by the same respondents within each column,
+    /// design-based ([`PairedComparison::from_design`] on each column's domain).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use survey_analytics::{Categories, Crosstab, CrosstabOptions, SampleDesign};
+    /// let design = SampleDesign::new(vec![1.0; 6])?.with_clusters(&[1, 1, 2, 2, 3, 3])?;
+    /// let answers = Categories::new("q", ["any"])?;
+    /// let groups = Categories::new("g", ["a"])?;
+    /// let x = [Some(true), Some(true), Some(false), Some(true), Some(true), Some(false)];
+    /// let y = [Some(false), Some(true), Some(false), Some(false), Some(true), Some(false)];
+    /// let table = Crosstab::from_design(&design, &answers, &groups, &[Some(0); 6], &[Some(0); 6], &CrosstabOptions::default())?
+    ///     .with_design_paired_row("x", "y", &design, &x, &y, &[Some(0); 6])?;
+    /// let cell = table.paired_rows()[0].cells[0].as_ref().unwrap();
+    /// assert!((cell.difference - 2.0 / 6.0).abs() < 1e-15);
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`Crosstab::with_paired_row`] and [`PairedComparison::from_design`] (except that a
+    /// column where nobody answered both gets `None`).
+    pub fn with_design_paired_row(
+        mut self,
+        first: &str,
+        second: &str,
+        design: &SampleDesign,
+        first_answers: &[Option<bool>],
+        second_answers: &[Option<bool>],
+        groups: &[Option<usize>],
+    ) -> Result<Self> {
+        let g = self.check_groups(first_answers.len(), groups)?;
+        check_items(first_answers.len(), second_answers.len())?;
+        let level = self.settings.intervals.level;
+        let mut cells = Vec::with_capacity(g);
+        for c in 0..g {
+            let within = |answers: &[Option<bool>]| -> Vec<Option<bool>> {
+                answers
+                    .iter()
+                    .zip(groups)
+                    .map(|(a, group)| a.filter(|_| *group == Some(c)))
+                    .collect()
+            };
+            let cell = match PairedComparison::from_design(
+                design,
+                &within(first_answers),
+                &within(second_answers),
+                level,
+            ) {
+                Ok(cell) => Some(cell),
+                Err(Error::EmptyBase) => None,
+                Err(e) => return Err(e),
+            };
+            cells.push(cell);
+        }
+        self.paired.push(PairedRow {
+            first: first.to_string(),
+            second: second.to_string(),
+            cells,
+        });
+        Ok(self)
+    }
+
+    /// The rows comparing paired items, in the order added.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use survey_analytics::{Categories, CrossCounts, Crosstab, CrosstabOptions};
+    /// let counts = CrossCounts::from_table(Categories::new("q", ["yes", "no"])?,
+    ///     Categories::new("role", ["leader", "ic"])?, &[[53, 72], [77, 328]])?;
+    /// assert!(Crosstab::new(&counts, &CrosstabOptions::default())?.paired_rows().is_empty());
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
+    pub fn paired_rows(&self) -> &[PairedRow] {
+        &self.paired
+    }
+}
+
+/// Both items need one answer per respondent.
+fn check_items(first: usize, second: usize) -> Result<()> {
+    if first != second {
+        return Err(Error::LengthMismatch {
+            name: "second item's answers",
+            expected: first,
+            len: second,
+            per: "respondent",
+        });
+    }
+    Ok(())
 }

@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use crate::stats::chi_square::ChiSquareTest;
 use crate::survey::counts::QuestionKind;
 use crate::survey::crosstab::letters::PairTest;
-use crate::survey::crosstab::means::MeanRow;
+use crate::survey::crosstab::means::{MeanRow, PairedRow};
 use crate::survey::crosstab::options::CrosstabSettings;
 use crate::survey::design::rao_scott::RaoScottTest;
 use crate::survey::estimate::{Base, Estimate};
@@ -208,6 +208,9 @@ pub struct Crosstab {
     /// Net Promoter Score rows ([`Crosstab::with_nps_row`]).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     nps: Vec<MeanRow>,
+    /// Paired items compared within each column ([`Crosstab::with_paired_row`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    paired: Vec<PairedRow>,
 }
 
 impl Crosstab {

@@ -140,6 +140,7 @@ impl Crosstab {
             design: None,
             means: Vec::new(),
             nps: Vec::new(),
+            paired: Vec::new(),
         })
     }
 }

@@ -215,6 +215,7 @@ pub use survey::crosstab::banners::Banners;
 pub use survey::crosstab::letters::{PairTest, column_letter};
 pub use survey::crosstab::means::{MeanCell, MeanRow, PairedRow};
 pub use survey::crosstab::options::{CrosstabOptions, CrosstabSettings};
+pub use survey::crosstab::versus::{CellVersus, Direction, Versus};
 pub use survey::crosstab::{Crosstab, CrosstabCell, CrosstabColumn, CrosstabRow, DesignSummary};
 pub use survey::design::estimate::{
     DesignContrast, DesignEffectKind, DesignEffects, DesignEstimate, DomainEstimates, MAX_DOMAINS,

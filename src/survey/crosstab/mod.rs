@@ -11,6 +11,7 @@ pub(crate) mod letters;
 pub(crate) mod means;
 pub(crate) mod options;
 mod pooled;
+pub(crate) mod versus;
 
 use serde::{Deserialize, Serialize};
 

@@ -221,6 +221,7 @@ pub use survey::design::estimate::{
     DesignContrast, DesignEffectKind, DesignEffects, DesignEstimate, DomainEstimates, MAX_DOMAINS,
 };
 pub use survey::design::interval::DesignInterval;
+pub use survey::design::quantile::DesignQuantile;
 pub use survey::design::rao_scott::RaoScottTest;
 pub use survey::design::weighting::{
     CalibrationMargin, MAX_RAKE_ITERATIONS, RakeOptions, RakeReport,

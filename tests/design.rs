@@ -446,6 +446,36 @@ fn design_nps_rows_match_svyby_of_the_recode() {
     check.finish();
 }
 
+/// Quantiles with Woodruff intervals, as `svyquantile(ci = TRUE, interval.type = "mean",
+/// qrule = "math", na.rm = TRUE)`: the 1-5 familiarity (ties everywhere) and a continuous amount.
+/// The quantile and bounds are values of the data (compared exactly, 1e-12 for the amount's
+/// arithmetic); the standard error is the width over twice the t critical value (1e-9).
+#[test]
+fn quantiles_match_svyquantile() {
+    let data = load();
+    let design = data.design();
+    let familiarity = data.numbers("familiarity");
+    let amount: Vec<f64> = familiarity
+        .iter()
+        .zip(&data.weight)
+        .map(|(f, w)| w * f)
+        .collect();
+    let mut check = Check::new();
+    for (name, values) in [("familiarity", &familiarity), ("amount", &amount)] {
+        for p in [0.1, 0.25, 0.5, 0.75, 0.9] {
+            let q = design
+                .quantile(values, p, ConfidenceLevel::NINETY_FIVE)
+                .unwrap();
+            let case = format!("quantile_{name}_{p}");
+            check.close(&case, "quantile", q.quantile, 1e-12);
+            check.close(&case, "lower", q.lower.unwrap_or(f64::NAN), 1e-12);
+            check.close(&case, "upper", q.upper.unwrap_or(f64::NAN), 1e-12);
+            check.close(&case, "se", q.std_error.unwrap_or(f64::NAN), 1e-9);
+        }
+    }
+    check.finish();
+}
+
 #[test]
 fn rao_scott_tests_match_svychisq() {
     let data = load();

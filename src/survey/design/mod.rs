@@ -3,6 +3,7 @@
 
 pub(crate) mod estimate;
 pub(crate) mod interval;
+pub(crate) mod quantile;
 pub(crate) mod rao_scott;
 pub(crate) mod variance;
 pub(crate) mod weighting;

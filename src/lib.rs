@@ -199,6 +199,7 @@ pub use stats::planning::{margin_of_error, sample_size_for_margin};
 pub use stats::power::{SampleSize, two_proportion_power, two_proportion_sample_size};
 pub use stats::proportion::{Proportion, ProportionMethod};
 pub use stats::published::{PublishedComparison, PublishedShare};
+pub use stats::quantile::QuantileEstimate;
 pub use stats::rates::{RateRatio, RateRatioMethod, rate_ratio_interval};
 pub use stats::ratio::{
     OddsRatioMethod, RiskRatioMethod, odds_ratio_interval, risk_ratio_interval,

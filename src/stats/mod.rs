@@ -22,6 +22,7 @@ pub(crate) mod planning;
 pub(crate) mod power;
 pub(crate) mod proportion;
 pub(crate) mod published;
+pub(crate) mod quantile;
 pub(crate) mod rates;
 pub(crate) mod ratio;
 pub(crate) mod z_test;

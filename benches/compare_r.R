@@ -29,15 +29,24 @@ by_role <- by_role_fn()
 raked <- rake_fn()
 raked_mean_fn <- function() svymean(~y, raked, na.rm = TRUE)
 raked_mean <- raked_mean_fn()
+rating_fn <- function() svyby(~rating, ~role, design, svymean, na.rm = TRUE)
+rating_by_role <- rating_fn()
+median_fn <- function() svyquantile(~amount, design, 0.5, ci = TRUE, interval.type = "mean",
+                                    qrule = "math", na.rm = TRUE)
+med <- median_fn()[[1]]
 ms <- c(
   design = median_ms(build),
   by_role = median_ms(by_role_fn),
   rake = median_ms(rake_fn),
-  raked_mean = median_ms(raked_mean_fn)
+  raked_mean = median_ms(raked_mean_fn),
+  rating_by_role = median_ms(rating_fn),
+  median = median_ms(median_fn)
 )
 fmt <- function(x) formatC(x, digits = 17, format = "g")
-cat(sprintf('{"version":"%s","ms":{%s},"by_role":[%s],"raked_mean":[%s,%s]}\n',
+cat(sprintf('{"version":"%s","ms":{%s},"by_role":[%s],"raked_mean":[%s,%s],"rating_by_role":[%s],"median":[%s,%s,%s]}\n',
   as.character(packageVersion("survey")),
   paste(sprintf('"%s":%s', names(ms), fmt(ms)), collapse = ","),
   paste(sprintf("[%s,%s]", fmt(coef(by_role)), fmt(SE(by_role))), collapse = ","),
-  fmt(coef(raked_mean)), fmt(SE(raked_mean))))
+  fmt(coef(raked_mean)), fmt(SE(raked_mean)),
+  paste(sprintf("[%s,%s]", fmt(coef(rating_by_role)), fmt(SE(rating_by_role))), collapse = ","),
+  fmt(med[1, 1]), fmt(med[1, 2]), fmt(med[1, 3])))

@@ -19,9 +19,15 @@ timed) and times the same steps with survey's functions:
   rake        rake(design, list(~region, ~gender, ~age), <population totals>) with R's defaults
               vs SampleDesign::rake with RakeOptions::r_defaults (same stopping rule)
   raked_mean  svymean(~y, raked, na.rm = TRUE) vs SampleDesign::mean on the raked design
+  rating_by_role
+              svyby(~rating, ~role, design, svymean, na.rm = TRUE) on a 1-5 rating
+              vs SampleDesign::domain_means
+  median      svyquantile(~amount, design, 0.5, ci = TRUE, interval.type = "mean",
+              qrule = "math", na.rm = TRUE) vs SampleDesign::quantile (Woodruff interval)
 
 Before comparing speed, the script checks that both computed the same numbers (per-role estimates
-and standard errors, and the raked mean and its standard error, to 1e-13 relative). All figures are
+and standard errors for the yes/no item and the rating, the raked mean and its standard error, to
+1e-13 relative; the median and its interval's bounds exactly). All figures are
 medians on this machine, which is shared and noisy: compare the ratios, not the absolute times.
 """
 
@@ -59,6 +65,9 @@ def main():
 
     pairs = [(a, b) for ra, rb in zip(rust["by_role"], r["by_role"]) for a, b in zip(ra, rb)]
     pairs += list(zip(rust["raked_mean"], r["raked_mean"]))
+    pairs += [(a, b) for ra, rb in zip(rust["rating_by_role"], r["rating_by_role"]) for a, b in zip(ra, rb)]
+    if rust["median"] != r["median"]:
+        sys.exit(f"the medians disagree: {rust['median']} vs {r['median']}")
     worst = max(abs(a - b) / max(abs(a), abs(b)) for a, b in pairs)
     if len(rust["by_role"]) != len(r["by_role"]) or not all(close(a, b) for a, b in pairs):
         sys.exit(f"the two disagree (largest relative difference {worst:.2e}):\n{rust}\n{r}")
@@ -68,7 +77,7 @@ def main():
     print(f"same numbers: largest relative difference {worst:.1e} "
           f"(Rust raked in {rust['rake_iterations']} passes)")
     print(f"{'step':<12}{'R ms':>10}{'Rust ms':>10}{'R / Rust':>10}")
-    for step in ["design", "by_role", "rake", "raked_mean"]:
+    for step in ["design", "by_role", "rake", "raked_mean", "rating_by_role", "median"]:
         a, b = r["ms"][step], rust["ms"][step]
         print(f"{step:<12}{a:>10.1f}{b:>10.2f}{a / b:>9.0f}x")
 

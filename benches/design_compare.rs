@@ -11,17 +11,17 @@
 mod common;
 
 use common::design::{Sample, sample};
-use survey_analytics::{CalibrationMargin, RakeOptions};
+use survey_analytics::{CalibrationMargin, ConfidenceLevel, RakeOptions};
 
 fn write_csv(path: &str, s: &Sample, margins: &[CalibrationMargin]) {
     use std::fmt::Write as _;
     let mut text = String::with_capacity(48 * s.weight.len());
-    text.push_str("stratum,cluster,weight,role,y,region,gender,age\n");
+    text.push_str("stratum,cluster,weight,role,y,region,gender,age,rating,amount\n");
     for k in 0..s.weight.len() {
         let y = s.outcome[k];
         let _ = writeln!(
             text,
-            "{},{},{},{},{},{},{},{}",
+            "{},{},{},{},{},{},{},{},{},{}",
             s.stratum[k],
             s.cluster[k],
             s.weight[k],
@@ -34,6 +34,12 @@ fn write_csv(path: &str, s: &Sample, margins: &[CalibrationMargin]) {
             s.region[k],
             s.gender[k],
             s.age[k],
+            if s.rating[k].is_nan() {
+                "NA".into()
+            } else {
+                s.rating[k].to_string()
+            },
+            s.amount[k],
         );
     }
     std::fs::write(path, text).expect("write the data file");
@@ -63,6 +69,11 @@ fn main() {
     let options = RakeOptions::r_defaults(total);
     let (raked, report) = design.rake(&margins, &options).expect("raking");
     let raked_mean = raked.mean(&s.outcome).expect("raked mean");
+    let rating_by_role = design
+        .domain_means(&s.rating, &s.role, 3)
+        .expect("rating estimates");
+    let level = ConfidenceLevel::NINETY_FIVE;
+    let median = design.quantile(&s.amount, 0.5, level).expect("median");
 
     let timings = [
         ("design", common::median_ms(runs, build)),
@@ -78,8 +89,24 @@ fn main() {
             "raked_mean",
             common::median_ms(runs, || raked.mean(&s.outcome)),
         ),
+        (
+            "rating_by_role",
+            common::median_ms(runs, || design.domain_means(&s.rating, &s.role, 3)),
+        ),
+        (
+            "median",
+            common::median_ms(runs, || design.quantile(&s.amount, 0.5, level)),
+        ),
     ];
     let estimates: Vec<String> = by_role
+        .estimates()
+        .iter()
+        .map(|e| {
+            let e = e.expect("every role is present");
+            format!("[{:?},{:?}]", e.estimate, e.std_error)
+        })
+        .collect();
+    let rating: Vec<String> = rating_by_role
         .estimates()
         .iter()
         .map(|e| {
@@ -92,11 +119,15 @@ fn main() {
         .map(|(name, ms)| format!("\"{name}\":{ms}"))
         .collect();
     println!(
-        "{{\"records\":{records},\"runs\":{runs},\"ms\":{{{}}},\"by_role\":[{}],\"rake_iterations\":{},\"raked_mean\":[{:?},{:?}]}}",
+        "{{\"records\":{records},\"runs\":{runs},\"ms\":{{{}}},\"by_role\":[{}],\"rake_iterations\":{},\"raked_mean\":[{:?},{:?}],\"rating_by_role\":[{}],\"median\":[{:?},{:?},{:?}]}}",
         timings.join(","),
         estimates.join(","),
         report.iterations,
         raked_mean.estimate,
         raked_mean.std_error,
+        rating.join(","),
+        median.quantile,
+        median.lower.unwrap_or(f64::NAN),
+        median.upper.unwrap_or(f64::NAN),
     );
 }

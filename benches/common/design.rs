@@ -41,6 +41,10 @@ pub struct Sample {
     pub region: Vec<usize>,
     pub gender: Vec<usize>,
     pub age: Vec<usize>,
+    /// A 1-5 rating (about 3% missing), higher for the first role.
+    pub rating: Vec<f64>,
+    /// A continuous amount (a multiple of 1/64, so its decimal text is exact).
+    pub amount: Vec<f64>,
 }
 
 pub const STRATA: u32 = 50;
@@ -61,7 +65,11 @@ pub fn sample(records: usize) -> Sample {
         region: Vec::with_capacity(records),
         gender: Vec::with_capacity(records),
         age: Vec::with_capacity(records),
+        rating: Vec::with_capacity(records),
+        amount: Vec::with_capacity(records),
     };
+    // The rating and the amount from a stream of their own, so the other columns stay as they were.
+    let mut extra = SplitMix(20_261_130);
     for k in 0..records {
         let cluster = (k * clusters / records.max(1)) as u32;
         let stratum = cluster / CLUSTERS_PER_STRATUM;
@@ -85,6 +93,16 @@ pub fn sample(records: usize) -> Sample {
         s.region.push(rng.pick(&[0.3, 0.5, 0.7, 0.85, 1.0]));
         s.gender.push(rng.pick(&[0.45, 1.0]));
         s.age.push(rng.pick(&[0.1, 0.3, 0.5, 0.7, 0.9, 1.0]));
+        let shift = [0.6, 0.0, -0.4][role];
+        s.rating.push(if extra.unit() < 0.03 {
+            f64::NAN
+        } else {
+            (3.0 + shift + 2.0 * (extra.unit() - 0.5) * 2.0)
+                .round()
+                .clamp(1.0, 5.0)
+        });
+        s.amount
+            .push((100.0 * (1.0 + shift) * (-extra.unit().max(1e-12).ln()) * 64.0).round() / 64.0);
     }
     s
 }

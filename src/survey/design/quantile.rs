@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::stats::level::ConfidenceLevel;
 use crate::stats::means::StudentT;
+use crate::survey::codes::Mapped;
 use crate::survey::design::SampleDesign;
 
 /// A quantile of a design, with its Woodruff interval.
@@ -89,38 +90,47 @@ impl SampleDesign {
                 value,
             });
         }
-        // The values with a positive weight, sorted (ties in record order, as R's order()).
-        let mut sorted: Vec<(f64, f64)> = values
+        // The values with a positive weight, sorted with ties in record order (as R's order()),
+        // by a stable radix sort of keys that order as the values do.
+        let mut items: Vec<(u64, f64)> = values
             .iter()
             .zip(self.weights())
             .filter(|(x, w)| !x.is_nan() && **w > 0.0)
-            .map(|(&x, &w)| (x, w))
+            .map(|(&x, &w)| (order_key(x), w))
             .collect();
-        if sorted.is_empty() {
+        if items.is_empty() {
             return Err(Error::EmptyBase);
         }
-        sorted.sort_by(|a, b| a.0.total_cmp(&b.0));
-        let mut cumulative = Vec::with_capacity(sorted.len());
+        radix_sort(&mut items);
+        // Each sorted value's cumulative weight, in place of its weight.
         let mut running = 0.0;
-        for &(_, w) in &sorted {
-            running += w;
-            cumulative.push(running);
+        for item in items.iter_mut() {
+            running += item.1;
+            item.1 = running;
         }
         let total = running;
-        let rule = |p: f64| math_rule(&sorted, &cumulative, total, p);
+        let rule = |p: f64| math_rule(&items, total, p);
         let quantile = rule(p);
         // The share at or below the quantile, design-based over the respondents with a value.
-        let below: Vec<f64> = values
-            .iter()
-            .map(|&x| {
-                if x.is_nan() {
-                    f64::NAN
-                } else {
-                    f64::from(u8::from(x <= quantile))
-                }
-            })
-            .collect();
-        let share = self.mean(&below)?;
+        let below = |k: usize| {
+            let x = values.get(k).copied().unwrap_or(f64::NAN);
+            if x.is_nan() {
+                f64::NAN
+            } else {
+                f64::from(u8::from(x <= quantile))
+            }
+        };
+        let answered = Mapped {
+            len: values.len(),
+            code: |k: usize| (!values.get(k).is_none_or(|x: &f64| x.is_nan())).then_some(0),
+        };
+        let share = self
+            .domain_means_of(below, &answered, 1)?
+            .estimates()
+            .first()
+            .copied()
+            .flatten()
+            .ok_or(Error::EmptyBase)?;
         let df = share.degrees_of_freedom;
         let t = StudentT::new(df).map_err(|_| Error::Undefined {
             what: "quantile interval",
@@ -146,16 +156,105 @@ impl SampleDesign {
     }
 }
 
-/// R's `qrule_math`: with `pos` the last sorted value whose cumulative weight is at most
-/// `p * total` (computed as R computes it), that value when its cumulative share equals `p`
-/// exactly, else the next one. Below the first value's share R takes the second value; here the
-/// first (the inverse of the distribution function), a deliberate departure.
-fn math_rule(sorted: &[(f64, f64)], cumulative: &[f64], total: f64, p: f64) -> f64 {
+/// R's `qrule_math` on values sorted by key with their cumulative weights: with `pos` the last
+/// value whose cumulative weight is at most `p * total` (computed as R computes it), that value
+/// when its cumulative share equals `p` exactly, else the next one. Below the first value's share
+/// R takes the second value; here the first (the inverse of the distribution function), a
+/// deliberate departure.
+fn math_rule(sorted: &[(u64, f64)], total: f64, p: f64) -> f64 {
     let target = p * total;
-    let Some(pos) = cumulative.iter().rposition(|&c| c <= target) else {
-        return sorted.first().map_or(f64::NAN, |s| s.0);
+    let value = |i: usize| sorted.get(i).map_or(f64::NAN, |s| from_key(s.0));
+    // Cumulative weights only grow: the last at most the target by bisection.
+    let Some(pos) = sorted.partition_point(|&(_, c)| c <= target).checked_sub(1) else {
+        return value(0);
     };
-    let exact = p - cumulative[pos] / total == 0.0;
-    let next = (pos + 1).min(sorted.len() - 1);
-    if exact { sorted[pos].0 } else { sorted[next].0 }
+    let exact = p - sorted[pos].1 / total == 0.0;
+    if exact {
+        value(pos)
+    } else {
+        value((pos + 1).min(sorted.len() - 1))
+    }
+}
+
+/// An integer that orders as `x` does (with -0 as 0).
+fn order_key(x: f64) -> u64 {
+    let bits = (x + 0.0).to_bits();
+    if bits >> 63 == 1 {
+        !bits
+    } else {
+        bits | (1 << 63)
+    }
+}
+
+/// The value of an [`order_key`].
+fn from_key(key: u64) -> f64 {
+    if key >> 63 == 1 {
+        f64::from_bits(key & !(1 << 63))
+    } else {
+        f64::from_bits(!key)
+    }
+}
+
+/// Sorts by key, stably (equal keys keep their order), eleven bits at a time; digits that every
+/// key shares are skipped.
+fn radix_sort(items: &mut Vec<(u64, f64)>) {
+    const DIGIT: u32 = 11;
+    let mut buffer = vec![(0_u64, 0.0_f64); items.len()];
+    let mut counts = vec![0_usize; 1 << DIGIT];
+    for pass in 0..64_u32.div_ceil(DIGIT) {
+        let shift = pass * DIGIT;
+        let digit = |key: u64| ((key >> shift) & ((1 << DIGIT) - 1)) as usize;
+        counts.fill(0);
+        for &(key, _) in items.iter() {
+            counts[digit(key)] += 1;
+        }
+        if counts.contains(&items.len()) {
+            continue;
+        }
+        let mut start = 0;
+        for count in counts.iter_mut() {
+            (*count, start) = (start, start + *count);
+        }
+        for &item in items.iter() {
+            let slot = &mut counts[digit(item.0)];
+            buffer[*slot] = item;
+            *slot += 1;
+        }
+        std::mem::swap(items, &mut buffer);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{from_key, order_key, radix_sort};
+
+    /// Keys order as the values do, and come back as the values; the sort is stable.
+    #[test]
+    fn keys_order_and_the_radix_sort_is_stable() {
+        let values = [
+            -1e300, -2.5, -0.0, 0.0, 5e-324, 1.0, 1.0, 3.5, 1e300, -5e-324,
+        ];
+        for a in values {
+            assert_eq!(from_key(order_key(a)), a + 0.0);
+            for b in values {
+                assert_eq!(
+                    order_key(a).cmp(&order_key(b)),
+                    (a + 0.0).total_cmp(&(b + 0.0))
+                );
+            }
+        }
+        let mut state = 7_u64;
+        let mut items: Vec<(u64, f64)> = (0..10_000)
+            .map(|i| {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                (order_key((state % 50) as f64 - 25.0), f64::from(i))
+            })
+            .collect();
+        let mut expected = items.clone();
+        expected.sort_by_key(|item| item.0); // stable
+        radix_sort(&mut items);
+        assert_eq!(items, expected);
+    }
 }

@@ -200,6 +200,20 @@ impl Responses {
     /// answer, and for categories whose code is not a number: declared missing codes kept as
     /// categories, "Other").
     fn scores(&self, id: &str) -> Result<Vec<f64>> {
+        let (codes, score) = self.score_table(id)?;
+        Ok((0..codes.len())
+            .map(|k| {
+                codes
+                    .code(k)
+                    .and_then(|c| score.get(c).copied())
+                    .unwrap_or(f64::NAN)
+            })
+            .collect())
+    }
+
+    /// A coded question's codes and each category's score (as `scores` gives them), so that
+    /// scores are read in place.
+    fn score_table(&self, id: &str) -> Result<(&Codes, Vec<f64>)> {
         let (question, _) = self.loaded(id)?;
         let codes = self.coded(id)?;
         let categories = self.categories(id)?;
@@ -223,14 +237,7 @@ impl Responses {
                 requirement: "a row of means needs answers whose codes are numbers",
             });
         }
-        Ok((0..codes.len())
-            .map(|k| {
-                codes
-                    .code(k)
-                    .and_then(|c| score.get(c).copied())
-                    .unwrap_or(f64::NAN)
-            })
-            .collect())
+        Ok((codes, score))
     }
 
     /// A yes/no item's answers: a coded column whose answers' codes are 1 (yes) and 0 (no).
@@ -889,25 +896,20 @@ impl<'a> CrosstabBuilder<'a> {
 
     /// The table of one banner (`None`: the total), with its row of means when asked.
     fn table(&self, by: Option<&str>, multi: bool, options: &CrosstabOptions) -> Result<Crosstab> {
-        let mut table = self.shares(by, multi, options)?;
+        let (mut table, counts) = self.shares(by, multi, options)?;
         if !(self.means || self.nps || !self.paired.is_empty()) {
             return Ok(table);
         }
         let r = self.responses;
-        let groups = match by {
-            Some(by) => r.codes(by)?,
-            None => vec![Some(0); r.len()],
-        };
-        let weights = self
-            .weight
-            .as_deref()
-            .map(|w| r.weight_column(w))
-            .transpose()?;
-        let weights = weights.as_deref();
         // Weights without a design make a design of the weights alone for the paired rows.
-        let weighted_design = match (self.design, weights) {
-            (None, Some(w)) if !self.paired.is_empty() => Some(SampleDesign::new(w.to_vec())?),
+        let weighted_design = match (self.design, self.weight.as_deref()) {
+            (None, Some(w)) if !self.paired.is_empty() => Some(SampleDesign::new(r.weights(w)?)?),
             _ => None,
+        };
+        let groups = match (by, self.paired.is_empty()) {
+            (_, true) => Vec::new(),
+            (Some(by), false) => r.codes(by)?,
+            (None, false) => vec![Some(0); r.len()],
         };
         for (first, second) in &self.paired {
             let (a, b) = (r.item(first)?, r.item(second)?);
@@ -921,24 +923,55 @@ impl<'a> CrosstabBuilder<'a> {
         if !(self.means || self.nps) {
             return Ok(table);
         }
-        let scores = r.scores(&self.question)?;
-        if self.means {
-            table = match self.design {
-                Some(design) => table.with_design_mean_row("Mean", design, &scores, &groups)?,
-                None => table.with_mean_row("Mean", &scores, &groups, weights)?,
-            };
-        }
-        if self.nps {
-            table = match self.design {
-                Some(design) => table.with_design_nps_row("NPS", design, &scores, &groups)?,
-                None => table.with_nps_row("NPS", &scores, &groups, weights)?,
-            };
+        // Scores and groups read in place from the coded columns.
+        let (codes, score) = r.score_table(&self.question)?;
+        let value = |k: usize| {
+            codes
+                .code(k)
+                .and_then(|c| score.get(c).copied())
+                .unwrap_or(f64::NAN)
+        };
+        let everyone = Mapped {
+            len: r.len(),
+            code: |_| Some(0),
+        };
+        let group_codes: &dyn CodeColumn = match by {
+            Some(by) => r.coded(by)?,
+            None => &everyone,
+        };
+        // Tables of counts take their rows of means and scores from the counts (each answer's
+        // weight and squared weight per column), without another pass over the respondents.
+        match (self.design, counts.filter(|_| !multi)) {
+            (Some(design), _) => {
+                if self.means {
+                    table = table.with_design_mean_row_of("Mean", design, value, group_codes)?;
+                }
+                if self.nps {
+                    table = table.with_design_nps_row_of("NPS", design, value, group_codes)?;
+                }
+            }
+            (None, Some(counts)) => {
+                if self.means {
+                    table = table.with_mean_row_from_counts("Mean", &counts, &score)?;
+                }
+                if self.nps {
+                    table = table.with_nps_row_from_counts("NPS", &counts, &score)?;
+                }
+            }
+            // A multi-select question has no scores (`score_table` refused it above).
+            (None, None) => {}
         }
         Ok(table)
     }
 
-    /// The share rows of one banner (`None`: the total).
-    fn shares(&self, by: Option<&str>, multi: bool, options: &CrosstabOptions) -> Result<Crosstab> {
+    /// The share rows of one banner (`None`: the total), with the counts they came from (tables
+    /// of counts only).
+    fn shares(
+        &self,
+        by: Option<&str>,
+        multi: bool,
+        options: &CrosstabOptions,
+    ) -> Result<(Crosstab, Option<CrossCounts>)> {
         let r = self.responses;
         let question = self.question.as_str();
         if let Some(design) = self.design {
@@ -952,7 +985,7 @@ impl<'a> CrosstabBuilder<'a> {
                 None => (total_group()?, &everyone),
             };
             let answers = r.categories(question)?;
-            return if multi {
+            let table = if multi {
                 Crosstab::from_design_multi_of(
                     design,
                     answers,
@@ -971,6 +1004,7 @@ impl<'a> CrosstabBuilder<'a> {
                     options,
                 )
             };
+            return Ok((table?, None));
         }
         let weight = self.weight.as_deref();
         let counts: CrossCounts = if multi {
@@ -981,7 +1015,7 @@ impl<'a> CrosstabBuilder<'a> {
                 None => r.tally_of(&[question], true, weight)?.cross(0, 1)?,
             }
         };
-        Crosstab::new(&counts, options)
+        Ok((Crosstab::new(&counts, options)?, Some(counts)))
     }
 }
 

@@ -305,16 +305,36 @@ fn summarise(values: &[f64], weights: Option<&[f64]>) -> Result<MeanEstimate> {
 /// As [`MeanEstimate::weighted`], for the first invalid value or weight of a grouped respondent.
 pub(crate) fn grouped_means(
     values: &[f64],
-    group: impl Fn(usize) -> Option<usize>,
+    group: impl Fn(usize) -> Option<usize> + Sync,
     weights: Option<&[f64]>,
     groups: usize,
 ) -> Result<Vec<Option<MeanEstimate>>> {
+    grouped_means_of(
+        values.len(),
+        |k| values.get(k).copied().unwrap_or(f64::NAN),
+        group,
+        weights,
+        groups,
+    )
+}
+
+/// [`grouped_means`] of `len` respondents' values `value(k)`, read in place.
+pub(crate) fn grouped_means_of(
+    len: usize,
+    value: impl Fn(usize) -> f64 + Sync,
+    group: impl Fn(usize) -> Option<usize> + Sync,
+    weights: Option<&[f64]>,
+    groups: usize,
+) -> Result<Vec<Option<MeanEstimate>>> {
+    /// Respondents per run: runs are summed side by side and merged in order, so the result is
+    /// the same on any number of cores.
+    const RUN: usize = 1 << 18;
     if let Some(weights) = weights
-        && weights.len() != values.len()
+        && weights.len() != len
     {
         return Err(Error::LengthMismatch {
             name: "weights",
-            expected: values.len(),
+            expected: len,
             len: weights.len(),
             per: "value",
         });
@@ -329,60 +349,91 @@ pub(crate) fn grouped_means(
         squares: f64,
     }
     let weight = |k: usize| weights.map_or(1.0, |w| w.get(k).copied().unwrap_or(0.0));
-    let mut largest = 0.0_f64;
-    for (record, &x) in values.iter().enumerate() {
-        if group(record).is_none_or(|g| g >= groups) {
-            continue;
-        }
-        let w = weight(record);
-        if !(w.is_finite() && w >= 0.0) {
-            return Err(Error::InvalidWeight {
-                value: w,
-                record: Some(record),
-            });
-        }
-        if x.is_infinite() {
-            return Err(Error::InvalidValue {
-                name: "values",
-                record,
-                value: x,
-            });
-        }
-        largest = largest.max(w);
-    }
+    // Weights are scaled by a power of two near the largest (exactly), so that their squares
+    // neither overflow nor vanish.
+    let largest = weights.map_or(1.0, |w| {
+        w.iter()
+            .copied()
+            .filter(|w| w.is_finite())
+            .fold(0.0_f64, f64::max)
+    });
     let scale = if largest > 0.0 {
         2f64.powi((-(largest.log2().floor() as i32)).clamp(-1000, 1000))
     } else {
         1.0
     };
+    let runs: Vec<(usize, usize)> = (0..len)
+        .step_by(RUN)
+        .map(|start| (start, (start + RUN).min(len)))
+        .collect();
+    // Pass 1: counts and weighted sums per group, checking each grouped respondent.
+    let partials = crate::parallel::map(&runs, |&(from, to)| -> Result<Vec<Sums>> {
+        let mut sums = vec![Sums::default(); groups];
+        for record in from..to {
+            let Some(s) = group(record).and_then(|g| sums.get_mut(g)) else {
+                continue;
+            };
+            let w = weight(record);
+            if !(w.is_finite() && w >= 0.0) {
+                return Err(Error::InvalidWeight {
+                    value: w,
+                    record: Some(record),
+                });
+            }
+            let x = value(record);
+            if x.is_infinite() {
+                return Err(Error::InvalidValue {
+                    name: "values",
+                    record,
+                    value: x,
+                });
+            }
+            if x.is_nan() {
+                s.missing += 1;
+                continue;
+            }
+            let w = w * scale;
+            if w == 0.0 {
+                continue;
+            }
+            s.count += 1;
+            s.w += w;
+            s.w2 += w * w;
+            s.wx += w * x;
+        }
+        Ok(sums)
+    });
     let mut sums = vec![Sums::default(); groups];
-    for (record, &x) in values.iter().enumerate() {
-        let Some(s) = group(record).and_then(|g| sums.get_mut(g)) else {
-            continue;
-        };
-        if x.is_nan() {
-            s.missing += 1;
-            continue;
+    for partial in partials {
+        for (s, p) in sums.iter_mut().zip(partial?) {
+            s.count += p.count;
+            s.missing += p.missing;
+            s.w += p.w;
+            s.w2 += p.w2;
+            s.wx += p.wx;
         }
-        let w = weight(record) * scale;
-        if w == 0.0 {
-            continue;
-        }
-        s.count += 1;
-        s.w += w;
-        s.w2 += w * w;
-        s.wx += w * x;
     }
     let means: Vec<f64> = sums.iter().map(|s| s.wx / s.w).collect();
-    for (record, &x) in values.iter().enumerate() {
-        if x.is_nan() {
-            continue;
+    // Pass 2: squared deviations about the means.
+    let partials = crate::parallel::map(&runs, |&(from, to)| {
+        let mut squares = vec![0.0_f64; groups];
+        for record in from..to {
+            let Some(g) = group(record).filter(|&g| g < groups) else {
+                continue;
+            };
+            let x = value(record);
+            if x.is_nan() {
+                continue;
+            }
+            let d = x - means[g];
+            squares[g] += weight(record) * scale * d * d;
         }
-        let Some(g) = group(record).filter(|&g| g < groups) else {
-            continue;
-        };
-        let d = x - means[g];
-        sums[g].squares += weight(record) * scale * d * d;
+        squares
+    });
+    for partial in partials {
+        for (s, p) in sums.iter_mut().zip(partial) {
+            s.squares += p;
+        }
     }
     let mut out = Vec::with_capacity(groups);
     for (s, &mean) in sums.iter().zip(&means) {

@@ -8,10 +8,13 @@ use crate::error::{Error, Result};
 use crate::stats::alternative::Alternative;
 use crate::stats::interval::Interval;
 use crate::stats::means::{
-    FTest, MeanEstimate, StudentT, VarianceAssumption, grouped_means, mean_difference, means_anova,
+    FTest, MeanEstimate, StudentT, VarianceAssumption, grouped_means_of, mean_difference,
+    means_anova,
 };
 use crate::stats::nps::{NetPromoter, NpsMethod, nps_z_test};
 use crate::stats::paired::{McNemarMethod, PairedCounts, PairedDifferenceMethod};
+use crate::survey::codes::CodeColumn;
+use crate::survey::counts::CrossCounts;
 use crate::survey::crosstab::Crosstab;
 use crate::survey::crosstab::letters::{PairTest, assign_letters, column_letter};
 use crate::survey::design::SampleDesign;
@@ -115,15 +118,95 @@ impl Crosstab {
     /// [`Error::CategoryOutOfRange`] for a group past the table's columns; as
     /// [`MeanEstimate::weighted`] for an invalid value or weight.
     pub fn with_mean_row(
-        mut self,
+        self,
         label: &str,
         values: &[f64],
         groups: &[Option<usize>],
         weights: Option<&[f64]>,
     ) -> Result<Self> {
-        let g = self.check_groups(values.len(), groups)?;
-        let means = grouped_means(values, |k| groups.get(k).copied().flatten(), weights, g)?;
-        let tested = self.tested(&means);
+        self.check_groups(values.len(), groups)?;
+        let value = |k: usize| values.get(k).copied().unwrap_or(f64::NAN);
+        self.with_mean_row_of(label, values.len(), value, groups, weights)
+    }
+
+    /// [`Crosstab::with_mean_row`] of `len` respondents' values `value(k)` and groups read in
+    /// place.
+    pub(crate) fn with_mean_row_of<G: CodeColumn + ?Sized>(
+        self,
+        label: &str,
+        len: usize,
+        value: impl Fn(usize) -> f64 + Sync,
+        groups: &G,
+        weights: Option<&[f64]>,
+    ) -> Result<Self> {
+        let g = self.check_codes(len, groups)?;
+        let means = grouped_means_of(len, value, |k| groups.code(k), weights, g)?;
+        self.with_means(label, &means)
+    }
+
+    /// Adds a row of means of a rating question from its counts by column: each answer's
+    /// `scores[a]` (NaN: left out, as a "don't know" kept as a category), the weights and squared
+    /// weights summed per cell giving each column's mean, variance and Kish effective base
+    /// exactly as the respondents' values would (up to the order of the additions), without a
+    /// pass over the respondents.
+    pub(crate) fn with_mean_row_from_counts(
+        self,
+        label: &str,
+        counts: &CrossCounts,
+        scores: &[f64],
+    ) -> Result<Self> {
+        let means: Vec<Option<MeanEstimate>> = (0..self.columns.len())
+            .map(|c| {
+                let cells = || {
+                    scores
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, s)| s.is_finite())
+                        .map(move |(a, &s)| (s, counts.cell(a, c)))
+                };
+                let (mut n, mut w, mut w2, mut wx) = (0_u64, 0.0_f64, 0.0_f64, 0.0_f64);
+                for (s, sums) in cells() {
+                    n += sums.count();
+                    w += sums.weight();
+                    w2 += sums.weight_squared();
+                    wx += sums.weight() * s;
+                }
+                let effective = if w2 > 0.0 { w * w / w2 } else { 0.0 };
+                if n < 2 || effective <= 1.0 {
+                    return None;
+                }
+                // Respondents of the column without a score: no answer, or an unscored answer.
+                let unscored: u64 = scores
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, s)| !s.is_finite())
+                    .map(|(a, _)| counts.cell(a, c).count())
+                    .sum();
+                let missing = counts.missing(c).count() + unscored;
+                let mean = wx / w;
+                let squares: f64 = cells()
+                    .map(|(s, sums)| sums.weight() * (s - mean) * (s - mean))
+                    .sum();
+                let variance = squares / w;
+                Some(MeanEstimate {
+                    mean,
+                    std_dev: (variance * effective / (effective - 1.0)).sqrt(),
+                    std_error: (variance / (effective - 1.0)).sqrt(),
+                    degrees_of_freedom: effective - 1.0,
+                    count: n,
+                    missing,
+                    weight_sum: w,
+                    effective_base: effective,
+                })
+            })
+            .collect();
+        self.with_means(label, &means)
+    }
+
+    /// Adds a row of the columns' means: their cells, letters and test.
+    fn with_means(mut self, label: &str, means: &[Option<MeanEstimate>]) -> Result<Self> {
+        let g = means.len();
+        let tested = self.tested(means);
         let level = self.settings.intervals.level;
         let mut tests = Vec::new();
         for a in 0..g {
@@ -190,14 +273,28 @@ impl Crosstab {
     ///
     /// As [`Crosstab::with_mean_row`] and [`SampleDesign::domain_means`].
     pub fn with_design_mean_row(
-        mut self,
+        self,
         label: &str,
         design: &SampleDesign,
         values: &[f64],
         groups: &[Option<usize>],
     ) -> Result<Self> {
-        let g = self.check_groups(values.len(), groups)?;
-        let domains = design.domain_means(values, groups, g)?;
+        self.check_groups(values.len(), groups)?;
+        design.check_len("values", values.len())?;
+        let value = |k: usize| values.get(k).copied().unwrap_or(f64::NAN);
+        self.with_design_mean_row_of(label, design, value, groups)
+    }
+
+    /// [`Crosstab::with_design_mean_row`] of values `value(k)` and groups read in place.
+    pub(crate) fn with_design_mean_row_of<G: CodeColumn + ?Sized>(
+        mut self,
+        label: &str,
+        design: &SampleDesign,
+        value: impl Fn(usize) -> f64,
+        groups: &G,
+    ) -> Result<Self> {
+        let g = self.check_codes(design.len(), groups)?;
+        let domains = design.domain_means_of(value, groups, g)?;
         let df = design.degrees_of_freedom();
         let level = self.settings.intervals.level;
         let min_base = self.settings.min_base.max(2);
@@ -284,27 +381,45 @@ impl Crosstab {
     /// As [`Crosstab::with_mean_row`]; [`Error::InvalidValue`] for a rating that is not a whole
     /// number from 0 to 10, naming its record.
     pub fn with_nps_row(
-        mut self,
+        self,
         label: &str,
         ratings: &[f64],
         groups: &[Option<usize>],
         weights: Option<&[f64]>,
     ) -> Result<Self> {
-        let g = self.check_groups(ratings.len(), groups)?;
+        self.check_groups(ratings.len(), groups)?;
+        let rating = |k: usize| ratings.get(k).copied().unwrap_or(f64::NAN);
+        self.with_nps_row_of(label, ratings.len(), rating, groups, weights)
+    }
+
+    /// [`Crosstab::with_nps_row`] of `len` respondents' ratings `rating(k)` and groups read in
+    /// place.
+    pub(crate) fn with_nps_row_of<G: CodeColumn + ?Sized>(
+        self,
+        label: &str,
+        len: usize,
+        rating_of: impl Fn(usize) -> f64,
+        groups: &G,
+        weights: Option<&[f64]>,
+    ) -> Result<Self> {
+        let g = self.check_codes(len, groups)?;
         if let Some(w) = weights
-            && w.len() != ratings.len()
+            && w.len() != len
         {
             return Err(Error::LengthMismatch {
                 name: "weights",
-                expected: ratings.len(),
+                expected: len,
                 len: w.len(),
                 per: "value",
             });
         }
         // Per column: weighted promoters, passives, detractors, squared weights; and counts.
         let mut sums = vec![([0.0_f64; 3], 0.0_f64, 0_u64); g];
-        for (record, &rating) in ratings.iter().enumerate() {
-            let Some(c) = groups[record] else { continue };
+        for record in 0..len {
+            let Some(c) = groups.code(record) else {
+                continue;
+            };
+            let rating = rating_of(record);
             if rating.is_nan() {
                 continue;
             }
@@ -313,7 +428,7 @@ impl Crosstab {
                 record,
                 value: rating,
             })?;
-            let w = weights.map_or(1.0, |w| w[record]);
+            let w = weights.map_or(1.0, |w| w.get(record).copied().unwrap_or(0.0));
             if !(w.is_finite() && w >= 0.0) {
                 return Err(Error::InvalidWeight {
                     value: w,
@@ -323,19 +438,34 @@ impl Crosstab {
             if w == 0.0 {
                 continue;
             }
-            let (classes, squares, count) = &mut sums[c];
+            let Some((classes, squares, count)) = sums.get_mut(c) else {
+                continue;
+            };
             classes[class] += w;
             *squares += w * w;
             *count += 1;
         }
+        self.with_nps_sums(label, &sums, weights.is_some())
+    }
+
+    /// Adds a Net Promoter Score row from each column's weighted promoters, passives and
+    /// detractors, squared weights and count.
+    fn with_nps_sums(
+        mut self,
+        label: &str,
+        sums: &[([f64; 3], f64, u64)],
+        weighted: bool,
+    ) -> Result<Self> {
+        let g = sums.len();
         let level = self.settings.intervals.level;
         let scores: Vec<Option<(NetPromoter, u64, f64)>> = sums
             .iter()
             .map(|&([p, m, d], squares, count)| {
                 let total = p + m + d;
-                let score = match weights {
-                    None => NetPromoter::new(p as u64, m as u64, d as u64),
-                    Some(_) => NetPromoter::from_weighted(p, m, d, total * total / squares),
+                let score = if weighted {
+                    NetPromoter::from_weighted(p, m, d, total * total / squares)
+                } else {
+                    NetPromoter::new(p as u64, m as u64, d as u64)
                 };
                 score.ok().map(|s| (s, count, total))
             })
@@ -375,6 +505,30 @@ impl Crosstab {
         Ok(self)
     }
 
+    /// Adds a Net Promoter Score row from the counts of a 0-10 question by column (`ratings[a]`:
+    /// answer `a`'s rating; NaN or anything else than 0 to 10 leaves it out), as
+    /// [`Crosstab::with_nps_row`] gives it from the respondents.
+    pub(crate) fn with_nps_row_from_counts(
+        self,
+        label: &str,
+        counts: &CrossCounts,
+        ratings: &[f64],
+    ) -> Result<Self> {
+        let g = self.columns.len();
+        let mut sums = vec![([0.0_f64; 3], 0.0_f64, 0_u64); g];
+        for (a, &r) in ratings.iter().enumerate() {
+            let Some(class) = nps_class(r) else { continue };
+            for (c, (classes, squares, count)) in sums.iter_mut().enumerate() {
+                let cell = counts.cell(a, c);
+                classes[class] += cell.weight();
+                *squares += cell.weight_squared();
+                *count += cell.count();
+            }
+        }
+        let weighted = self.weighted;
+        self.with_nps_sums(label, &sums, weighted)
+    }
+
     /// Adds a design-based Net Promoter Score row: the design-based mean of the +1/0/-1 recode of
     /// the 0-10 `ratings` in each column, as [`Crosstab::with_design_mean_row`] gives it (its t
     /// interval, letters and Wald F on the design's degrees of freedom).
@@ -399,32 +553,47 @@ impl Crosstab {
     ///
     /// As [`Crosstab::with_design_mean_row`] and [`Crosstab::with_nps_row`].
     pub fn with_design_nps_row(
-        mut self,
+        self,
         label: &str,
         design: &SampleDesign,
         ratings: &[f64],
         groups: &[Option<usize>],
     ) -> Result<Self> {
-        let recode = ratings
-            .iter()
-            .enumerate()
-            .map(|(record, &r)| {
-                if r.is_nan() {
-                    return Ok(f64::NAN);
-                }
-                match nps_class(r) {
-                    Some(0) => Ok(1.0),
-                    Some(1) => Ok(0.0),
-                    Some(_) => Ok(-1.0),
-                    None => Err(Error::InvalidValue {
-                        name: "ratings (whole numbers from 0 to 10)",
-                        record,
-                        value: r,
-                    }),
-                }
-            })
-            .collect::<Result<Vec<f64>>>()?;
-        self = self.with_design_mean_row(label, design, &recode, groups)?;
+        self.check_groups(ratings.len(), groups)?;
+        design.check_len("ratings", ratings.len())?;
+        self.with_design_nps_row_of(
+            label,
+            design,
+            |k| ratings.get(k).copied().unwrap_or(f64::NAN),
+            groups,
+        )
+    }
+
+    /// [`Crosstab::with_design_nps_row`] of ratings `rating(k)` and groups read in place.
+    pub(crate) fn with_design_nps_row_of<G: CodeColumn + ?Sized>(
+        mut self,
+        label: &str,
+        design: &SampleDesign,
+        rating: impl Fn(usize) -> f64,
+        groups: &G,
+    ) -> Result<Self> {
+        if let Some((record, value)) = (0..design.len())
+            .map(|k| (k, rating(k)))
+            .find(|(_, r)| !r.is_nan() && nps_class(*r).is_none())
+        {
+            return Err(Error::InvalidValue {
+                name: "ratings (whole numbers from 0 to 10)",
+                record,
+                value,
+            });
+        }
+        let recode = |k: usize| match nps_class(rating(k)) {
+            Some(0) => 1.0,
+            Some(1) => 0.0,
+            Some(_) => -1.0,
+            None => f64::NAN,
+        };
+        self = self.with_design_mean_row_of(label, design, recode, groups)?;
         if let Some(row) = self.means.pop() {
             self.nps.push(row);
         }
@@ -475,6 +644,27 @@ impl Crosstab {
             });
         }
         if let Some(&index) = groups.iter().flatten().find(|&&c| c >= g) {
+            return Err(Error::CategoryOutOfRange {
+                dimension: self.group_by.clone(),
+                index,
+                len: g,
+            });
+        }
+        Ok(g)
+    }
+
+    /// Checks one group code per respondent, each within the columns; the number of columns.
+    fn check_codes<G: CodeColumn + ?Sized>(&self, len: usize, groups: &G) -> Result<usize> {
+        let g = self.columns.len();
+        if groups.len() != len {
+            return Err(Error::LengthMismatch {
+                name: "groups",
+                expected: len,
+                len: groups.len(),
+                per: "value",
+            });
+        }
+        if let Some(index) = (0..len).filter_map(|k| groups.code(k)).find(|&c| c >= g) {
             return Err(Error::CategoryOutOfRange {
                 dimension: self.group_by.clone(),
                 index,

@@ -75,8 +75,16 @@
 //! same data give equal responses whichever way they arrive. Analyses are addressed by column
 //! name ([`Responses::crosstab`], [`Responses::design`]) and hand the codes to the survey layer.
 //!
-//! **Rendering** (report). [`Render`] turns a breakdown, crosstab or comparison into a [`Table`],
-//! printed as aligned text or Markdown.
+//! **Rendering** (report). [`Render`] turns a breakdown, crosstab or comparison, and single
+//! results (means, tests, design-based estimates, paired comparisons, NPS), into a [`Table`],
+//! printed as aligned text or Markdown; [`Crosstab::export`] and [`Banners::export`] give JSON.
+//!
+//! **Rows beyond shares** (survey). Crosstabs take rows of means ([`Crosstab::with_mean_row`],
+//! [`MeanRow`]), Net Promoter Scores ([`Crosstab::with_nps_row`]) and paired items
+//! ([`Crosstab::with_paired_row`], [`PairedRow`]), each design-based too, and compare every cell
+//! with the total, the rest or a previous wave ([`Crosstab::versus`], [`Versus`]). Under a design:
+//! [`DomainEstimates::equality_test`] and [`SampleDesign::quantile`] ([`DesignQuantile`],
+//! Woodruff intervals).
 //!
 //! **Statistics on counts** (stats).
 //! - Inputs: [`Proportion`] (`x` of `n`, or a weighted share with its Kish effective base via
@@ -91,7 +99,15 @@
 //!   [`odds_ratio_interval`]; [`cohens_h`]; [`two_proportion_z_test`]; [`fisher_exact`] for small
 //!   groups; [`chi_square_independence`] and [`chi_square_goodness_of_fit`]; [`adjust_p_values`]
 //!   when many comparisons are made ([`PValueAdjustment`], Holm by default).
-//! - Two items answered by the same respondents? [`PairedCounts`], [`mcnemar_test`] ([`McNemarMethod`]), [`paired_difference_interval`] ([`PairedDifferenceMethod`]); `k` items: [`cochrans_q`], [`CochranQ`].
+//! - Two items answered by the same respondents? [`PairedCounts`], [`mcnemar_test`]
+//!   ([`McNemarMethod`]), [`paired_difference_interval`] ([`PairedDifferenceMethod`]); `k` items:
+//!   [`cochrans_q`], [`CochranQ`]; both shares and the gap: [`PairedComparison`].
+//! - Ratings and amounts: [`MeanEstimate`] (weighted on the Kish effective base), its t interval
+//!   and [`TTest`]; [`mean_difference`] ([`VarianceAssumption`]: Welch or pooled);
+//!   [`means_anova`] ([`FTest`]); [`QuantileEstimate`] (order-statistic intervals); [`StudentT`]
+//!   and [`FisherF`].
+//! - Net Promoter Score: [`NetPromoter`] ([`NpsMethod`]: Tango's score interval or Wald),
+//!   [`nps_difference`], [`nps_z_test`].
 //! - How many respondents are needed? [`margin_of_error`], [`sample_size_for_margin`],
 //!   [`two_proportion_power`], [`two_proportion_sample_size`].
 //! - What can a reader conclude from printed percentages alone? [`PublishedShare`] recovers the

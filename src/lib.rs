@@ -245,6 +245,7 @@ pub use survey::design::weighting::{
 };
 pub use survey::design::{LonelyPsu, SampleDesign};
 pub use survey::estimate::{Base, Estimate};
+pub use survey::mean_comparison::{MeanComparison, MeanGroup, MeanPair};
 pub use survey::multi_select::{MultiSelect, MultiSelectTally};
 pub use survey::net::Net;
 pub use survey::paired::PairedComparison;

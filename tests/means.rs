@@ -325,6 +325,64 @@ fn crosstab_mean_rows_match_statsmodels() {
     checker.finish("crosstab mean rows");
 }
 
+/// `MeanComparison` against statsmodels on the same groups: every pair's Welch p-value
+/// (`CompareMeans`), its Holm adjustment (`multipletests`) and Welch's ANOVA (`anova_generic`).
+#[test]
+fn mean_comparisons_match_statsmodels() {
+    use survey_analytics::{ComparisonOptions, MeanComparison};
+    let cases = load();
+    let mut checker = Checker::default();
+    for (i, case) in cases["crosstab"].as_array().unwrap().iter().enumerate() {
+        let groups: Vec<(String, MeanEstimate)> = case["groups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .enumerate()
+            .map(|(g, group)| {
+                (
+                    format!("g{g}"),
+                    estimate(&group["values"], &group["weights"]),
+                )
+            })
+            .collect();
+        let c = MeanComparison::new(
+            "rating",
+            &groups,
+            VarianceAssumption::Welch,
+            &ComparisonOptions::default(),
+        )
+        .unwrap();
+        for (t, pair) in c.pairs().iter().enumerate() {
+            let path = |key: &str| format!("comparison[{i}].pairs[{t}].{key}");
+            checker.number(
+                path("p"),
+                pair.p_value,
+                case["p"][t].as_f64().unwrap(),
+                TAIL,
+                TINY,
+            );
+            let adjusted = case["adjusted"][t].as_f64().unwrap();
+            checker.number(
+                path("adjusted"),
+                pair.adjusted_p_value,
+                adjusted,
+                TAIL,
+                TINY,
+            );
+        }
+        let omnibus = c.omnibus().unwrap();
+        let want = f(&case["anova"], "statistic");
+        checker.number(
+            format!("comparison[{i}].anova"),
+            omnibus.statistic,
+            want,
+            CLOSED,
+            0.0,
+        );
+    }
+    checker.finish("mean comparisons");
+}
+
 /// Invalid inputs get typed errors; limits give finite results or errors, never NaN.
 #[test]
 fn edges_are_values_or_typed_errors() {

@@ -10,6 +10,7 @@ use crate::stats::means::{FTest, MeanDifference, MeanEstimate, TTest};
 use crate::stats::nps::{NetPromoter, NpsDifference, NpsZTest};
 use crate::stats::paired::{CochranQTest, McNemarTest};
 use crate::survey::design::estimate::{DesignEstimate, DomainEstimates};
+use crate::survey::mean_comparison::MeanComparison;
 use crate::survey::paired::PairedComparison;
 
 /// A titled table of `(name, value)` rows.
@@ -373,5 +374,72 @@ impl Render for NpsZTest {
                 ("p", p(self.p_value)),
             ],
         )
+    }
+}
+
+/// # Examples
+///
+/// ```
+/// use survey_analytics::{ComparisonOptions, MeanComparison, MeanEstimate, Render, VarianceAssumption};
+/// let groups = [("PR", MeanEstimate::from_summary(3.4, 1.0, 110.0)?), ("Analytics", MeanEstimate::from_summary(3.9, 0.9, 150.0)?)];
+/// let text = MeanComparison::new("satisfaction", &groups, VarianceAssumption::Welch, &ComparisonOptions::default())?.to_text();
+/// assert!(text.contains("higher among Analytics than among PR"));
+/// # Ok::<(), survey_analytics::Error>(())
+/// ```
+impl Render for MeanComparison {
+    fn table(&self) -> Table {
+        let settings = self.settings();
+        let mut table = Table::new([
+            "",
+            "Mean",
+            "Interval",
+            "Difference",
+            "p (adjusted)",
+            "Cohen's d",
+            "Verdict",
+        ])
+        .title(format!(
+            "{} ({} t intervals; {} t-tests, {} adjustment)",
+            self.outcome(),
+            settings.intervals.level,
+            self.variance().name(),
+            settings.tests.adjustment
+        ));
+        for c in 1..=5 {
+            table = table.align(c, Align::Right);
+        }
+        let label = |i: usize| self.groups().get(i).map_or("?", |g| g.label.as_str());
+        for group in self.groups() {
+            table.push_row([
+                format!("{} (n {})", group.label, group.estimate.count),
+                num(group.estimate.mean),
+                interval(&group.interval),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+            ]);
+        }
+        for pair in self.pairs() {
+            table.push_row([
+                format!("{} - {}", label(pair.a), label(pair.b)),
+                String::new(),
+                interval(&pair.interval),
+                num(pair.difference),
+                format!("{} ({})", p(pair.p_value), p(pair.adjusted_p_value)),
+                num(pair.cohens_d),
+                pair.verdict.describe(label(pair.a), label(pair.b)),
+            ]);
+        }
+        if let Some(test) = self.omnibus() {
+            table.note(format!(
+                "All equal: F = {} on {} and {} df, p {}",
+                num(test.statistic),
+                num(test.numerator_df),
+                num(test.denominator_df),
+                p(test.p_value)
+            ));
+        }
+        table
     }
 }

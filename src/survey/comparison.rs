@@ -63,7 +63,7 @@ pub struct ComparisonSettings {
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct ComparisonOptions {
-    settings: ComparisonSettings,
+    pub(crate) settings: ComparisonSettings,
 }
 
 impl ComparisonOptions {

@@ -13,6 +13,7 @@ pub(crate) mod counts;
 pub(crate) mod crosstab;
 pub(crate) mod design;
 pub(crate) mod estimate;
+pub(crate) mod mean_comparison;
 pub(crate) mod multi_select;
 pub(crate) mod net;
 pub(crate) mod paired;

@@ -2,9 +2,9 @@
 //! with bases, shares, intervals, letters and an omnibus test (flags: `USAGE`). A thin client:
 //! `CsvReader` reads the columns used, coded by `--questionnaire` or inferred (`--infer` prints
 //! the questionnaire); `Responses::crosstab` and `Responses::design` do the rest: rows of means
-//! (`--means`), Net Promoter Scores (`--nps`), paired 0/1 items (`--paired`), a Total (`--total`),
-//! banners (`--by`), design-based estimation as R's `survey` (any design flag). Bad input: one
-//! error line naming file, line and column.
+//! (rating questions, `--means`), Net Promoter Scores (`--nps`), paired 0/1 items (`--paired`), a
+//! Total (`--total`), banners (`--by`), design-based estimation as R's `survey` (any design
+//! flag). Bad input: one error line naming file, line and column.
 
 use std::collections::HashMap;
 use std::fmt::Display;

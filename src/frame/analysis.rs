@@ -5,6 +5,7 @@ use std::borrow::Cow;
 
 use crate::error::{Error, Result};
 use crate::frame::column::{Codes, Column, NO_ANSWER, parse_number};
+use crate::frame::questionnaire::QuestionType;
 use crate::frame::responses::Responses;
 use crate::survey::breakdown::{Breakdown, BreakdownOptions};
 use crate::survey::categories::Categories;
@@ -240,8 +241,27 @@ impl Responses {
         Ok((codes, score))
     }
 
-    /// A yes/no item's answers: a coded column whose answers' codes are 1 (yes) and 0 (no).
+    /// A yes/no item's answers: a coded column whose answers' codes are 1 (yes) and 0 (no), or
+    /// an option of a multi-select question named by its code or label (chosen or not, by the
+    /// respondents who answered the question).
     fn item(&self, id: &str) -> Result<Vec<Option<bool>>> {
+        let option = self.questionnaire().questions().iter().find_map(|q| {
+            (q.kind() == QuestionType::Multi && self.loaded(q.id()).is_ok())
+                .then(|| {
+                    q.answers()
+                        .iter()
+                        .position(|a| a.code == id || a.label == id)
+                        .map(|o| (q.id(), o))
+                })
+                .flatten()
+        });
+        if let (Err(_), Some((question, option))) = (self.loaded(id), option) {
+            return Ok(self
+                .selections(question)?
+                .into_iter()
+                .map(|chosen| chosen.map(|set| set.contains(&option)))
+                .collect());
+        }
         self.scores(id)?
             .into_iter()
             .map(|score| match score {
@@ -659,7 +679,9 @@ impl<'a> CrosstabBuilder<'a> {
     /// Adds a row of means: the answers' codes as scores (a rating's 1-5, say), per column, with
     /// t intervals, letters and a test across the columns ([`Crosstab::with_mean_row`], or
     /// [`Crosstab::with_design_mean_row`] under a design). Categories whose code is not a number
-    /// (declared missing codes kept as categories, "Other") are left out of the means.
+    /// (declared missing codes kept as categories, "Other") are left out of the means. Rating
+    /// questions ([`QuestionType::Rating`]) get this row without asking, as tab plans show mean
+    /// scores of rating scales.
     ///
     /// # Examples
     ///
@@ -706,8 +728,8 @@ impl<'a> CrosstabBuilder<'a> {
         self
     }
 
-    /// Adds a row comparing two yes/no items (0/1 columns) answered by the same respondents,
-    /// within each column: their shares among those who answered both and the difference, with
+    /// Adds a row comparing two yes/no items answered by the same respondents (0/1 columns, or
+    /// options of a multi-select question named by code or label), within each column: their shares among those who answered both and the difference, with
     /// Newcombe's paired interval and McNemar's mid-p test ([`Crosstab::with_paired_row`]), or
     /// design-based ([`Crosstab::with_design_paired_row`]; weights alone make a design too).
     ///
@@ -897,10 +919,15 @@ impl<'a> CrosstabBuilder<'a> {
     /// The table of one banner (`None`: the total), with its row of means when asked.
     fn table(&self, by: Option<&str>, multi: bool, options: &CrosstabOptions) -> Result<Crosstab> {
         let (mut table, counts) = self.shares(by, multi, options)?;
-        if !(self.means || self.nps || !self.paired.is_empty()) {
+        let r = self.responses;
+        let rating = r
+            .questionnaire()
+            .question(&self.question)
+            .is_some_and(|q| q.kind() == QuestionType::Rating);
+        let means = self.means || rating;
+        if !(means || self.nps || !self.paired.is_empty()) {
             return Ok(table);
         }
-        let r = self.responses;
         // Weights without a design make a design of the weights alone for the paired rows.
         let weighted_design = match (self.design, self.weight.as_deref()) {
             (None, Some(w)) if !self.paired.is_empty() => Some(SampleDesign::new(r.weights(w)?)?),
@@ -920,7 +947,7 @@ impl<'a> CrosstabBuilder<'a> {
                 None => table.with_paired_row(first, second, &a, &b, &groups)?,
             };
         }
-        if !(self.means || self.nps) {
+        if !(means || self.nps) {
             return Ok(table);
         }
         // Scores and groups read in place from the coded columns.
@@ -943,7 +970,7 @@ impl<'a> CrosstabBuilder<'a> {
         // weight and squared weight per column), without another pass over the respondents.
         match (self.design, counts.filter(|_| !multi)) {
             (Some(design), _) => {
-                if self.means {
+                if means {
                     table = table.with_design_mean_row_of("Mean", design, value, group_codes)?;
                 }
                 if self.nps {
@@ -951,7 +978,7 @@ impl<'a> CrosstabBuilder<'a> {
                 }
             }
             (None, Some(counts)) => {
-                if self.means {
+                if means {
                     table = table.with_mean_row_from_counts("Mean", &counts, &score)?;
                 }
                 if self.nps {

@@ -210,3 +210,34 @@ fn edges_keep_the_contract() {
     );
     assert!(q.is_err(), "an item total above the respondents");
 }
+
+proptest! {
+    /// Items uncorrelated in the sample (the "both" cell exactly `n p1 p2`): the paired Wald
+    /// interval is the independent one on the same shares and base (its covariance term is
+    /// zero), and Newcombe's paired interval (phi = 0) is Newcombe's hybrid score interval for
+    /// independent groups.
+    #[test]
+    fn uncorrelated_items_give_the_independent_interval(
+        p1 in 1_u64..100,
+        p2 in 1_u64..100,
+        scale in 1_u64..1000,
+        level in prop_oneof![Just(0.9), Just(0.95), Just(0.99)],
+    ) {
+        // n = 10,000 scale: every cell an integer.
+        let n = 10_000 * scale;
+        let both = p1 * p2 * scale;
+        let (first, second) = (p1 * 100 * scale, p2 * 100 * scale);
+        let counts = PairedCounts::new(both, first - both, second - both, n + both - first - second).unwrap();
+        let level = ConfidenceLevel::new(level).unwrap();
+        let (a, b) = (Proportion::new(first, n).unwrap(), Proportion::new(second, n).unwrap());
+        let close = |x: Interval, y: Interval| {
+            (x.lower - y.lower).abs() <= 1e-12 && (x.upper - y.upper).abs() <= 1e-12
+        };
+        let paired = paired_difference_interval(counts, PairedDifferenceMethod::Wald, level);
+        let independent = difference_interval(a, b, DifferenceMethod::Wald, level);
+        prop_assert!(close(paired, independent), "{paired:?} {independent:?}");
+        let paired = paired_difference_interval(counts, PairedDifferenceMethod::Newcombe, level);
+        let independent = difference_interval(a, b, DifferenceMethod::Newcombe, level);
+        prop_assert!(close(paired, independent), "{paired:?} {independent:?}");
+    }
+}

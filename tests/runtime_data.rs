@@ -1360,3 +1360,75 @@ fn shares(table: &Crosstab) -> serde_json::Value {
     }
     value
 }
+
+/// A numeric question by column name: no share rows, each column's base the respondents with a
+/// value, and a row of means equal to each group's `MeanEstimate` (weighted and not) or, under a
+/// design, to its domain means.
+#[test]
+fn numeric_questions_make_tables_of_means() {
+    use survey_analytics::{MeanEstimate, SampleDesign};
+    let q = Questionnaire::new(vec![
+        Question::numeric("spend"),
+        Question::single("g", [("a", "A"), ("b", "B")]),
+        Question::numeric("w"),
+    ])
+    .unwrap();
+    let spend = [
+        12.0,
+        30.5,
+        f64::NAN,
+        8.0,
+        44.0,
+        21.0,
+        17.5,
+        9.0,
+        f64::NAN,
+        33.0,
+    ];
+    let g = ["a", "a", "a", "a", "a", "b", "b", "b", "b", "b"];
+    let w = [1.0, 2.0, 1.0, 0.5, 1.5, 1.0, 1.0, 2.0, 1.0, 0.5];
+    let r = Responses::builder(&q)
+        .numbers("spend", spend)
+        .values("g", g)
+        .numbers("w", w)
+        .build()
+        .unwrap();
+    for weighted in [false, true] {
+        let mut builder = r.crosstab("spend").by("g");
+        if weighted {
+            builder = builder.weight("w");
+        }
+        let tables = builder.run().unwrap();
+        let table = &tables.banners()[0];
+        assert!(table.rows().is_empty());
+        for (c, group) in ["a", "b"].iter().enumerate() {
+            let (x, ws): (Vec<f64>, Vec<f64>) = (0..10)
+                .filter(|&k| g[k] == *group)
+                .map(|k| (spend[k], w[k]))
+                .unzip();
+            let want = if weighted {
+                MeanEstimate::weighted(&x, &ws).unwrap()
+            } else {
+                MeanEstimate::new(&x).unwrap()
+            };
+            let cell = &table.mean_rows()[0].cells[c];
+            assert!((cell.mean.unwrap() - want.mean).abs() < 1e-12);
+            assert!((cell.std_error.unwrap() - want.std_error).abs() < 1e-12);
+            assert_eq!(table.columns()[c].base.count, want.count);
+            assert_eq!(table.columns()[c].missing.count, want.missing);
+        }
+    }
+    let design = SampleDesign::new(w.to_vec())
+        .unwrap()
+        .with_clusters(&[1, 1, 2, 2, 3, 3, 4, 4, 5, 5])
+        .unwrap();
+    let by_design = r.crosstab("spend").by("g").design(&design).run().unwrap();
+    let codes = r.codes("g").unwrap();
+    let domains = design.domain_means(&spend, &codes, 2).unwrap();
+    for c in 0..2 {
+        let cell = &by_design.banners()[0].mean_rows()[0].cells[c];
+        let want = domains.estimates()[c].unwrap();
+        assert!((cell.mean.unwrap() - want.estimate).abs() < 1e-12);
+        assert!((cell.std_error.unwrap() - want.std_error).abs() < 1e-12);
+    }
+}

@@ -863,7 +863,9 @@ impl<'a> CrosstabBuilder<'a> {
         self
     }
 
-    /// Computes the tables.
+    /// Computes the tables. A numeric question's tables have no share rows: their columns' bases
+    /// count the respondents with a value, and they have a row of means (and an NPS row when
+    /// asked).
     ///
     /// # Examples
     ///
@@ -885,8 +887,7 @@ impl<'a> CrosstabBuilder<'a> {
     /// # Errors
     ///
     /// [`Error::TooFewValues`] without a banner or a total; [`Error::UnknownColumn`] for a
-    /// column not loaded; [`Error::InvalidParameter`] for a banner that is not coded or a
-    /// question that is numeric; [`Error::LengthMismatch`] for a design of another set of
+    /// column not loaded; [`Error::InvalidParameter`] for a banner that is not coded; [`Error::LengthMismatch`] for a design of another set of
     /// respondents; as [`Responses::net`], [`Responses::weights`], [`Crosstab::new`] and
     /// [`Crosstab::from_design`].
     pub fn run(&self) -> Result<Banners> {
@@ -918,6 +919,9 @@ impl<'a> CrosstabBuilder<'a> {
 
     /// The table of one banner (`None`: the total), with its row of means when asked.
     fn table(&self, by: Option<&str>, multi: bool, options: &CrosstabOptions) -> Result<Crosstab> {
+        if let Column::Numeric(values) = &self.responses.loaded(&self.question)?.1.column {
+            return self.numeric_table(by, values, options);
+        }
         let (mut table, counts) = self.shares(by, multi, options)?;
         let r = self.responses;
         let rating = r
@@ -987,6 +991,53 @@ impl<'a> CrosstabBuilder<'a> {
             }
             // A multi-select question has no scores (`score_table` refused it above).
             (None, None) => {}
+        }
+        Ok(table)
+    }
+
+    /// The table of a numeric question for one banner: the columns' bases of respondents with a
+    /// value, a row of means, and a Net Promoter Score row when asked (values 0 to 10).
+    fn numeric_table(
+        &self,
+        by: Option<&str>,
+        values: &[f64],
+        options: &CrosstabOptions,
+    ) -> Result<Crosstab> {
+        let r = self.responses;
+        let everyone = Mapped {
+            len: r.len(),
+            code: |_| Some(0),
+        };
+        let (groups, group_codes): (Categories, &dyn CodeColumn) = match by {
+            Some(by) => (r.categories(by)?.clone(), r.coded(by)?),
+            None => (total_group()?, &everyone),
+        };
+        let weights = match (self.design, self.weight.as_deref()) {
+            (None, Some(w)) => Some(r.weight_column(w)?),
+            _ => None,
+        };
+        let weights = weights.as_deref();
+        let value = |k: usize| values.get(k).copied().unwrap_or(f64::NAN);
+        let len = r.len();
+        let mut table = Crosstab::for_values(
+            &self.question,
+            &groups,
+            len,
+            value,
+            group_codes,
+            weights,
+            self.design,
+            options,
+        )?;
+        table = match self.design {
+            Some(d) => table.with_design_mean_row_of("Mean", d, value, group_codes)?,
+            None => table.with_mean_row_of("Mean", len, value, group_codes, weights)?,
+        };
+        if self.nps {
+            table = match self.design {
+                Some(d) => table.with_design_nps_row_of("NPS", d, value, group_codes)?,
+                None => table.with_nps_row_of("NPS", len, value, group_codes, weights)?,
+            };
         }
         Ok(table)
     }

@@ -13,11 +13,14 @@ use crate::stats::means::{
 };
 use crate::stats::nps::{NetPromoter, NpsMethod, nps_z_test};
 use crate::stats::paired::{McNemarMethod, PairedCounts, PairedDifferenceMethod};
+use crate::survey::categories::Categories;
 use crate::survey::codes::CodeColumn;
-use crate::survey::counts::CrossCounts;
-use crate::survey::crosstab::Crosstab;
+use crate::survey::counts::{CrossCounts, QuestionKind};
 use crate::survey::crosstab::letters::{PairTest, assign_letters, column_letter};
+use crate::survey::crosstab::options::CrosstabOptions;
+use crate::survey::crosstab::{Crosstab, CrosstabColumn, DesignSummary};
 use crate::survey::design::SampleDesign;
+use crate::survey::estimate::Base;
 use crate::survey::paired::PairedComparison;
 
 /// One column's mean in a [`MeanRow`].
@@ -926,4 +929,105 @@ fn check_items(first: usize, second: usize) -> Result<()> {
         });
     }
     Ok(())
+}
+
+impl Crosstab {
+    /// A table of a numeric question by `groups`: no share rows (rows of means are added to
+    /// it), each column's base the respondents with a value (weighted, with its Kish effective
+    /// base, when weights or a design are given), its missing those without.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn for_values<G: CodeColumn + ?Sized>(
+        question: &str,
+        groups: &Categories,
+        len: usize,
+        value: impl Fn(usize) -> f64,
+        group_codes: &G,
+        weights: Option<&[f64]>,
+        design: Option<&SampleDesign>,
+        options: &CrosstabOptions,
+    ) -> Result<Crosstab> {
+        let weights = design.map(SampleDesign::weights).or(weights);
+        if let Some(w) = weights
+            && w.len() != len
+        {
+            return Err(Error::LengthMismatch {
+                name: "weights",
+                expected: len,
+                len: w.len(),
+                per: "respondent",
+            });
+        }
+        let g = groups.len();
+        let largest = weights.map_or(1.0, |w| {
+            w.iter()
+                .copied()
+                .filter(|w| w.is_finite())
+                .fold(0.0, f64::max)
+        });
+        // Per column (and for the ungrouped): respondents, weight and scaled squared weight, with a
+        // value and without.
+        let mut sums = vec![[(0_u64, 0.0_f64, 0.0_f64); 2]; g + 1];
+        for k in 0..len {
+            let w = weights.map_or(1.0, |w| w.get(k).copied().unwrap_or(0.0));
+            if !(w.is_finite() && w >= 0.0) {
+                return Err(Error::InvalidWeight {
+                    value: w,
+                    record: Some(k),
+                });
+            }
+            let column = group_codes.code(k).map_or(g, |c| c.min(g));
+            let kind = usize::from(value(k).is_nan());
+            let scaled = if largest > 0.0 { w / largest } else { 0.0 };
+            if let Some(cell) = sums.get_mut(column).and_then(|s| s.get_mut(kind)) {
+                cell.0 += 1;
+                cell.1 += w;
+                cell.2 += scaled * scaled;
+            }
+        }
+        let base = |(count, weight, squares): (u64, f64, f64)| {
+            let scaled = if largest > 0.0 { weight / largest } else { 0.0 };
+            Base {
+                count,
+                weighted: weight,
+                effective: if squares > 0.0 {
+                    scaled * scaled / squares
+                } else {
+                    0.0
+                },
+            }
+        };
+        let settings = options.settings;
+        let columns = (0..g)
+            .map(|c| {
+                let [with, without] = sums[c];
+                CrosstabColumn {
+                    label: groups.label(c).unwrap_or_default().to_string(),
+                    letter: column_letter(c),
+                    base: base(with),
+                    missing: base(without),
+                    tested: with.0 >= settings.min_base.max(1),
+                }
+            })
+            .collect();
+        let [with, without] = sums[g];
+        let ungrouped = base((with.0 + without.0, with.1 + without.1, with.2 + without.2));
+        Ok(Crosstab {
+            question: question.to_string(),
+            group_by: groups.name().to_string(),
+            kind: QuestionKind::SingleChoice,
+            weighted: weights.is_some(),
+            settings,
+            columns,
+            rows: Vec::new(),
+            omnibus: None,
+            ungrouped,
+            design: design.map(|d| DesignSummary {
+                degrees_of_freedom: d.degrees_of_freedom(),
+                rao_scott: None,
+            }),
+            means: Vec::new(),
+            nps: Vec::new(),
+            paired: Vec::new(),
+        })
+    }
 }

@@ -2,6 +2,7 @@
 
 use crate::report::table::{Align, Table};
 use crate::stats::interval::Interval;
+use crate::stats::means::VarianceAssumption;
 use crate::survey::breakdown::Breakdown;
 use crate::survey::comparison::Comparison;
 use crate::survey::crosstab::Crosstab;
@@ -384,9 +385,10 @@ fn notes(table: &Crosstab) -> Vec<String> {
         ));
     }
     for row in table.mean_rows() {
-        let (letters, omnibus) = match table.design() {
-            Some(_) => ("design-based t-tests", "Wald F"),
-            None => ("Welch t-tests", "Welch F"),
+        let (letters, omnibus) = match (table.design(), table.settings().means) {
+            (Some(_), _) => ("design-based t-tests", "Wald F"),
+            (None, VarianceAssumption::Welch) => ("Welch t-tests", "Welch F"),
+            (None, VarianceAssumption::Pooled) => ("pooled t-tests", "F"),
         };
         let test = row.omnibus.map_or(String::new(), |t| {
             format!(

@@ -8,8 +8,7 @@ use crate::error::{Error, Result};
 use crate::stats::alternative::Alternative;
 use crate::stats::interval::Interval;
 use crate::stats::means::{
-    FTest, MeanEstimate, StudentT, VarianceAssumption, grouped_means_of, mean_difference,
-    means_anova,
+    FTest, MeanEstimate, StudentT, grouped_means_of, mean_difference, means_anova,
 };
 use crate::stats::nps::{NetPromoter, NpsMethod, nps_z_test};
 use crate::stats::paired::{McNemarMethod, PairedCounts, PairedDifferenceMethod};
@@ -97,8 +96,9 @@ impl Crosstab {
     /// columns, `groups[k]` being respondent `k`'s column (`None`: none), weighted by `weights`
     /// when given (standard errors on each column's Kish effective base, as statsmodels'
     /// `DescrStatsW` with weights rescaled to it). Letters come from Welch's t-tests between
-    /// columns with at least the minimum base of values, adjusted within the row; the omnibus test
-    /// is Welch's ANOVA across them.
+    /// columns with at least the minimum base of values (pooled-variance t-tests when the options
+    /// say so, [`CrosstabOptions::means`]), adjusted within the row; the omnibus test is Welch's
+    /// ANOVA across them (the classic one-way ANOVA when pooled).
     ///
     /// # Examples
     ///
@@ -209,26 +209,21 @@ impl Crosstab {
     /// Adds a row of the columns' means: their cells, letters and test.
     fn with_means(mut self, label: &str, means: &[Option<MeanEstimate>]) -> Result<Self> {
         let g = means.len();
+        let variance = self.settings.means;
         let tested = self.tested(means);
         let level = self.settings.intervals.level;
         let mut tests = Vec::new();
         for a in 0..g {
             for b in a + 1..g {
                 if let (Some(ma), Some(mb)) = (tested[a], tested[b]) {
-                    let d = mean_difference(
-                        &ma,
-                        &mb,
-                        VarianceAssumption::Welch,
-                        level,
-                        Alternative::TwoSided,
-                    );
+                    let d = mean_difference(&ma, &mb, variance, level, Alternative::TwoSided);
                     tests.push(pair(a, b, d.estimate, d.test.p_value));
                 }
             }
         }
         let included: Vec<MeanEstimate> = tested.iter().flatten().copied().collect();
         let omnibus = (included.len() >= 2)
-            .then(|| means_anova(&included, VarianceAssumption::Welch).ok())
+            .then(|| means_anova(&included, variance).ok())
             .flatten();
         let cells = means
             .iter()

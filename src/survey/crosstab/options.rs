@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::stats::means::VarianceAssumption;
+
 use crate::portable::serialize_threshold;
 use crate::stats::adjust::PValueAdjustment;
 use crate::stats::level::{Alpha, ConfidenceLevel};
@@ -43,6 +45,10 @@ pub struct CrosstabSettings {
     pub min_base: u64,
     /// Interval method and design effect of the cells (tables built from a design).
     pub design: DesignSettings,
+    /// How the columns' variances enter the t-tests of rows of means (tables of counts): Welch's
+    /// by default, or pooled (then the classic one-way ANOVA across columns).
+    #[serde(default)]
+    pub means: VarianceAssumption,
 }
 
 impl Default for CrosstabSettings {
@@ -52,6 +58,7 @@ impl Default for CrosstabSettings {
             tests: TestSettings::default(),
             min_base: DEFAULT_MIN_BASE,
             design: DesignSettings::default(),
+            means: VarianceAssumption::default(),
         }
     }
 }
@@ -244,6 +251,26 @@ impl CrosstabOptions {
     /// ```
     pub fn min_base(mut self, min_base: u64) -> Self {
         self.settings.min_base = min_base;
+        self
+    }
+
+    /// Sets how rows of means test their columns: Welch's t-tests and ANOVA (the default), or
+    /// pooled-variance t-tests and the classic one-way ANOVA.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use survey_analytics::{Categories, CrossCounts, Crosstab, CrosstabOptions, VarianceAssumption};
+    /// let counts = CrossCounts::from_table(Categories::new("q", ["any"])?, Categories::new("g", ["a", "b"])?, &[[3, 3]])?;
+    /// let options = CrosstabOptions::default().min_base(2).means(VarianceAssumption::Pooled);
+    /// let table = Crosstab::new(&counts, &options)?
+    ///     .with_mean_row("Mean", &[1.0, 2.0, 3.0, 2.0, 4.0, 6.0], &[Some(0), Some(0), Some(0), Some(1), Some(1), Some(1)], None)?;
+    /// assert_eq!(table.settings().means, VarianceAssumption::Pooled);
+    /// assert_eq!(table.mean_rows()[0].omnibus.unwrap().denominator_df, 4.0); // 6 - 2 groups
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
+    pub fn means(mut self, variance: VarianceAssumption) -> Self {
+        self.settings.means = variance;
         self
     }
 

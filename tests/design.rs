@@ -263,6 +263,10 @@ fn domain_estimates_and_contrasts_match_svyby() {
             check.close(&case, "estimate", contrast.estimate, 1e-12);
             check.close(&case, "se", contrast.std_error, 1e-9);
         }
+        // svyttest between leaders and ICs: the contrast over its standard error.
+        let contrast = domains.contrast(0, 2).unwrap();
+        let case = format!("ttest_{variable}_Leader_IC");
+        check.close(&case, "t", contrast.estimate / contrast.std_error, 1e-9);
         // One test of equal means across the roles: regTermTest on svyglm(y ~ role).
         let wald = domains
             .equality_test(&[0, 1, 2], design.degrees_of_freedom())

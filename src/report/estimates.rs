@@ -9,7 +9,9 @@ use crate::stats::interval::Interval;
 use crate::stats::means::{FTest, MeanDifference, MeanEstimate, TTest};
 use crate::stats::nps::{NetPromoter, NpsDifference, NpsZTest};
 use crate::stats::paired::{CochranQTest, McNemarTest};
+use crate::stats::quantile::QuantileEstimate;
 use crate::survey::design::estimate::{DesignEstimate, DomainEstimates};
+use crate::survey::design::quantile::DesignQuantile;
 use crate::survey::mean_comparison::MeanComparison;
 use crate::survey::paired::PairedComparison;
 
@@ -441,5 +443,64 @@ impl Render for MeanComparison {
             ));
         }
         table
+    }
+}
+
+fn bound(x: Option<f64>) -> String {
+    x.map_or("-".to_string(), num)
+}
+
+/// # Examples
+///
+/// ```
+/// use survey_analytics::{ConfidenceLevel, QuantileEstimate, Render};
+/// let q = QuantileEstimate::new(&[3.0, 1.0, 4.0, 1.0, 5.0, 9.0, 2.0, 6.0, 5.0, 3.0, 5.0, 8.0, 9.0, 7.0, 9.0], 0.5, ConfidenceLevel::NINETY_FIVE)?;
+/// assert!(q.to_text().contains("[3.000, 8.000]"));
+/// # Ok::<(), survey_analytics::Error>(())
+/// ```
+impl Render for QuantileEstimate {
+    fn table(&self) -> Table {
+        facts(
+            &format!("Quantile {} (order-statistic interval)", self.probability),
+            vec![
+                ("Quantile", num(self.quantile)),
+                (
+                    "Interval",
+                    format!("[{}, {}]", bound(self.lower), bound(self.upper)),
+                ),
+                ("Values", self.count.to_string()),
+                ("Missing", self.missing.to_string()),
+            ],
+        )
+    }
+}
+
+/// # Examples
+///
+/// ```
+/// use survey_analytics::{ConfidenceLevel, Render, SampleDesign};
+/// let design = SampleDesign::new(vec![1.0; 8])?.with_clusters(&[1, 1, 2, 2, 3, 3, 4, 4])?;
+/// let q = design.quantile(&[10.0, 20.0, 30.0, 40.0, 50.0, 60.0, 70.0, 80.0], 0.5, ConfidenceLevel::NINETY_FIVE)?;
+/// assert!(q.to_text().contains("Woodruff"));
+/// # Ok::<(), survey_analytics::Error>(())
+/// ```
+impl Render for DesignQuantile {
+    fn table(&self) -> Table {
+        facts(
+            &format!(
+                "Design-based quantile {} (Woodruff interval)",
+                self.probability
+            ),
+            vec![
+                ("Quantile", num(self.quantile)),
+                (
+                    "Interval",
+                    format!("[{}, {}]", bound(self.lower), bound(self.upper)),
+                ),
+                ("Standard error", bound(self.std_error)),
+                ("Degrees of freedom", num(self.degrees_of_freedom)),
+                ("Observations", self.observations.to_string()),
+            ],
+        )
     }
 }

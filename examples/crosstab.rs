@@ -1,10 +1,10 @@
 //! Crosstab of any survey export: a question (or a multi-select block) by one or more groupings,
 //! with bases, shares, intervals, letters and an omnibus test (flags: `USAGE`). A thin client:
 //! `CsvReader` reads the columns used, coded by `--questionnaire` or inferred (`--infer` prints
-//! the questionnaire); `Responses::crosstab` and `Responses::design` do the rest: rows of means
-//! (rating questions, `--means`), Net Promoter Scores (`--nps`), paired 0/1 items (`--paired`), a
-//! Total (`--total`), banners (`--by`), design-based estimation as R's `survey` (any design
-//! flag). Bad input: one error line naming file, line and column.
+//! it); `Responses::crosstab` and `Responses::design` do the rest: means (rating and `--numeric`
+//! questions, `--means`), Net Promoter Scores (`--nps`), paired 0/1 items (`--paired`), a Total,
+//! banners (`--by`), design-based estimation as R's `survey`. Bad input: one line (file, line,
+//! column).
 
 use std::collections::HashMap;
 use std::fmt::Display;
@@ -18,16 +18,16 @@ use survey_analytics::{
 };
 
 const USAGE: &str = "usage: crosstab FILE.csv --by COLUMN... (--question COLUMN | --multi COL1,COL2,...) \
-[--questionnaire FILE.json] [--infer] [--total] [--means] [--nps] [--paired A,B]... [--weight COLUMN] [--net NAME=VALUE,VALUE]... \
+[--questionnaire FILE.json] [--infer] [--total] [--means] [--nps] [--numeric] [--paired A,B]... [--weight COLUMN] [--net NAME=VALUE,VALUE]... \
 [--level 0.95] [--method wilson] [--adjust holm] [--alpha 0.05] [--min-base 30] \
 [--format text|markdown|json] [--strata COLUMN] [--cluster COLUMN] [--design-interval logit] \
 [--design-effect with-replacement] [--rake COLUMN=LEVEL:TOTAL,...]... [--poststratify COLUMN=LEVEL:TOTAL,...]";
 
-/// Flags taking a value.
+/// Flags taking a value, flags without one, and flags that switch to design-based estimation.
 const VALUED: &str = "--by --question --multi --questionnaire --weight --net --paired --level --method \
 --adjust --alpha --min-base --format --strata --cluster --design-interval --design-effect --rake \
 --poststratify";
-/// Flags that switch to design-based estimation.
+const SWITCHES: &str = "--infer --total --means --nps --numeric";
 const DESIGN: &str = "--strata --cluster --design-interval --design-effect --rake --poststratify";
 
 /// A column's population totals by level.
@@ -98,7 +98,7 @@ fn parse_args(mut raw: impl Iterator<Item = String>) -> Result<Args, String> {
     while let Some(arg) = raw.next() {
         let value = if VALUED.split_whitespace().any(|f| f == arg) {
             raw.next().ok_or_else(|| format!("{arg} needs a value"))?
-        } else if matches!(arg.as_str(), "--infer" | "--total" | "--means" | "--nps") {
+        } else if SWITCHES.split_whitespace().any(|f| f == arg) {
             String::new()
         } else if arg.starts_with("--") {
             return Err(format!("unknown option {arg}"));
@@ -139,6 +139,7 @@ fn questions(a: &Args) -> Result<Vec<Question>, String> {
         }
         None => Vec::new(),
     };
+    questions.extend(a.has("--numeric").then(|| Question::numeric(a.question())));
     if let Some(multi) = a.one("--multi") {
         questions.push(Question::multi(multi, multi.split(',').map(|m| (m, m))));
     }
@@ -225,7 +226,6 @@ fn run() -> Result<(), String> {
     let output = match a.one("--format").unwrap_or("text") {
         "markdown" => table.to_markdown(),
         "json" => {
-            // The library's export, with the records read.
             let mut json = serde_json::to_value(table.export()).map_err(|e| e.to_string())?;
             json["rows_read"] = responses.len().into();
             format!("{json}\n")

@@ -600,3 +600,30 @@ fn crosstab_paired_compares_two_items_within_each_column() {
     let plain = crosstab_json(SURVEY, &["--by", "role", "--question", "knows_impact"]);
     assert!(plain.get("paired").is_none());
 }
+
+/// `--numeric` reads the question as numbers: a table of means, each column's mean the
+/// column's values' mean (computed here from the file), and no share rows.
+#[test]
+fn crosstab_numeric_makes_a_table_of_means() {
+    let json = crosstab_json(
+        SURVEY,
+        &["--by", "role", "--question", "weight", "--numeric"],
+    );
+    assert!(json["rows"].as_array().unwrap().is_empty());
+    let mut reader = csv::Reader::from_path(SURVEY).unwrap();
+    let header = reader.headers().unwrap().clone();
+    let at = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let (role, weight) = (at("role"), at("weight"));
+    let records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    for (c, group) in json["groups"].as_array().unwrap().iter().enumerate() {
+        let label = group["label"].as_str().unwrap();
+        let values: Vec<f64> = records
+            .iter()
+            .filter(|r| &r[role] == label)
+            .filter_map(|r| r[weight].parse().ok())
+            .collect();
+        let mean = values.iter().sum::<f64>() / values.len() as f64;
+        let got = json["means"][0]["cells"][c]["mean"].as_f64().unwrap();
+        assert!((got - mean).abs() < 1e-12, "{label}: {got} vs {mean}");
+    }
+}

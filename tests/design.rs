@@ -480,6 +480,38 @@ fn quantiles_match_svyquantile() {
     check.finish();
 }
 
+/// A design-based crosstab's cells against the total and the rest: the contrast of the roles'
+/// shares weighted by their weighted bases, with its design covariance and a t-test on the
+/// design's degrees of freedom (R's `svycontrast` on `svyby(covmat = TRUE)`).
+#[test]
+fn design_cells_against_total_and_rest_match_svycontrast() {
+    use survey_analytics::{Categories, Crosstab, CrosstabOptions, Versus};
+    let data = load();
+    let design = data.design();
+    let role = data.codes("role", &ROLES);
+    let knows = data.codes("knows", &["0", "1"]);
+    let table = Crosstab::from_design(
+        &design,
+        &Categories::new("knows", ["0", "1"]).unwrap(),
+        &Categories::new("role", ROLES).unwrap(),
+        &knows,
+        &role,
+        &CrosstabOptions::default(),
+    )
+    .unwrap();
+    let mut check = Check::new();
+    for (reference, name) in [(Versus::Total, "total"), (Versus::Rest, "rest")] {
+        let cells = table.versus(reference).unwrap();
+        for (c, r) in ROLES.iter().enumerate() {
+            let cell = cells[1][c]; // the "1" row: knows
+            let case = format!("versus_{name}_knows_{r}");
+            check.close(&case, "difference", cell.difference.unwrap(), 1e-12);
+            check.close(&case, "p", cell.p_value.unwrap(), 1e-8);
+        }
+    }
+    check.finish();
+}
+
 #[test]
 fn rao_scott_tests_match_svychisq() {
     let data = load();

@@ -478,8 +478,14 @@ fn build<G: CodeColumn + ?Sized>(
         }),
     };
     let mut table_rows = Vec::with_capacity(rows.len());
+    let mut covariances = Vec::with_capacity(rows.len());
     for (row, estimated) in rows.iter().zip(estimated) {
         let (domains, counts): (_, Vec<WeightSums>) = estimated?;
+        covariances.push(
+            (0..g * g)
+                .map(|i| domains.covariance(i / g, i % g).unwrap_or(0.0))
+                .collect(),
+        );
         // Design-based t-tests of every pair of tested columns.
         let mut tests = Vec::new();
         for a in 0..g {
@@ -551,5 +557,6 @@ fn build<G: CodeColumn + ?Sized>(
         means: Vec::new(),
         nps: Vec::new(),
         paired: Vec::new(),
+        covariances,
     })
 }

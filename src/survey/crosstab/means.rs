@@ -1023,6 +1023,7 @@ impl Crosstab {
             means: Vec::new(),
             nps: Vec::new(),
             paired: Vec::new(),
+            covariances: Vec::new(),
         })
     }
 }

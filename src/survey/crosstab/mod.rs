@@ -212,6 +212,10 @@ pub struct Crosstab {
     /// Paired items compared within each column ([`Crosstab::with_paired_row`]).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     paired: Vec<PairedRow>,
+    /// Design-based tables: each share row's covariance of its columns' shares (row-major,
+    /// columns x columns), for comparisons with the total or the rest.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    covariances: Vec<Vec<f64>>,
 }
 
 impl Crosstab {

@@ -111,9 +111,11 @@ impl CellVersus {
 impl Crosstab {
     /// Every cell against a reference (rows by columns, in the table's order), with arrows at the
     /// table's alpha, unadjusted. Tables of counts use the pooled two-proportion z-test the
-    /// letters use (on effective bases when weighted); design-based tables compare with a
-    /// previous wave by `z = (p1 - p2) / sqrt(se1^2 + se2^2)` on their design-based standard
-    /// errors.
+    /// letters use (on effective bases when weighted). Design-based tables compare with the
+    /// total or the rest by the contrast of the columns' shares with its design covariance and a
+    /// t-test on the design's degrees of freedom (the shares weighted by the columns' weighted
+    /// bases), and with a previous wave by `z = (p1 - p2) / sqrt(se1^2 + se2^2)` on their
+    /// design-based standard errors.
     ///
     /// # Examples
     ///
@@ -130,8 +132,6 @@ impl Crosstab {
     ///
     /// # Errors
     ///
-    /// [`Error::Undefined`] for the total or the rest of a design-based table (their tests need
-    /// the columns' joint covariance: use the design's domain estimates);
     /// [`Error::UnknownCategory`] when a previous wave lacks one of this table's answers or
     /// columns.
     pub fn versus(&self, reference: Versus<'_>) -> Result<Vec<Vec<CellVersus>>> {
@@ -139,14 +139,13 @@ impl Crosstab {
         match reference {
             Versus::Previous(previous) => self.versus_previous(previous, alpha),
             Versus::Total | Versus::Rest => {
-                if self.design.is_some() {
-                    return Err(Error::Undefined {
-                        what: "design-based comparison with the total or the rest",
-                        reason: "it needs the columns' joint covariance: compare domain estimates \
-                                 with SampleDesign::domain_means and a contrast",
-                    });
+                let total = matches!(reference, Versus::Total);
+                match self.design {
+                    Some(design) => {
+                        self.versus_others_by_design(total, design.degrees_of_freedom, alpha)
+                    }
+                    None => self.versus_others(total, alpha),
                 }
-                self.versus_others(matches!(reference, Versus::Total), alpha)
             }
         }
     }
@@ -193,6 +192,70 @@ impl Crosstab {
                             test.difference
                         };
                         CellVersus::new(difference, test.p_value, alpha)
+                    })
+                    .collect()
+            })
+            .collect())
+    }
+
+    /// Design-based: the column's share against the weighted average of all columns' shares (the
+    /// total) or of the others' (the rest), `a' p` with `a = e_c - w`, its variance `a' V a` from
+    /// the row's covariance of the columns' shares, and a t-test on the design's degrees of
+    /// freedom (R's `svycontrast` on `svyby(covmat = TRUE)`).
+    fn versus_others_by_design(
+        &self,
+        total: bool,
+        df: f64,
+        alpha: f64,
+    ) -> Result<Vec<Vec<CellVersus>>> {
+        let g = self.columns.len();
+        let weights: Vec<f64> = self.columns.iter().map(|c| c.base.weighted).collect();
+        let all: f64 = weights.iter().sum();
+        let t = crate::stats::means::StudentT::new(df).ok();
+        Ok(self
+            .rows
+            .iter()
+            .zip(&self.covariances)
+            .map(|(row, covariance)| {
+                (0..g)
+                    .map(|c| {
+                        let reference = if total { all } else { all - weights[c] };
+                        let shares: Option<Vec<f64>> =
+                            row.cells.iter().map(|cell| cell.estimate.share).collect();
+                        let (Some(shares), Some(t)) = (shares, t) else {
+                            return CellVersus::NONE;
+                        };
+                        if reference <= 0.0 {
+                            return CellVersus::NONE;
+                        }
+                        // The contrast's coefficients.
+                        let a: Vec<f64> = (0..g)
+                            .map(|d| {
+                                let w = if !total && d == c {
+                                    0.0
+                                } else {
+                                    weights[d] / reference
+                                };
+                                f64::from(u8::from(d == c)) - w
+                            })
+                            .collect();
+                        let difference: f64 = a.iter().zip(&shares).map(|(x, p)| x * p).sum();
+                        let mut variance = 0.0;
+                        for i in 0..g {
+                            for j in 0..g {
+                                variance +=
+                                    a[i] * a[j] * covariance.get(i * g + j).copied().unwrap_or(0.0);
+                            }
+                        }
+                        let se = variance.max(0.0).sqrt();
+                        let p = if se > 0.0 {
+                            t.two_sided_p(difference / se)
+                        } else if difference == 0.0 {
+                            1.0
+                        } else {
+                            0.0
+                        };
+                        CellVersus::new(difference, p, alpha)
                     })
                     .collect()
             })

@@ -7,6 +7,7 @@ use crate::error::{Error, Result};
 use crate::frame::column::{Codes, Column, NO_ANSWER, parse_number};
 use crate::frame::questionnaire::QuestionType;
 use crate::frame::responses::Responses;
+use crate::stats::means::{MeanEstimate, VarianceAssumption, grouped_means_of};
 use crate::survey::breakdown::{Breakdown, BreakdownOptions};
 use crate::survey::categories::Categories;
 use crate::survey::codes::{CodeColumn, Mapped};
@@ -17,6 +18,7 @@ use crate::survey::crosstab::banners::Banners;
 use crate::survey::crosstab::options::CrosstabOptions;
 use crate::survey::design::weighting::{CalibrationMargin, RakeOptions, RakeReport};
 use crate::survey::design::{LonelyPsu, SampleDesign};
+use crate::survey::mean_comparison::MeanComparison;
 use crate::survey::multi_select::MultiSelectTally;
 use crate::survey::net::Net;
 use crate::survey::tally::Tally;
@@ -407,6 +409,39 @@ impl Responses {
         Breakdown::new(&margin, options)
     }
 
+    /// The mean of a numeric question, or of a coded one's answers' codes as scores (a rating),
+    /// weighted by a numeric column when one is named: the mean counterpart of
+    /// [`Responses::breakdown`] (respondents without a value, or with an unscored answer, are
+    /// counted as missing).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use survey_analytics::{Question, Questionnaire, Responses};
+    /// let q = Questionnaire::new(vec![Question::rating("sat", [("1", "Low"), ("2", "Mid"), ("3", "High")])])?;
+    /// let r = Responses::builder(&q).values("sat", ["3", "2", "", "3"]).build()?;
+    /// let m = r.mean("sat", None)?;
+    /// assert_eq!((m.count, m.missing), (3, 1));
+    /// assert!((m.mean - 8.0 / 3.0).abs() < 1e-15);
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::UnknownColumn`] for a column not loaded; [`Error::InvalidParameter`] for a
+    /// multi-select question or answers whose codes are not numbers; as
+    /// [`MeanEstimate::weighted`](crate::MeanEstimate::weighted).
+    pub fn mean(&self, id: &str, weight: Option<&str>) -> Result<MeanEstimate> {
+        let values = match &self.loaded(id)?.1.column {
+            Column::Numeric(values) => Cow::Borrowed(values.as_slice()),
+            _ => Cow::Owned(self.scores(id)?),
+        };
+        match weight {
+            Some(w) => MeanEstimate::weighted(&values, &self.weight_column(w)?),
+            None => MeanEstimate::new(&values),
+        }
+    }
+
     /// Compares the share of respondents giving some answers (`outcome`'s answers in `yes`, by
     /// label or code) across the groups of `by`.
     ///
@@ -442,6 +477,59 @@ impl Responses {
         let net = self.net(outcome, &label, yes)?;
         let counts = self.tally(&[outcome, by], weight)?.cross(0, 1)?;
         Comparison::from_net(&counts, &net, options)
+    }
+
+    /// Compares the mean of `outcome` (numeric, or a rating's codes as scores) across the groups
+    /// of `by`: the mean counterpart of [`Responses::comparison`] ([`MeanComparison`]); groups
+    /// with fewer than two values are left out.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use survey_analytics::{ComparisonOptions, Question, Questionnaire, Responses, VarianceAssumption};
+    /// let q = Questionnaire::new(vec![
+    ///     Question::numeric("spend"),
+    ///     Question::single("role", [("1", "Leader"), ("2", "IC")]),
+    /// ])?;
+    /// let r = Responses::builder(&q)
+    ///     .numbers("spend", [120.0, 90.0, 150.0, 40.0, 60.0, 50.0]).values("role", ["1", "1", "1", "2", "2", "2"])
+    ///     .build()?;
+    /// let c = r.mean_comparison("spend", "role", None, VarianceAssumption::Welch, &ComparisonOptions::default())?;
+    /// assert_eq!(c.groups()[0].label, "Leader");
+    /// assert_eq!(c.pairs()[0].difference, 70.0);
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`Responses::mean`] and [`MeanComparison::new`] (fewer than two groups with values).
+    pub fn mean_comparison(
+        &self,
+        outcome: &str,
+        by: &str,
+        weight: Option<&str>,
+        variance: VarianceAssumption,
+        options: &ComparisonOptions,
+    ) -> Result<MeanComparison> {
+        let values = match &self.loaded(outcome)?.1.column {
+            Column::Numeric(values) => Cow::Borrowed(values.as_slice()),
+            _ => Cow::Owned(self.scores(outcome)?),
+        };
+        let (groups, codes) = (self.categories(by)?, self.coded(by)?);
+        let weights = weight.map(|w| self.weight_column(w)).transpose()?;
+        let means = grouped_means_of(
+            values.len(),
+            |k| values.get(k).copied().unwrap_or(f64::NAN),
+            |k| codes.code(k),
+            weights.as_deref(),
+            groups.len(),
+        )?;
+        let labelled: Vec<(&str, MeanEstimate)> = means
+            .iter()
+            .enumerate()
+            .filter_map(|(g, m)| m.map(|m| (groups.label(g).unwrap_or_default(), m)))
+            .collect();
+        MeanComparison::new(outcome, &labelled, variance, options)
     }
 
     /// A crosstab of `question` by one or more banners; see [`CrosstabBuilder`].

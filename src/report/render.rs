@@ -252,14 +252,7 @@ fn block(table: &Crosstab, weighted: bool) -> Block {
         .map(|row| {
             row.cells
                 .iter()
-                .map(|cell| {
-                    let text = share_with_interval(&cell.estimate);
-                    if cell.letters.is_empty() {
-                        text
-                    } else {
-                        format!("{text} {}", cell.letters)
-                    }
-                })
+                .map(|cell| lettered(share_with_interval(&cell.estimate), &cell.letters))
                 .collect()
         })
         .chain(table.mean_rows().iter().map(|row| {
@@ -272,11 +265,7 @@ fn block(table: &Crosstab, weighted: bool) -> Block {
                         }
                         _ => "-".to_string(),
                     };
-                    if cell.letters.is_empty() {
-                        text
-                    } else {
-                        format!("{text} {}", cell.letters)
-                    }
+                    lettered(text, &cell.letters)
                 })
                 .collect()
         }))
@@ -293,11 +282,7 @@ fn block(table: &Crosstab, weighted: bool) -> Block {
                         ),
                         _ => "-".to_string(),
                     };
-                    if cell.letters.is_empty() {
-                        text
-                    } else {
-                        format!("{text} {}", cell.letters)
-                    }
+                    lettered(text, &cell.letters)
                 })
                 .collect()
         }))
@@ -321,6 +306,15 @@ fn block(table: &Crosstab, weighted: bool) -> Block {
         header,
         bases,
         cells,
+    }
+}
+
+/// A cell's text followed by its letters, if any.
+fn lettered(text: String, letters: &str) -> String {
+    if letters.is_empty() {
+        text
+    } else {
+        format!("{text} {letters}")
     }
 }
 

@@ -127,7 +127,6 @@ impl Crosstab {
         groups: &[Option<usize>],
         weights: Option<&[f64]>,
     ) -> Result<Self> {
-        self.check_groups(values.len(), groups)?;
         let value = |k: usize| values.get(k).copied().unwrap_or(f64::NAN);
         self.with_mean_row_of(label, values.len(), value, groups, weights)
     }
@@ -277,7 +276,6 @@ impl Crosstab {
         values: &[f64],
         groups: &[Option<usize>],
     ) -> Result<Self> {
-        self.check_groups(values.len(), groups)?;
         design.check_len("values", values.len())?;
         let value = |k: usize| values.get(k).copied().unwrap_or(f64::NAN);
         self.with_design_mean_row_of(label, design, value, groups)
@@ -385,7 +383,6 @@ impl Crosstab {
         groups: &[Option<usize>],
         weights: Option<&[f64]>,
     ) -> Result<Self> {
-        self.check_groups(ratings.len(), groups)?;
         let rating = |k: usize| ratings.get(k).copied().unwrap_or(f64::NAN);
         self.with_nps_row_of(label, ratings.len(), rating, groups, weights)
     }
@@ -557,7 +554,6 @@ impl Crosstab {
         ratings: &[f64],
         groups: &[Option<usize>],
     ) -> Result<Self> {
-        self.check_groups(ratings.len(), groups)?;
         design.check_len("ratings", ratings.len())?;
         self.with_design_nps_row_of(
             label,
@@ -628,27 +624,6 @@ impl Crosstab {
     /// ```
     pub fn mean_rows(&self) -> &[MeanRow] {
         &self.means
-    }
-
-    /// Checks one group entry per value, each within the columns; the number of columns.
-    fn check_groups(&self, values: usize, groups: &[Option<usize>]) -> Result<usize> {
-        let g = self.columns.len();
-        if groups.len() != values {
-            return Err(Error::LengthMismatch {
-                name: "groups",
-                expected: values,
-                len: groups.len(),
-                per: "value",
-            });
-        }
-        if let Some(&index) = groups.iter().flatten().find(|&&c| c >= g) {
-            return Err(Error::CategoryOutOfRange {
-                dimension: self.group_by.clone(),
-                index,
-                len: g,
-            });
-        }
-        Ok(g)
     }
 
     /// Checks one group code per respondent, each within the columns; the number of columns.
@@ -795,7 +770,7 @@ impl Crosstab {
         second_answers: &[Option<bool>],
         groups: &[Option<usize>],
     ) -> Result<Self> {
-        let g = self.check_groups(first_answers.len(), groups)?;
+        let g = self.check_codes(first_answers.len(), groups)?;
         check_items(first_answers.len(), second_answers.len())?;
         let mut tables = vec![[0_u64; 4]; g];
         for ((a, b), group) in first_answers.iter().zip(second_answers).zip(groups) {
@@ -865,7 +840,7 @@ impl Crosstab {
         second_answers: &[Option<bool>],
         groups: &[Option<usize>],
     ) -> Result<Self> {
-        let g = self.check_groups(first_answers.len(), groups)?;
+        let g = self.check_codes(first_answers.len(), groups)?;
         check_items(first_answers.len(), second_answers.len())?;
         let level = self.settings.intervals.level;
         let mut cells = Vec::with_capacity(g);

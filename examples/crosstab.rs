@@ -3,8 +3,7 @@
 //! `CsvReader` reads the columns used, coded by `--questionnaire` or inferred (`--infer` prints
 //! it); `Responses::crosstab` and `Responses::design` do the rest: means (rating and `--numeric`
 //! questions, `--means`), Net Promoter Scores (`--nps`), paired 0/1 items (`--paired`), a Total,
-//! banners (`--by`), design-based estimation as R's `survey`. Bad input: one line (file, line,
-//! column).
+//! banners (`--by`), design-based estimation as R's `survey`. Bad input: a one-line error.
 
 use std::collections::HashMap;
 use std::fmt::Display;
@@ -20,15 +19,17 @@ use survey_analytics::{
 const USAGE: &str = "usage: crosstab FILE.csv --by COLUMN... (--question COLUMN | --multi COL1,COL2,...) \
 [--questionnaire FILE.json] [--infer] [--total] [--means] [--nps] [--numeric] [--paired A,B]... [--weight COLUMN] [--net NAME=VALUE,VALUE]... \
 [--level 0.95] [--method wilson] [--adjust holm] [--alpha 0.05] [--min-base 30] \
-[--format text|markdown|json] [--strata COLUMN] [--cluster COLUMN] [--design-interval logit] \
+[--format text|markdown|json] [--strata COLUMN] [--cluster COLUMN] [--fpc COLUMN] [--design-interval logit] \
 [--design-effect with-replacement] [--rake COLUMN=LEVEL:TOTAL,...]... [--poststratify COLUMN=LEVEL:TOTAL,...]";
 
-/// Flags taking a value, flags without one, and flags that switch to design-based estimation.
+/// Flags: taking a value, switches, naming columns to read, making the table design-based.
 const VALUED: &str = "--by --question --multi --questionnaire --weight --net --paired --level --method \
---adjust --alpha --min-base --format --strata --cluster --design-interval --design-effect --rake \
+--adjust --alpha --min-base --format --strata --cluster --fpc --design-interval --design-effect --rake \
 --poststratify";
 const SWITCHES: &str = "--infer --total --means --nps --numeric";
-const DESIGN: &str = "--strata --cluster --design-interval --design-effect --rake --poststratify";
+const COLUMNS: &str = "--by --weight --strata --cluster --fpc --paired";
+const DESIGN: &str = "--strata --cluster --fpc --design-interval --design-effect --rake \
+--poststratify";
 
 /// A column's population totals by level.
 type Totals = (String, Vec<(String, f64)>);
@@ -157,10 +158,8 @@ fn run() -> Result<(), String> {
     }
     if !a.has("--infer") {
         // Only the columns used are read (a paired spec "A,B" names two).
-        let flags = ["--by", "--weight", "--strata", "--cluster", "--paired"];
-        let used = flags
-            .iter()
-            .flat_map(|f| a.all(f).iter().flat_map(|v| v.split(',')));
+        let flags = COLUMNS.split_whitespace();
+        let used = flags.flat_map(|f| a.all(f).iter().flat_map(|v| v.split(',')));
         let calibration = post.iter().chain(&rake).map(|t| t.0.as_str());
         let used = used.chain(calibration).chain([question.as_str()]);
         reader = reader.columns(used.collect::<Vec<_>>());
@@ -196,6 +195,7 @@ fn run() -> Result<(), String> {
             ("--weight", DesignBuilder::weight as fn(_, &str) -> _),
             ("--strata", DesignBuilder::strata),
             ("--cluster", DesignBuilder::cluster),
+            ("--fpc", DesignBuilder::fpc),
         ] {
             builder = match a.one(flag) {
                 Some(column) => set(builder, column),

@@ -597,6 +597,7 @@ impl Responses {
             weight: None,
             strata: None,
             cluster: None,
+            fpc: None,
             lonely: LonelyPsu::default(),
             post_strata: None,
             rake: Vec::new(),
@@ -1205,6 +1206,7 @@ pub struct DesignBuilder<'a> {
     weight: Option<String>,
     strata: Option<String>,
     cluster: Option<String>,
+    fpc: Option<String>,
     lonely: LonelyPsu,
     post_strata: Option<(String, Vec<(String, f64)>)>,
     rake: Vec<(String, Vec<(String, f64)>)>,
@@ -1264,6 +1266,24 @@ impl DesignBuilder<'_> {
     /// ```
     pub fn cluster(mut self, column: &str) -> Self {
         self.cluster = Some(column.to_string());
+        self
+    }
+
+    /// The finite population correction's column: each stratum's population size (in PSUs) or
+    /// sampling fraction, as R's `svydesign(fpc = )` ([`SampleDesign::with_fpc`]).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use survey_analytics::{Question, Questionnaire, Responses};
+    /// # let q = Questionnaire::new(vec![Question::numeric("y"), Question::numeric("n")])?;
+    /// # let r = Responses::builder(&q).numbers("y", [1.0, 2.0, 4.0]).numbers("n", [3.0; 3]).build()?;
+    /// let (census, _) = r.design().fpc("n").build()?; // all 3 of 3 sampled
+    /// assert_eq!(census.mean(&r.numbers("y")?)?.std_error, 0.0);
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
+    pub fn fpc(mut self, column: &str) -> Self {
+        self.fpc = Some(column.to_string());
         self
     }
 
@@ -1387,6 +1407,17 @@ impl DesignBuilder<'_> {
         }
         if let Some((levels, _)) = clusters? {
             design = design.with_cluster_codes(levels)?;
+        }
+        if let Some(fpc) = &self.fpc {
+            let values = r.number_column(fpc)?;
+            if let Some(k) = values.iter().position(|v| !(v.is_finite() && *v > 0.0)) {
+                return Err(Error::InvalidField {
+                    at: r.locate(k, fpc),
+                    value: values[k].to_string(),
+                    reason: "is not a population size or sampling fraction: it must be positive",
+                });
+            }
+            design = design.with_fpc(&values)?;
         }
         if let Some((column, totals)) = &self.post_strata {
             design = design.post_stratify(&r.margin(column, totals)?)?;

@@ -127,6 +127,11 @@ pub struct SampleDesign {
     calibrations: Vec<Calibration>,
     has_strata: bool,
     has_clusters: bool,
+    /// The finite population correction as given, one value per respondent (population size
+    /// or sampling fraction), kept so that strata set later re-derive `fpc_strata`.
+    fpc: Option<Vec<f64>>,
+    /// Each stratum's population size (above 1) or sampling fraction (at most 1).
+    fpc_strata: Vec<f64>,
 }
 
 /// The PSUs of a design: which PSU each record belongs to, and the members of each PSU and
@@ -343,6 +348,8 @@ impl SampleDesign {
             calibrations: Vec::new(),
             has_strata: false,
             has_clusters: false,
+            fpc: None,
+            fpc_strata: Vec::new(),
         })
     }
 
@@ -378,6 +385,7 @@ impl SampleDesign {
         self.strata = count;
         self.has_strata = true;
         self.index = LazyIndex::default();
+        self.refresh_fpc()?;
         Ok(self)
     }
 
@@ -429,6 +437,7 @@ impl SampleDesign {
         self.stratum = codes;
         self.has_strata = true;
         self.index = LazyIndex::default();
+        self.refresh_fpc()?;
         Ok(self)
     }
 
@@ -439,6 +448,93 @@ impl SampleDesign {
         self.has_clusters = true;
         self.index = LazyIndex::default();
         Ok(self)
+    }
+
+    /// Adds finite population corrections, one value per respondent as R's `svydesign(fpc = )`
+    /// takes them: the stratum's population size (in PSUs; in respondents for a design without
+    /// clusters) when above 1, else its sampling fraction; constant within each stratum (so give
+    /// strata first when the corrections differ between them). A stratum's
+    /// variance is multiplied by `1 - f`, `f` the fraction of its PSUs sampled: a census (`f = 1`)
+    /// contributes none, and neither does a lonely PSU sampled with certainty.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use survey_analytics::SampleDesign;
+    ///
+    /// // 4 of a stratum's 10 schools, 4 of another's 8.
+    /// let design = SampleDesign::new(vec![2.5, 2.5, 2.5, 2.5, 2.0, 2.0, 2.0, 2.0])?
+    ///     .with_strata(&["e", "e", "e", "e", "h", "h", "h", "h"])?;
+    /// let y = [3.0, 5.0, 4.0, 6.0, 2.0, 1.0, 3.0, 2.0];
+    /// let with_replacement = design.mean(&y)?.std_error;
+    /// let corrected = design.clone().with_fpc(&[10.0, 10.0, 10.0, 10.0, 8.0, 8.0, 8.0, 8.0])?.mean(&y)?.std_error;
+    /// assert!(corrected < with_replacement);
+    /// let census = design.with_fpc(&[1.0; 8])?.mean(&y)?.std_error; // fractions of 1
+    /// assert_eq!(census, 0.0);
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::LengthMismatch`] unless there is one value per respondent;
+    /// [`Error::InvalidValue`] for a value that is not finite and positive, or that differs from
+    /// its stratum's first (naming the record). A population smaller than its sample is refused
+    /// when a variance is computed ([`Error::InvalidParameter`]).
+    pub fn with_fpc(mut self, fpc: &[f64]) -> Result<Self> {
+        self.check_len("fpc", fpc.len())?;
+        if let Some((record, &value)) = fpc
+            .iter()
+            .enumerate()
+            .find(|(_, v)| !(v.is_finite() && **v > 0.0))
+        {
+            return Err(Error::InvalidValue {
+                name: "fpc",
+                record,
+                value,
+            });
+        }
+        self.fpc = Some(fpc.to_vec());
+        self.refresh_fpc()?;
+        Ok(self)
+    }
+
+    /// Each stratum's correction, from the values given per respondent.
+    fn refresh_fpc(&mut self) -> Result<()> {
+        let Some(values) = &self.fpc else {
+            return Ok(());
+        };
+        let mut strata = vec![f64::NAN; self.strata];
+        for (record, (&h, &value)) in self.stratum.iter().zip(values).enumerate() {
+            if let Some(slot) = strata.get_mut(h as usize) {
+                if slot.is_nan() {
+                    *slot = value;
+                } else if *slot != value {
+                    return Err(Error::InvalidValue {
+                        name: "fpc (it must be the same within a stratum)",
+                        record,
+                        value,
+                    });
+                }
+            }
+        }
+        self.fpc_strata = strata;
+        Ok(())
+    }
+
+    /// The sampling fraction of stratum `h`, with `n` PSUs sampled in it (0 without a correction).
+    pub(crate) fn sampling_fraction(&self, h: usize, n: usize) -> Result<f64> {
+        let Some(&value) = self.fpc_strata.get(h) else {
+            return Ok(0.0);
+        };
+        let fraction = if value > 1.0 { n as f64 / value } else { value };
+        if fraction > 1.0 {
+            return Err(Error::InvalidParameter {
+                name: "fpc",
+                value,
+                requirement: "a stratum's population must be at least its sample (in PSUs)",
+            });
+        }
+        Ok(fraction)
     }
 
     /// Sets the handling of strata with a single PSU.

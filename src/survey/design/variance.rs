@@ -89,8 +89,13 @@ impl SampleDesign {
         if n == 0 {
             return Ok(None);
         }
+        // Without replacement: a stratum sampled whole has no variance.
+        let fraction = self.sampling_fraction(h, n)?;
+        if fraction >= 1.0 {
+            return Ok(None);
+        }
         if n > 1 {
-            return Ok(Some((n as f64 / (n as f64 - 1.0), true)));
+            return Ok(Some((n as f64 / (n as f64 - 1.0) * (1.0 - fraction), true)));
         }
         match self.lonely {
             LonelyPsu::Fail => {

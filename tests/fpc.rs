@@ -1,0 +1,157 @@
+//! Finite population corrections against R's survey package (4.1.1) on its public `api` data:
+//! `fixtures/fpc/generate.R` writes the stratified sample `apistrat.csv` (fpc: each school
+//! type's population), the one-stage cluster sample `apiclus1.csv` (fpc: the districts in the
+//! population) and `expected.tsv`: `svymean` with and without `fpc = ~fpc`, `svyby` domain means
+//! with their covariance, and a census whose standard error is 0. Tolerances: 1e-12 relative for
+//! estimates, 1e-9 for standard errors and covariances (R's linearisation).
+
+mod common;
+
+use common::{Checker, Values, fixture};
+use survey_analytics::SampleDesign;
+
+fn columns(name: &str) -> (Vec<String>, Vec<csv::StringRecord>) {
+    let mut reader = csv::Reader::from_path(fixture(name)).unwrap();
+    let header = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_string)
+        .collect();
+    (header, reader.records().map(Result::unwrap).collect())
+}
+
+fn column<'a>(data: &'a (Vec<String>, Vec<csv::StringRecord>), name: &str) -> Vec<&'a str> {
+    let at = data.0.iter().position(|h| h == name).unwrap();
+    data.1.iter().map(|r| r.get(at).unwrap()).collect()
+}
+
+fn numbers(data: &(Vec<String>, Vec<csv::StringRecord>), name: &str) -> Vec<f64> {
+    column(data, name)
+        .iter()
+        .map(|v| v.parse().unwrap())
+        .collect()
+}
+
+#[test]
+fn corrected_means_and_domains_match_svydesign_fpc() {
+    let want = Values::load("fpc/expected.tsv");
+    let mut checker = Checker::default();
+    let strat = columns("fpc/apistrat.csv");
+    let base = SampleDesign::new(numbers(&strat, "pw"))
+        .unwrap()
+        .with_strata(&column(&strat, "stype"))
+        .unwrap();
+    let corrected = base.clone().with_fpc(&numbers(&strat, "fpc")).unwrap();
+    let clus = columns("fpc/apiclus1.csv");
+    let clus_base = SampleDesign::new(numbers(&clus, "pw"))
+        .unwrap()
+        .with_clusters(&column(&clus, "dnum"))
+        .unwrap();
+    let clus_corrected = clus_base.clone().with_fpc(&numbers(&clus, "fpc")).unwrap();
+    for (prefix, data, plain, fpc) in [
+        ("strat", &strat, &base, &corrected),
+        ("clus1", &clus, &clus_base, &clus_corrected),
+    ] {
+        for y in ["api00", "enroll"] {
+            let values = numbers(data, y);
+            let case = format!("{prefix}_{y}");
+            let m = fpc.mean(&values).unwrap();
+            want.check(&mut checker, &case, "estimate", m.estimate, 1e-12);
+            want.check(&mut checker, &case, "se", m.std_error, 1e-9);
+            let m0 = plain.mean(&values).unwrap();
+            want.check(&mut checker, &case, "se_nofpc", m0.std_error, 1e-9);
+        }
+    }
+    // Domains: the award-winning schools and the others, with their covariance.
+    let awards: Vec<Option<usize>> = column(&strat, "awards")
+        .iter()
+        .map(|a| ["No", "Yes"].iter().position(|l| l == a))
+        .collect();
+    let by = corrected
+        .domain_means(&numbers(&strat, "api00"), &awards, 2)
+        .unwrap();
+    for (d, a) in ["No", "Yes"].iter().enumerate() {
+        let e = by.estimates()[d].unwrap();
+        let case = format!("strat_by_awards_{a}");
+        want.check(&mut checker, &case, "estimate", e.estimate, 1e-12);
+        want.check(&mut checker, &case, "se", e.std_error, 1e-9);
+    }
+    let cov = by.covariance(0, 1).unwrap();
+    want.check(&mut checker, "strat_by_awards_cov", "No_Yes", cov, 1e-9);
+    // A census of every stratum: no sampling variance.
+    let stype = column(&strat, "stype");
+    let sizes: Vec<f64> = stype
+        .iter()
+        .map(|s| stype.iter().filter(|t| *t == s).count() as f64)
+        .collect();
+    let census = base.with_fpc(&sizes).unwrap();
+    let se = census.mean(&numbers(&strat, "api00")).unwrap().std_error;
+    want.check(&mut checker, "census_api00", "se", se, 0.0);
+    checker.finish("finite population corrections");
+}
+
+/// Values must be positive and constant within strata; a population below its sample is refused
+/// when a variance is computed; strata set after the correction re-derive it.
+#[test]
+fn corrections_are_checked() {
+    use survey_analytics::Error;
+    let design = SampleDesign::new(vec![1.0; 4])
+        .unwrap()
+        .with_strata(&["a", "a", "b", "b"])
+        .unwrap();
+    assert!(matches!(
+        design.clone().with_fpc(&[10.0, 11.0, 5.0, 5.0]),
+        Err(Error::InvalidValue { record: 1, .. })
+    ));
+    assert!(matches!(
+        design.clone().with_fpc(&[10.0, 10.0, 0.0, 5.0]),
+        Err(Error::InvalidValue { record: 2, .. })
+    ));
+    let too_small = design.clone().with_fpc(&[10.0, 10.0, 1.5, 1.5]).unwrap();
+    assert!(matches!(
+        too_small.mean(&[1.0, 2.0, 3.0, 5.0]),
+        Err(Error::InvalidParameter { name: "fpc", .. })
+    ));
+    // Strata given after the correction re-derive it: the same design either way round (a
+    // correction that differs between strata must come after them).
+    let first = SampleDesign::new(vec![1.0; 4])
+        .unwrap()
+        .with_fpc(&[10.0; 4])
+        .unwrap()
+        .with_strata(&["a", "a", "b", "b"])
+        .unwrap();
+    let after = design.with_fpc(&[10.0; 4]).unwrap();
+    let y = [1.0, 2.0, 3.0, 5.0];
+    assert_eq!(first.mean(&y).unwrap(), after.mean(&y).unwrap());
+}
+
+/// The correction by column name: `Responses::design().fpc(column)` gives R's standard error.
+#[test]
+fn corrections_by_column_name_match_r() {
+    use survey_analytics::{CsvReader, Question, Questionnaire};
+    let want = Values::load("fpc/expected.tsv");
+    let q = Questionnaire::new(vec![
+        Question::new("stype", survey_analytics::QuestionType::Identifier),
+        Question::numeric("pw"),
+        Question::numeric("fpc"),
+        Question::numeric("api00"),
+    ])
+    .unwrap();
+    let r = CsvReader::new()
+        .questionnaire(&q)
+        .read_path(fixture("fpc/apistrat.csv"))
+        .unwrap();
+    let (design, _) = r
+        .design()
+        .weight("pw")
+        .strata("stype")
+        .fpc("fpc")
+        .build()
+        .unwrap();
+    let m = design.mean(&r.numbers("api00").unwrap()).unwrap();
+    let mut checker = Checker::default();
+    want.check(&mut checker, "strat_api00", "estimate", m.estimate, 1e-12);
+    want.check(&mut checker, "strat_api00", "se", m.std_error, 1e-9);
+    checker.finish("finite population corrections by column name");
+}

@@ -174,7 +174,7 @@ mod stats;
 mod survey;
 
 pub use error::{DataLocation, Error, Result};
-pub use frame::analysis::{CrosstabBuilder, DesignBuilder};
+pub use frame::analysis::{CrosstabBuilder, DesignBuilder, WeightingReport, WeightingStep};
 #[cfg(feature = "arrow")]
 pub use frame::arrow::ArrowReader;
 pub use frame::column::Unlisted;
@@ -240,6 +240,7 @@ pub use survey::design::estimate::{
 pub use survey::design::interval::DesignInterval;
 pub use survey::design::quantile::DesignQuantile;
 pub use survey::design::rao_scott::RaoScottTest;
+pub use survey::design::summary::WeightSummary;
 pub use survey::design::weighting::{
     CalibrationMargin, MAX_RAKE_ITERATIONS, RakeOptions, RakeReport,
 };

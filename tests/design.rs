@@ -512,6 +512,30 @@ fn design_cells_against_total_and_rest_match_svycontrast() {
     check.finish();
 }
 
+/// The weighting report's summaries: Kish's design effect and effective base of the design's
+/// weights, and the post-stratified weights' total, smallest and largest, against R's
+/// `n sum(w^2) / sum(w)^2`, `sum(w)^2 / sum(w^2)`, `sum`, `min` and `max` of `weights()`.
+#[test]
+fn weight_summaries_match_r() {
+    use survey_analytics::WeightSummary;
+    let data = load();
+    let design = data.design();
+    let mut check = Check::new();
+    let s = WeightSummary::new(design.weights()).unwrap();
+    check.close("design", "kish_deff", s.kish_deff, 1e-12);
+    check.close("design", "kish_effective_base", s.effective_base, 1e-12);
+    check.close("design", "weight_sum", s.sum, 1e-12);
+    let post = design
+        .post_stratify(&margin(&data, "region:gender"))
+        .unwrap();
+    let s = WeightSummary::new(post.weights()).unwrap();
+    check.close("poststrat", "weight_sum", s.sum, 1e-12);
+    check.close("poststrat", "weight_min", s.min, 1e-12);
+    check.close("poststrat", "weight_max", s.max, 1e-12);
+    assert!((s.cv * s.cv + 1.0 - s.kish_deff).abs() < 1e-12);
+    check.finish();
+}
+
 #[test]
 fn rao_scott_tests_match_svychisq() {
     let data = load();

@@ -16,6 +16,7 @@ use crate::survey::counts::CrossCounts;
 use crate::survey::crosstab::Crosstab;
 use crate::survey::crosstab::banners::Banners;
 use crate::survey::crosstab::options::CrosstabOptions;
+use crate::survey::design::summary::WeightSummary;
 use crate::survey::design::weighting::{CalibrationMargin, RakeOptions, RakeReport};
 use crate::survey::design::{LonelyPsu, SampleDesign};
 use crate::survey::mean_comparison::MeanComparison;
@@ -1391,6 +1392,67 @@ impl DesignBuilder<'_> {
     /// not have; as [`SampleDesign::new`], [`SampleDesign::post_stratify`] and
     /// [`SampleDesign::rake`].
     pub fn build(&self) -> Result<(SampleDesign, Option<RakeReport>)> {
+        self.build_steps(&mut |_, _| Ok(()))
+    }
+
+    /// The weighting report: the weights' [`WeightSummary`] overall and per group of `by` (when
+    /// named), for the weights given ("weights") and after each weighting step
+    /// ("post-stratified", "raked"), as practitioners read them before trusting weighted results.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use survey_analytics::{Question, Questionnaire, Responses};
+    /// let q = Questionnaire::new(vec![
+    ///     Question::single("gender", [("f", "Female"), ("m", "Male")]),
+    ///     Question::numeric("w"),
+    /// ])?;
+    /// let r = Responses::builder(&q)
+    ///     .values("gender", ["f", "f", "f", "m"]).numbers("w", [1.0, 2.0, 1.0, 1.0])
+    ///     .build()?;
+    /// let report = r.design().weight("w").post_stratify("gender", &[("f", 50.0), ("m", 50.0)]).weighting_report(Some("gender"))?;
+    /// assert_eq!(report.steps.iter().map(|s| s.step.as_str()).collect::<Vec<_>>(), ["weights", "post-stratified"]);
+    /// let after = &report.steps[1];
+    /// assert_eq!(after.overall.sum, 100.0);
+    /// assert_eq!(after.groups[1].1.unwrap().max, 50.0); // the one man stands for 50
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`DesignBuilder::build`]; [`Error::UnknownColumn`] or [`Error::InvalidParameter`] for a
+    /// `by` column that is not loaded or not coded.
+    pub fn weighting_report(&self, by: Option<&str>) -> Result<WeightingReport> {
+        let r = self.responses;
+        let (labels, codes) = match by {
+            Some(by) => (r.categories(by)?.labels().to_vec(), r.codes(by)?),
+            None => (Vec::new(), Vec::new()),
+        };
+        let mut steps = Vec::new();
+        self.build_steps(&mut |step, design| {
+            let groups = if by.is_some() {
+                WeightSummary::by_group(design.weights(), &codes, labels.len())?
+            } else {
+                Vec::new()
+            };
+            steps.push(WeightingStep {
+                step: step.to_string(),
+                overall: WeightSummary::new(design.weights())?,
+                groups: labels.iter().cloned().zip(groups).collect(),
+            });
+            Ok(())
+        })?;
+        Ok(WeightingReport {
+            group_by: by.map(str::to_string),
+            steps,
+        })
+    }
+
+    /// Builds the design, calling `step` with each weighting step's name and design.
+    fn build_steps(
+        &self,
+        step: &mut dyn FnMut(&str, &SampleDesign) -> Result<()>,
+    ) -> Result<(SampleDesign, Option<RakeReport>)> {
         let r = self.responses;
         let weights = match &self.weight {
             Some(w) => r.weights(w)?,
@@ -1419,8 +1481,10 @@ impl DesignBuilder<'_> {
             }
             design = design.with_fpc(&values)?;
         }
+        step("weights", &design)?;
         if let Some((column, totals)) = &self.post_strata {
             design = design.post_stratify(&r.margin(column, totals)?)?;
+            step("post-stratified", &design)?;
         }
         if self.rake.is_empty() {
             return Ok((design, None));
@@ -1431,6 +1495,50 @@ impl DesignBuilder<'_> {
             .map(|(column, totals)| r.margin(column, totals))
             .collect::<Result<Vec<_>>>()?;
         let (raked, report) = design.rake(&margins, &self.rake_options)?;
+        step("raked", &raked)?;
         Ok((raked, Some(report)))
     }
+}
+
+/// One step of a [`WeightingReport`]: its name and the weights' summaries after it.
+///
+/// # Examples
+///
+/// ```
+/// use survey_analytics::{Question, Questionnaire, Responses};
+/// let q = Questionnaire::new(vec![Question::numeric("w")])?;
+/// let r = Responses::builder(&q).numbers("w", [1.0, 3.0]).build()?;
+/// let step = &r.design().weight("w").weighting_report(None)?.steps[0];
+/// assert_eq!((step.step.as_str(), step.overall.ratio), ("weights", Some(3.0)));
+/// assert!(step.groups.is_empty());
+/// # Ok::<(), survey_analytics::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct WeightingStep {
+    /// "weights", "post-stratified" or "raked".
+    pub step: String,
+    /// All the weights.
+    pub overall: WeightSummary,
+    /// Per group of the report's `by` column, in its order (`None`: nobody in the group).
+    pub groups: Vec<(String, Option<WeightSummary>)>,
+}
+
+/// The weights before and after each weighting step; see [`DesignBuilder::weighting_report`].
+///
+/// # Examples
+///
+/// ```
+/// use survey_analytics::{Question, Questionnaire, Responses};
+/// let q = Questionnaire::new(vec![Question::numeric("w")])?;
+/// let r = Responses::builder(&q).numbers("w", [1.0, 3.0]).build()?;
+/// let report = r.design().weight("w").weighting_report(None)?;
+/// assert_eq!((report.group_by, report.steps.len()), (None, 1));
+/// # Ok::<(), survey_analytics::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct WeightingReport {
+    /// The column the groups come from, when one was named.
+    pub group_by: Option<String>,
+    /// The steps, in order.
+    pub steps: Vec<WeightingStep>,
 }

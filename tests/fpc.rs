@@ -2,7 +2,7 @@
 //! `fixtures/fpc/generate.R` writes the stratified sample `apistrat.csv` (fpc: each school
 //! type's population), the one-stage cluster sample `apiclus1.csv` (fpc: the districts in the
 //! population) and `expected.tsv`: `svymean` with and without `fpc = ~fpc`, `svyby` domain means
-//! with their covariance, and a census whose standard error is 0. Tolerances: 1e-12 relative for
+//! with their covariance, `svyratio` overall and by domain, and a census whose standard error is 0. Tolerances: 1e-12 relative for
 //! estimates, 1e-9 for standard errors and covariances (R's linearisation).
 
 mod common;
@@ -79,6 +79,25 @@ fn corrected_means_and_domains_match_svydesign_fpc() {
     }
     let cov = by.covariance(0, 1).unwrap();
     want.check(&mut checker, "strat_by_awards_cov", "No_Yes", cov, 1e-9);
+    // Ratios: students tested per enrolled student, overall and by awards.
+    let (tested, enrolled) = (numbers(&strat, "api.stu"), numbers(&strat, "enroll"));
+    let r = corrected.ratio(&tested, &enrolled).unwrap();
+    want.check(&mut checker, "ratio", "estimate", r.estimate, 1e-12);
+    want.check(&mut checker, "ratio", "se", r.std_error, 1e-9);
+    let by = corrected
+        .domain_ratios(&tested, &enrolled, &awards, 2)
+        .unwrap();
+    for (d, a) in ["No", "Yes"].iter().enumerate() {
+        let e = by[d].unwrap();
+        want.check(
+            &mut checker,
+            &format!("ratio_{a}"),
+            "estimate",
+            e.estimate,
+            1e-12,
+        );
+        want.check(&mut checker, &format!("ratio_{a}"), "se", e.std_error, 1e-9);
+    }
     // A census of every stratum: no sampling variance.
     let stype = column(&strat, "stype");
     let sizes: Vec<f64> = stype

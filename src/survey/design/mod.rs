@@ -5,6 +5,7 @@ pub(crate) mod estimate;
 pub(crate) mod interval;
 pub(crate) mod quantile;
 pub(crate) mod rao_scott;
+pub(crate) mod ratio;
 pub(crate) mod summary;
 pub(crate) mod variance;
 pub(crate) mod weighting;

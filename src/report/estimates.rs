@@ -3,6 +3,7 @@
 //! two-column table of what it holds, numbers to four significant places where they are
 //! estimates and p-values as the crosstabs print them.
 
+use crate::frame::analysis::WeightingReport;
 use crate::report::render::Render;
 use crate::report::table::{Align, Table};
 use crate::stats::interval::Interval;
@@ -12,6 +13,8 @@ use crate::stats::paired::{CochranQTest, McNemarTest};
 use crate::stats::quantile::QuantileEstimate;
 use crate::survey::design::estimate::{DesignEstimate, DomainEstimates};
 use crate::survey::design::quantile::DesignQuantile;
+use crate::survey::design::ratio::DesignRatio;
+use crate::survey::design::summary::WeightSummary;
 use crate::survey::mean_comparison::MeanComparison;
 use crate::survey::paired::PairedComparison;
 
@@ -502,5 +505,82 @@ impl Render for DesignQuantile {
                 ("Observations", self.observations.to_string()),
             ],
         )
+    }
+}
+
+/// # Examples
+///
+/// ```
+/// use survey_analytics::{Render, SampleDesign};
+/// let design = SampleDesign::new(vec![1.0, 2.0, 1.0, 2.0])?.with_clusters(&[1, 1, 2, 2])?;
+/// let text = design.ratio(&[10.0, 20.0, 30.0, 10.0], &[1.0, 2.0, 2.0, 1.0])?.to_text();
+/// assert!(text.contains("11.11"));
+/// # Ok::<(), survey_analytics::Error>(())
+/// ```
+impl Render for DesignRatio {
+    fn table(&self) -> Table {
+        facts(
+            "Design-based ratio",
+            vec![
+                ("Ratio", num(self.estimate)),
+                ("Standard error", num(self.std_error)),
+                ("Degrees of freedom", num(self.degrees_of_freedom)),
+                ("Observations", self.observations.to_string()),
+            ],
+        )
+    }
+}
+
+/// # Examples
+///
+/// ```
+/// use survey_analytics::{Question, Questionnaire, Render, Responses};
+/// let q = Questionnaire::new(vec![Question::single("g", [("a", "A"), ("b", "B")]), Question::numeric("w")])?;
+/// let r = Responses::builder(&q).values("g", ["a", "a", "b"]).numbers("w", [1.0, 3.0, 2.0]).build()?;
+/// let text = r.design().weight("w").weighting_report(Some("g"))?.to_text();
+/// assert!(text.contains("weights") && text.contains("  A") && text.contains("3.00"));
+/// # Ok::<(), survey_analytics::Error>(())
+/// ```
+impl Render for WeightingReport {
+    fn table(&self) -> Table {
+        let mut table = Table::new([
+            "Step",
+            "Group",
+            "n",
+            "Sum",
+            "Min",
+            "Max",
+            "Max/min",
+            "CV",
+            "Efficiency",
+            "Eff. base",
+        ])
+        .title("Weighting report (Kish efficiency = 1 / (1 + CV^2))");
+        for c in 2..=9 {
+            table = table.align(c, Align::Right);
+        }
+        let row = |step: &str, group: &str, s: &WeightSummary| {
+            [
+                step.to_string(),
+                group.to_string(),
+                s.count.to_string(),
+                num(s.sum),
+                num(s.min),
+                num(s.max),
+                s.ratio.map_or("-".to_string(), |r| format!("{r:.2}")),
+                format!("{:.3}", s.cv),
+                format!("{:.1}%", 100.0 * s.efficiency),
+                num(s.effective_base),
+            ]
+        };
+        for step in &self.steps {
+            table.push_row(row(&step.step, "All", &step.overall));
+            for (label, summary) in &step.groups {
+                if let Some(summary) = summary {
+                    table.push_row(row("", &format!("  {label}"), summary));
+                }
+            }
+        }
+        table
     }
 }

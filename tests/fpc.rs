@@ -124,7 +124,7 @@ fn corrections_are_checked() {
         Err(Error::InvalidValue { record: 1, .. })
     ));
     assert!(matches!(
-        design.clone().with_fpc(&[10.0, 10.0, 0.0, 5.0]),
+        design.clone().with_fpc(&[10.0, 10.0, -1.0, 5.0]),
         Err(Error::InvalidValue { record: 2, .. })
     ));
     let too_small = design.clone().with_fpc(&[10.0, 10.0, 1.5, 1.5]).unwrap();
@@ -173,4 +173,31 @@ fn corrections_by_column_name_match_r() {
     want.check(&mut checker, "strat_api00", "estimate", m.estimate, 1e-12);
     want.check(&mut checker, "strat_api00", "se", m.std_error, 1e-9);
     checker.finish("finite population corrections by column name");
+}
+
+proptest::proptest! {
+    /// A sampling fraction of 0 is sampling with replacement: the same standard error, to the
+    /// bit; a census (fraction 1, or populations equal to the samples) has none.
+    #[test]
+    fn fractions_of_0_and_1_bound_the_correction(
+        rows in proptest::collection::vec((0_u8..4, 0_u8..5, 0.1_f64..10.0, -100.0_f64..100.0), 8..60),
+    ) {
+        let strata: Vec<u8> = rows.iter().map(|r| r.0).collect();
+        let clusters: Vec<(u8, u8)> = rows.iter().map(|r| (r.0, r.1)).collect();
+        let weights: Vec<f64> = rows.iter().map(|r| r.2).collect();
+        let y: Vec<f64> = rows.iter().map(|r| r.3).collect();
+        let design = SampleDesign::new(weights)
+            .unwrap()
+            .with_strata(&strata)
+            .unwrap()
+            .with_clusters(&clusters)
+            .unwrap()
+            .with_lonely_psu(survey_analytics::LonelyPsu::Certainty);
+        let plain = design.mean(&y).unwrap();
+        let zero = design.clone().with_fpc(&vec![0.0; y.len()]).unwrap().mean(&y).unwrap();
+        proptest::prop_assert_eq!(plain.std_error.to_bits(), zero.std_error.to_bits());
+        let census = design.with_fpc(&vec![1.0; y.len()]).unwrap().mean(&y).unwrap();
+        proptest::prop_assert_eq!(census.std_error, 0.0);
+        proptest::prop_assert_eq!(census.estimate, plain.estimate);
+    }
 }

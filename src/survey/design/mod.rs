@@ -454,7 +454,8 @@ impl SampleDesign {
 
     /// Adds finite population corrections, one value per respondent as R's `svydesign(fpc = )`
     /// takes them: the stratum's population size (in PSUs; in respondents for a design without
-    /// clusters) when above 1, else its sampling fraction; constant within each stratum (so give
+    /// clusters) when above 1, else its sampling fraction (0: sampled with replacement, no
+    /// correction); constant within each stratum (so give
     /// strata first when the corrections differ between them). A stratum's
     /// variance is multiplied by `1 - f`, `f` the fraction of its PSUs sampled: a census (`f = 1`)
     /// contributes none, and neither does a lonely PSU sampled with certainty.
@@ -479,7 +480,7 @@ impl SampleDesign {
     /// # Errors
     ///
     /// [`Error::LengthMismatch`] unless there is one value per respondent;
-    /// [`Error::InvalidValue`] for a value that is not finite and positive, or that differs from
+    /// [`Error::InvalidValue`] for a value that is negative or not finite, or that differs from
     /// its stratum's first (naming the record). A population smaller than its sample is refused
     /// when a variance is computed ([`Error::InvalidParameter`]).
     pub fn with_fpc(mut self, fpc: &[f64]) -> Result<Self> {
@@ -487,7 +488,7 @@ impl SampleDesign {
         if let Some((record, &value)) = fpc
             .iter()
             .enumerate()
-            .find(|(_, v)| !(v.is_finite() && **v > 0.0))
+            .find(|(_, v)| !(v.is_finite() && **v >= 0.0))
         {
             return Err(Error::InvalidValue {
                 name: "fpc",

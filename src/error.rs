@@ -302,6 +302,19 @@ pub enum Error {
     #[error("tallies with different dimensions or weighting cannot be merged")]
     IncompatibleTallies,
 
+    /// A replicate weight that is not a finite number.
+    #[error(
+        "replicate {replicate}, record {record}: replicate weight {value} is not a finite number"
+    )]
+    InvalidReplicateWeight {
+        /// Position of the replicate (0-based).
+        replicate: usize,
+        /// Position of the record (0-based).
+        record: usize,
+        /// The value given.
+        value: f64,
+    },
+
     /// A stratum with a single primary sampling unit, whose variance cannot be estimated.
     #[error(
         "stratum '{stratum}' has a single PSU, so its variance cannot be estimated; choose how to \

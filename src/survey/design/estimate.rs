@@ -10,6 +10,7 @@ use crate::stats::numerics::student_f::f_sf;
 use crate::survey::codes::{CodeColumn, Mapped};
 use crate::survey::design::SampleDesign;
 use crate::survey::design::rao_scott::solve;
+use crate::survey::design::replicate::Replicates;
 use crate::survey::design::variance::{DENSE_TOTALS, PsuTotals};
 
 /// Which simple random sample a design effect compares the design variance with.
@@ -609,6 +610,9 @@ impl SampleDesign {
             .iter()
             .map(|s| (s.weight > 0.0).then(|| s.weighted_value / s.weight))
             .collect();
+        if let Some(replicates) = self.replicates() {
+            return self.replicate_domain_means(replicates, &codes, &value, &sums, &means);
+        }
         // Pass 2: linearised values `w (y - mean) / sum w` and the weighted squares for the design
         // effects; records of empty domains drop out. Without calibration and with few PSU totals
         // the values go straight into their PSU's total; otherwise they are kept per record.
@@ -711,6 +715,84 @@ impl SampleDesign {
         })
     }
 
+    /// [`SampleDesign::domain_means_of`] on a replicate design: each replicate's domain totals of
+    /// the values and of the weights in one pass, the means recomputed from them, and their
+    /// covariance from the replicates (R's `svyby(~y, ~g, repdesign, svymean, covmat = TRUE)`).
+    /// Design effects follow R's `svymean` on replicate designs, whose simple-random-sampling
+    /// variance counts every record of the domain with a value (`n = nrow`).
+    fn replicate_domain_means(
+        &self,
+        replicates: &Replicates,
+        codes: &[u32],
+        value: &impl Fn(usize) -> f64,
+        sums: &[DomainSums],
+        means: &[Option<f64>],
+    ) -> Result<DomainEstimates> {
+        let count = sums.len();
+        let values: Vec<f64> = codes
+            .iter()
+            .enumerate()
+            .flat_map(|(k, &d)| {
+                let y = if d == NONE { 0.0 } else { value(k) };
+                [y, 1.0]
+            })
+            .collect();
+        let totals = replicates.totals(&self.weights, codes, count, Some((&values, 2)))?;
+        let full: Vec<f64> = means.iter().map(|m| m.unwrap_or(f64::NAN)).collect();
+        let thetas = SampleDesign::replicate_ratios(
+            replicates,
+            &totals,
+            count,
+            |d| 2 * d,
+            |d| Some(2 * d + 1),
+        );
+        let mut covariance = replicates.covariance(&full, &thetas);
+        // Empty domains have no estimate and zero rows.
+        for d in (0..count).filter(|&d| means[d].is_none()) {
+            for e in 0..count {
+                covariance[d * count + e] = 0.0;
+                covariance[e * count + d] = 0.0;
+            }
+        }
+        let degrees = replicates.domain_degrees(&self.weights, codes, count);
+        let mut records = vec![0_u64; count];
+        let mut squares = vec![0.0; count];
+        for (k, (&d, &w)) in codes.iter().zip(&self.weights).enumerate() {
+            let (Some(n), Some(Some(mean))) = (records.get_mut(d as usize), means.get(d as usize))
+            else {
+                continue;
+            };
+            *n += 1;
+            let deviation = value(k) - mean;
+            squares[d as usize] += w * deviation * deviation;
+        }
+        let estimates = (0..count)
+            .map(|d| {
+                let (mean, sum) = (means[d]?, &sums[d]);
+                let variance = covariance[d * count + d];
+                Some(DesignEstimate {
+                    estimate: mean,
+                    std_error: variance.sqrt(),
+                    deff: mean_deff(variance, squares[d], sum.weight, records[d]),
+                    degrees_of_freedom: degrees[d],
+                    observations: sum.observations,
+                    weight_sum: sum.weight,
+                })
+            })
+            .collect::<Vec<_>>();
+        let finite = estimates
+            .iter()
+            .flatten()
+            .all(|e| e.estimate.is_finite() && e.std_error.is_finite());
+        if !finite || !covariance.iter().all(|c| c.is_finite()) {
+            return Err(overflow());
+        }
+        Ok(DomainEstimates {
+            estimates,
+            covariance,
+        })
+    }
+
     /// [`SampleDesign::domain_means`] of several shares of one categorical answer at once: for
     /// each of `rows` (the categories it counts: one, or a net's), the share of respondents whose
     /// `answer(k)` (a category below `categories`; `None`: no answer) is in the row, in each of
@@ -757,6 +839,10 @@ impl SampleDesign {
             Some(width) if !self.is_calibrated() && self.dense_totals_fit(width) => width,
             _ => return Ok(None),
         };
+        // Replicate designs estimate row by row, each from its replicates.
+        if self.replicates().is_some() {
+            return Ok(None);
+        }
         let Some(mut reach) = self.dense_reach(count) else {
             return Ok(None);
         };
@@ -950,7 +1036,24 @@ impl SampleDesign {
         if observations == 0 {
             return Err(Error::EmptyBase);
         }
-        let variance = self.variance(column)?;
+        // Replicate designs: each replicate's total, and R's n for the design effect counts every
+        // record with a value.
+        let (variance, deff_n) = match self.replicates() {
+            Some(replicates) => {
+                let slot: Vec<u32> = (0..self.len())
+                    .map(|k| if present(k) { 0 } else { NONE })
+                    .collect();
+                let ys: Vec<f64> = values
+                    .iter()
+                    .map(|&y| if y.is_nan() { 0.0 } else { y })
+                    .collect();
+                let totals = replicates.totals(&self.weights, &slot, 1, Some((&ys, 1)))?;
+                let variance = replicates.covariance(&[total], &totals)[0];
+                let records = slot.iter().filter(|&&s| s == 0).count() as u64;
+                (variance, records)
+            }
+            None => (self.variance(column)?, observations),
+        };
         // R: vsrs = svyvar(y) * psum^2 * (psum - n) / (psum * n) for the total.
         let mean = values
             .iter()
@@ -966,7 +1069,7 @@ impl SampleDesign {
             variance / weight / weight,
             self.weighted_squares_in(values, present, mean),
             weight,
-            observations,
+            deff_n,
         );
         if !(total.is_finite() && variance.is_finite()) {
             return Err(overflow());

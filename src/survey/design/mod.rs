@@ -6,6 +6,8 @@ pub(crate) mod interval;
 pub(crate) mod quantile;
 pub(crate) mod rao_scott;
 pub(crate) mod ratio;
+pub(crate) mod replicate;
+mod replicate_create;
 pub(crate) mod summary;
 pub(crate) mod variance;
 pub(crate) mod weighting;
@@ -134,6 +136,8 @@ pub struct SampleDesign {
     fpc: Option<Vec<f64>>,
     /// Each stratum's population size (above 1) or sampling fraction (at most 1).
     fpc_strata: Vec<f64>,
+    /// Replicate weights, when variances come from them rather than from strata and clusters.
+    replicates: Option<Arc<replicate::Replicates>>,
 }
 
 /// The PSUs of a design: which PSU each record belongs to, and the members of each PSU and
@@ -352,6 +356,7 @@ impl SampleDesign {
             has_clusters: false,
             fpc: None,
             fpc_strata: Vec::new(),
+            replicates: None,
         })
     }
 
@@ -693,12 +698,18 @@ impl SampleDesign {
     /// # Ok::<(), survey_analytics::Error>(())
     /// ```
     pub fn degrees_of_freedom(&self) -> f64 {
+        if let Some(replicates) = self.replicates() {
+            return replicates.degrees;
+        }
         self.degrees_of_freedom_in(|_| true)
     }
 
     /// Degrees of freedom of the records selected by `keep` (a domain): PSUs minus strata among
     /// them with a non-zero weight, as R computes `degf` of a subset.
     pub(crate) fn degrees_of_freedom_in(&self, keep: impl Fn(usize) -> bool) -> f64 {
+        if let Some(replicates) = self.replicates() {
+            return replicates.degrees_in(&self.weights, keep);
+        }
         let index = self.index();
         let mut psus = vec![false; index.psu_stratum.len()];
         let mut strata = vec![false; self.strata];

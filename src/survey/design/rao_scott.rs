@@ -310,13 +310,36 @@ impl SampleDesign {
             });
         }
         // Degrees of freedom of the respondents in the table.
-        let nu = self.degrees_of_freedom_in(|k| cells.get(k).is_some_and(|&c| c != NO_CELL));
+        // R's svychisq takes the whole design's degrees of freedom on a replicate design.
+        let nu = if self.replicates().is_some() {
+            self.degrees_of_freedom()
+        } else {
+            self.degrees_of_freedom_in(|k| cells.get(k).is_some_and(|&c| c != NO_CELL))
+        };
         // The covariance of the linearised cell proportions w (1{cell = j} - p_j) / W over the
         // domain. Their PSU totals are (A_p - W_p p) / W = M A_p / W, with A_p the PSU's weight
         // per cell (sparse), W_p = 1'A_p and M = I - p 1': so V = M Cov(A / W) M', where Cov(A / W)
         // is a domain covariance (a record adds w / W to its cell). After calibration the values
         // take residuals and are dense.
-        let v = if self.is_calibrated() {
+        let v = if let Some(replicates) = self.replicates() {
+            // Each replicate's cell proportions, from its cell totals.
+            let slot: Vec<u32> = cells
+                .iter()
+                .map(|&cell| position_of(cell).map_or(NO_CELL, |j| j as u32))
+                .collect();
+            let totals = replicates.totals(&self.weights, &slot, cells_count, None)?;
+            let r = replicates.count;
+            let mut thetas = vec![f64::NAN; cells_count * r];
+            for rep in 0..r {
+                let all: f64 = (0..cells_count).map(|j| totals[j * r + rep]).sum();
+                if all != 0.0 {
+                    for j in 0..cells_count {
+                        thetas[j * r + rep] = totals[j * r + rep] / all;
+                    }
+                }
+            }
+            replicates.covariance(&shares, &thetas)
+        } else if self.is_calibrated() {
             let residuals = cells_count.saturating_mul(self.len());
             if residuals > MAX_RESIDUALS {
                 return Err(Error::TooLarge {

@@ -153,7 +153,44 @@ impl SampleDesign {
                     .collect()
             })
             .collect();
-        let covariance = self.covariance(&columns)?;
+        let covariance = match self.replicates() {
+            // Each replicate's ratios from its totals of numerator and denominator.
+            Some(replicates) => {
+                let slot: Vec<u32> = (0..self.len())
+                    .map(|k| match domains[k] {
+                        Some(d) if !(numerator[k].is_nan() || denominator[k].is_nan()) => d as u32,
+                        _ => u32::MAX,
+                    })
+                    .collect();
+                let values: Vec<f64> = (0..self.len())
+                    .flat_map(|k| {
+                        if slot[k] == u32::MAX {
+                            [0.0, 0.0]
+                        } else {
+                            [numerator[k], denominator[k]]
+                        }
+                    })
+                    .collect();
+                let totals = replicates.totals(weights, &slot, count, Some((&values, 2)))?;
+                let thetas = SampleDesign::replicate_ratios(
+                    replicates,
+                    &totals,
+                    count,
+                    |d| 2 * d,
+                    |d| Some(2 * d + 1),
+                );
+                let full: Vec<f64> = ratios.iter().map(|r| r.unwrap_or(f64::NAN)).collect();
+                let mut covariance = replicates.covariance(&full, &thetas);
+                for d in (0..count).filter(|&d| ratios[d].is_none()) {
+                    for e in 0..count {
+                        covariance[d * count + e] = 0.0;
+                        covariance[e * count + d] = 0.0;
+                    }
+                }
+                covariance
+            }
+            None => self.covariance(&columns)?,
+        };
         let df = self.degrees_of_freedom();
         let estimates = (0..count)
             .map(|d| {

@@ -302,6 +302,7 @@ impl SampleDesign {
     /// [`Error::EmptyCalibrationCell`] when a category with a positive population total has no
     /// weight in the sample, or the reverse.
     pub fn post_stratify(&self, margin: &CalibrationMargin) -> Result<SampleDesign> {
+        self.refuse_replicates("post-stratification")?;
         self.check_len("margin categories", margin.cells.len())?;
         let mut design = self.clone();
         let old_weights = self.weights.clone();
@@ -346,6 +347,7 @@ impl SampleDesign {
         margins: &[CalibrationMargin],
         options: &RakeOptions,
     ) -> Result<(SampleDesign, RakeReport)> {
+        self.refuse_replicates("raking")?;
         options.check()?;
         let first = margins.first().ok_or(Error::TooFewValues {
             name: "raking margins",
@@ -484,6 +486,7 @@ impl SampleDesign {
     /// the bounds (there is nowhere to spread the trimmed weight); [`Error::Undefined`] when strict
     /// trimming has not settled after 1,000 rounds or spreading would leave a weight negative.
     pub fn trim_weights(&self, lower: f64, upper: f64, strict: bool) -> Result<SampleDesign> {
+        self.refuse_replicates("trimming")?;
         if lower.is_nan() || upper.is_nan() || lower > upper {
             return Err(Error::InvalidParameter {
                 name: "lower bound",

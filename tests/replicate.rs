@@ -423,3 +423,56 @@ fn invalid_replicate_weights_are_refused() {
         Err(Error::InvalidParameter { name: "rho", .. })
     ));
 }
+
+/// By column name: replicate weights read from a CSV export by their prefix, and a design-based
+/// crosstab on them: shares and standard errors as R's `svyby(~awards, ~stype, d, svymean)`, the
+/// Rao-Scott F as `svychisq`.
+#[test]
+fn runtime_replicate_weights_by_prefix_match_svrepdesign() {
+    use survey_analytics::{CrosstabOptions, CrosstabSettings, CsvReader};
+    let want = Values::load("replicate/expected.tsv");
+    let mut checker = Checker::default();
+    let responses = CsvReader::new()
+        .read_path(fixture("replicate/supplied_jk1.csv"))
+        .unwrap();
+    let spec = ReplicateWeights::new(ReplicateMethod::Jk1, Vec::new()).with_scale(14.0 / 15.0);
+    let (design, _) = responses
+        .design()
+        .weight("pw")
+        .replicate_weights("rw", spec)
+        .build()
+        .unwrap();
+    assert_eq!(design.replicate_count(), 15);
+    // Every column tested, so that the table carries its Rao-Scott test.
+    let mut settings = CrosstabSettings::default();
+    settings.min_base = 1;
+    let table = responses
+        .crosstab("awards")
+        .by("stype")
+        .options(CrosstabOptions::default().with_settings(settings))
+        .design(&design)
+        .run()
+        .unwrap();
+    let crosstab = &table.banners()[0];
+    let yes = crosstab.rows().iter().find(|r| r.label == "Yes").unwrap();
+    for (cell, level) in yes.cells.iter().zip(STYPES) {
+        let case = format!("jk1s_awards_by_{level}");
+        let share = cell.estimate.share.unwrap();
+        want.check(&mut checker, &case, "estimate", share, 1e-12);
+        want.check(&mut checker, &case, "se", cell.std_error.unwrap(), 1e-9);
+    }
+    let test = crosstab.design().unwrap().rao_scott.as_ref().unwrap();
+    want.check(&mut checker, "jk1s_chisq", "F", test.statistic, 1e-9);
+    want.check(&mut checker, "jk1s_chisq", "p", test.p_value, 1e-8);
+    checker.finish("replicate weights by column name");
+    // A prefix that names no column.
+    let err = responses
+        .design()
+        .replicate_weights(
+            "nope",
+            ReplicateWeights::new(ReplicateMethod::Jk1, Vec::new()),
+        )
+        .build()
+        .unwrap_err();
+    assert!(matches!(err, Error::UnknownColumn { .. }), "{err}");
+}

@@ -16,6 +16,7 @@ use crate::survey::counts::CrossCounts;
 use crate::survey::crosstab::Crosstab;
 use crate::survey::crosstab::banners::Banners;
 use crate::survey::crosstab::options::CrosstabOptions;
+use crate::survey::design::replicate::{ReplicateScheme, ReplicateWeights};
 use crate::survey::design::summary::WeightSummary;
 use crate::survey::design::weighting::{CalibrationMargin, RakeOptions, RakeReport};
 use crate::survey::design::{LonelyPsu, SampleDesign};
@@ -603,6 +604,7 @@ impl Responses {
             post_strata: None,
             rake: Vec::new(),
             rake_options: RakeOptions::default(),
+            replicates: None,
         }
     }
 
@@ -1212,6 +1214,16 @@ pub struct DesignBuilder<'a> {
     post_strata: Option<(String, Vec<(String, f64)>)>,
     rake: Vec<(String, Vec<(String, f64)>)>,
     rake_options: RakeOptions,
+    replicates: Option<Replicated>,
+}
+
+/// Where a design's replicate weights come from.
+#[derive(Debug, Clone)]
+enum Replicated {
+    /// The columns named by a prefix, with the method and factors of `ReplicateWeights`.
+    Supplied(String, ReplicateWeights),
+    /// Created from the strata and clusters.
+    Created(ReplicateScheme),
 }
 
 fn totals<S: AsRef<str>>(totals: &[(S, f64)]) -> Vec<(String, f64)> {
@@ -1302,6 +1314,51 @@ impl DesignBuilder<'_> {
     /// ```
     pub fn lonely_psu(mut self, lonely: LonelyPsu) -> Self {
         self.lonely = lonely;
+        self
+    }
+
+    /// Replicate weights from the columns named `prefix` followed by a number (`repwt1`,
+    /// `repwt2`, ...; in the order of their numbers), formed as `spec` says: its method, `rho`,
+    /// scale factors, `mse` and whether they are combined weights (its own columns are not
+    /// used). Variances then come from the replicates (see
+    /// [`SampleDesign::with_replicate_weights`]).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use survey_analytics::{Question, Questionnaire, ReplicateMethod, ReplicateWeights, Responses};
+    /// let q = Questionnaire::new(vec![Question::numeric("y"), Question::numeric("rw1"), Question::numeric("rw2"), Question::numeric("rw3")])?;
+    /// let r = Responses::builder(&q)
+    ///     .numbers("y", [1.0, 2.0, 6.0])
+    ///     .numbers("rw1", [0.0, 1.5, 1.5])
+    ///     .numbers("rw2", [1.5, 0.0, 1.5])
+    ///     .numbers("rw3", [1.5, 1.5, 0.0])
+    ///     .build()?;
+    /// let spec = ReplicateWeights::new(ReplicateMethod::Jk1, Vec::new());
+    /// let (design, _) = r.design().replicate_weights("rw", spec).build()?;
+    /// assert_eq!(design.replicate_count(), 3);
+    /// assert!((design.mean(&r.numbers("y")?)?.std_error - (7.0_f64 / 3.0).sqrt()).abs() < 1e-14);
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
+    pub fn replicate_weights(mut self, prefix: &str, spec: ReplicateWeights) -> Self {
+        self.replicates = Some(Replicated::Supplied(prefix.to_string(), spec));
+        self
+    }
+
+    /// Replicate weights created from the strata and clusters (see [`SampleDesign::replicate`]).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use survey_analytics::{Question, Questionnaire, ReplicateScheme, Responses};
+    /// let q = Questionnaire::new(vec![Question::numeric("y")])?;
+    /// let r = Responses::builder(&q).numbers("y", [1.0, 2.0, 6.0]).build()?;
+    /// let (design, _) = r.design().replicate(ReplicateScheme::Jk1).build()?;
+    /// assert_eq!(design.replicate_count(), 3);
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
+    pub fn replicate(mut self, scheme: ReplicateScheme) -> Self {
+        self.replicates = Some(Replicated::Created(scheme));
         self
     }
 
@@ -1449,6 +1506,53 @@ impl DesignBuilder<'_> {
     }
 
     /// Builds the design, calling `step` with each weighting step's name and design.
+    /// The numeric columns named `prefix` and a number, in the order of their numbers.
+    fn replicate_columns(&self, prefix: &str) -> Result<Vec<Vec<f64>>> {
+        let r = self.responses;
+        let mut named: Vec<(u64, &str)> = r
+            .questionnaire()
+            .questions()
+            .iter()
+            .filter_map(|q| {
+                let number = q.id().strip_prefix(prefix)?;
+                let n = number
+                    .parse()
+                    .ok()
+                    .filter(|_| number.bytes().all(|b| b.is_ascii_digit()));
+                n.map(|n| (n, q.id()))
+            })
+            .filter(|(_, id)| r.loaded(id).is_ok())
+            .collect();
+        named.sort_unstable();
+        if named.is_empty() {
+            return Err(Error::UnknownColumn {
+                source_name: r.source_name().to_string(),
+                name: format!("{prefix}<number> (replicate weights)"),
+                available: crate::frame::responses::list(
+                    &r.questionnaire()
+                        .questions()
+                        .iter()
+                        .map(|q| q.id())
+                        .collect::<Vec<_>>(),
+                ),
+            });
+        }
+        named
+            .iter()
+            .map(|(_, id)| {
+                let values = r.number_column(id)?;
+                if let Some(k) = values.iter().position(|v| !v.is_finite()) {
+                    return Err(Error::InvalidField {
+                        at: r.locate(k, id),
+                        value: values[k].to_string(),
+                        reason: "is not a replicate weight: it must be a number",
+                    });
+                }
+                Ok(values.into_owned())
+            })
+            .collect()
+    }
+
     fn build_steps(
         &self,
         step: &mut dyn FnMut(&str, &SampleDesign) -> Result<()>,
@@ -1480,6 +1584,15 @@ impl DesignBuilder<'_> {
                 });
             }
             design = design.with_fpc(&values)?;
+        }
+        match &self.replicates {
+            Some(Replicated::Supplied(prefix, spec)) => {
+                let columns = self.replicate_columns(prefix)?;
+                let spec = spec.clone().with_columns(columns);
+                design = design.with_replicate_weights(spec)?;
+            }
+            Some(Replicated::Created(scheme)) => design = design.replicate(*scheme)?,
+            None => {}
         }
         step("weights", &design)?;
         if let Some((column, totals)) = &self.post_strata {

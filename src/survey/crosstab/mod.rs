@@ -137,7 +137,8 @@ pub struct CrosstabRow {
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct DesignSummary {
-    /// The design's degrees of freedom (PSUs minus strata), used by the letters' t-tests.
+    /// The design's degrees of freedom (PSUs minus strata, or the rank of its replicate weights
+    /// minus one), used by the letters' t-tests.
     pub degrees_of_freedom: f64,
     /// The Rao-Scott test of independence (single-choice questions with at least two testable
     /// columns and answers).

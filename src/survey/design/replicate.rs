@@ -140,6 +140,21 @@ impl ReplicateWeights {
         }
     }
 
+    /// The same settings with other columns (one per replicate, one weight per respondent).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use survey_analytics::{ReplicateMethod, ReplicateWeights};
+    /// let spec = ReplicateWeights::new(ReplicateMethod::Fay, Vec::new()).with_rho(0.5);
+    /// let filled = spec.with_columns(vec![vec![1.5, 0.5], vec![0.5, 1.5]]);
+    /// assert_eq!(filled.method(), ReplicateMethod::Fay);
+    /// ```
+    pub fn with_columns(mut self, columns: Vec<Vec<f64>>) -> Self {
+        self.columns = columns;
+        self
+    }
+
     /// The method the replicates were formed by.
     ///
     /// # Examples

@@ -444,8 +444,10 @@ fn runtime_replicate_weights_by_prefix_match_svrepdesign() {
         .unwrap();
     assert_eq!(design.replicate_count(), 15);
     // Every column tested, so that the table carries its Rao-Scott test.
-    let mut settings = CrosstabSettings::default();
-    settings.min_base = 1;
+    let settings = CrosstabSettings {
+        min_base: 1,
+        ..Default::default()
+    };
     let table = responses
         .crosstab("awards")
         .by("stype")

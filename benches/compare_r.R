@@ -34,19 +34,30 @@ rating_by_role <- rating_fn()
 median_fn <- function() svyquantile(~amount, design, 0.5, ci = TRUE, interval.type = "mean",
                                     qrule = "math", na.rm = TRUE)
 med <- median_fn()[[1]]
+# 80 replicate weights supplied as combined weights: the weight times a factor of the record's PSU
+# (the same hash as design_compare.rs).
+factors <- outer(0:999, 0:79, function(p, r) ((p * 2654435761 + r * 40503 + p * r * 97) %% 1000003 %% 5) * 0.5)
+repweights <- data$weight * factors[data$cluster + 1, ]
+repdesign <- svrepdesign(weights = ~weight, repweights = repweights, type = "bootstrap",
+                         scale = 1 / 79, data = data, combined.weights = TRUE)
+stopifnot(degf(repdesign) == 79)
+rep_fn <- function() svyby(~y, ~role, repdesign, svymean, na.rm = TRUE)
+rep_by_role <- rep_fn()
 ms <- c(
   design = median_ms(build),
   by_role = median_ms(by_role_fn),
   rake = median_ms(rake_fn),
   raked_mean = median_ms(raked_mean_fn),
   rating_by_role = median_ms(rating_fn),
-  median = median_ms(median_fn)
+  median = median_ms(median_fn),
+  rep_by_role = median_ms(rep_fn)
 )
 fmt <- function(x) formatC(x, digits = 17, format = "g")
-cat(sprintf('{"version":"%s","ms":{%s},"by_role":[%s],"raked_mean":[%s,%s],"rating_by_role":[%s],"median":[%s,%s,%s]}\n',
+cat(sprintf('{"version":"%s","ms":{%s},"by_role":[%s],"raked_mean":[%s,%s],"rating_by_role":[%s],"median":[%s,%s,%s],"rep_by_role":[%s]}\n',
   as.character(packageVersion("survey")),
   paste(sprintf('"%s":%s', names(ms), fmt(ms)), collapse = ","),
   paste(sprintf("[%s,%s]", fmt(coef(by_role)), fmt(SE(by_role))), collapse = ","),
   fmt(coef(raked_mean)), fmt(SE(raked_mean)),
   paste(sprintf("[%s,%s]", fmt(coef(rating_by_role)), fmt(SE(rating_by_role))), collapse = ","),
-  fmt(med[1, 1]), fmt(med[1, 2]), fmt(med[1, 3])))
+  fmt(med[1, 1]), fmt(med[1, 2]), fmt(med[1, 3]),
+  paste(sprintf("[%s,%s]", fmt(coef(rep_by_role)), fmt(SE(rep_by_role))), collapse = ",")))

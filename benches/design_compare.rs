@@ -6,12 +6,28 @@
 //! DATA_FILE [RUNS]`. The sample has 50 strata of 20 clusters each (1000 PSUs); every record has
 //! a weight (a multiple of 1/64, so that its decimal text is exact), a role (3 levels), a yes/no
 //! outcome with about 2% missing, and the region (5), gender (2) and age band (6) used for raking
-//! to population totals that differ from the sample's.
+//! to population totals that differ from the sample's; and 80 replicate weights (the sampling
+//! weight times a factor of the record's PSU, from a hash that the R half computes too).
 
 mod common;
 
 use common::design::{Sample, sample};
-use survey_analytics::{CalibrationMargin, ConfidenceLevel, RakeOptions};
+use survey_analytics::{
+    CalibrationMargin, ConfidenceLevel, RakeOptions, ReplicateMethod, ReplicateWeights,
+    SampleDesign,
+};
+
+/// Replicates of the replicate-weight comparison (as public-use files ship them).
+const REPLICATES: u32 = 80;
+
+/// The replicate factor of PSU `p` in replicate `r`: 0, 0.5, 1, 1.5 or 2, from a hash that
+/// compare_r.R computes the same way (so the replicate weights need not be written out). The
+/// reduction modulo a large prime first makes the 80 replicates independent (rank 80), as those
+/// of public-use files are.
+fn factor(p: u32, r: u32) -> f64 {
+    let (p, r) = (u64::from(p), u64::from(r));
+    ((p * 2_654_435_761 + r * 40_503 + p * r * 97) % 1_000_003 % 5) as f64 * 0.5
+}
 
 fn write_csv(path: &str, s: &Sample, margins: &[CalibrationMargin]) {
     use std::fmt::Write as _;
@@ -72,6 +88,28 @@ fn main() {
     let rating_by_role = design
         .domain_means(&s.rating, &s.role, 3)
         .expect("rating estimates");
+    // Replicate weights supplied as combined weights, one column per replicate.
+    let columns: Vec<Vec<f64>> = (0..REPLICATES)
+        .map(|r| {
+            s.weight
+                .iter()
+                .zip(&s.cluster)
+                .map(|(w, &p)| w * factor(p, r))
+                .collect()
+        })
+        .collect();
+    let replicate = SampleDesign::new(s.weight.clone())
+        .and_then(|d| {
+            d.with_replicate_weights(
+                ReplicateWeights::new(ReplicateMethod::Bootstrap, columns)
+                    .with_scale(1.0 / f64::from(REPLICATES - 1)),
+            )
+        })
+        .expect("replicate design");
+    assert_eq!(replicate.degrees_of_freedom(), f64::from(REPLICATES - 1));
+    let rep_by_role = replicate
+        .domain_means(&s.outcome, &s.role, 3)
+        .expect("replicate estimates");
     let level = ConfidenceLevel::NINETY_FIVE;
     let median = design.quantile(&s.amount, 0.5, level).expect("median");
 
@@ -97,6 +135,10 @@ fn main() {
             "median",
             common::median_ms(runs, || design.quantile(&s.amount, 0.5, level)),
         ),
+        (
+            "rep_by_role",
+            common::median_ms(runs, || replicate.domain_means(&s.outcome, &s.role, 3)),
+        ),
     ];
     let estimates: Vec<String> = by_role
         .estimates()
@@ -114,12 +156,20 @@ fn main() {
             format!("[{:?},{:?}]", e.estimate, e.std_error)
         })
         .collect();
+    let replicated: Vec<String> = rep_by_role
+        .estimates()
+        .iter()
+        .map(|e| {
+            let e = e.expect("every role is present");
+            format!("[{:?},{:?}]", e.estimate, e.std_error)
+        })
+        .collect();
     let timings: Vec<String> = timings
         .iter()
         .map(|(name, ms)| format!("\"{name}\":{ms}"))
         .collect();
     println!(
-        "{{\"records\":{records},\"runs\":{runs},\"ms\":{{{}}},\"by_role\":[{}],\"rake_iterations\":{},\"raked_mean\":[{:?},{:?}],\"rating_by_role\":[{}],\"median\":[{:?},{:?},{:?}]}}",
+        "{{\"records\":{records},\"runs\":{runs},\"ms\":{{{}}},\"by_role\":[{}],\"rake_iterations\":{},\"raked_mean\":[{:?},{:?}],\"rating_by_role\":[{}],\"median\":[{:?},{:?},{:?}],\"rep_by_role\":[{}]}}",
         timings.join(","),
         estimates.join(","),
         report.iterations,
@@ -129,5 +179,6 @@ fn main() {
         median.quantile,
         median.lower.unwrap_or(f64::NAN),
         median.upper.unwrap_or(f64::NAN),
+        replicated.join(","),
     );
 }

@@ -328,22 +328,20 @@ enum Storage {
 }
 
 impl Replicates {
-    /// The replicate weights of one record, given its full-sample weight, into `row`.
-    fn row_into(&self, k: usize, w: f64, row: &mut [f64]) {
+    /// The replicate weights of record `k` (full-sample weight `w`): borrowed from dense
+    /// storage, or formed in `buffer` from the record's unit factors.
+    fn row<'a>(&'a self, k: usize, w: f64, buffer: &'a mut [f64]) -> &'a [f64] {
         let r = self.count;
         match &self.storage {
-            Storage::Dense(weights) => {
-                if let Some(source) = weights.get(k * r..(k + 1) * r) {
-                    row.copy_from_slice(source);
-                }
-            }
+            Storage::Dense(weights) => weights.get(k * r..(k + 1) * r).unwrap_or(&[]),
             Storage::Compressed { unit, factors } => {
                 let u = unit.get(k).copied().unwrap_or(0) as usize;
                 if let Some(source) = factors.get(u * r..(u + 1) * r) {
-                    for (slot, f) in row.iter_mut().zip(source) {
+                    for (slot, f) in buffer.iter_mut().zip(source) {
                         *slot = w * f;
                     }
                 }
+                buffer
             }
         }
     }
@@ -423,13 +421,13 @@ impl Replicates {
         };
         let partial = parallel::map(&runs, |&(a, b)| {
             let mut totals = vec![0.0; size];
-            let mut row = vec![0.0; r];
+            let mut buffer = vec![0.0; r];
             for k in a..b {
                 let s = slot.get(k).copied().unwrap_or(NONE);
                 if s == NONE || s as usize >= slots {
                     continue;
                 }
-                self.row_into(k, weights.get(k).copied().unwrap_or(0.0), &mut row);
+                let row = self.row(k, weights.get(k).copied().unwrap_or(0.0), &mut buffer);
                 for j in 0..m {
                     let v = value(k, j);
                     if v == 0.0 {
@@ -437,7 +435,7 @@ impl Replicates {
                     }
                     let at = (s as usize * m + j) * r;
                     if let Some(acc) = totals.get_mut(at..at + r) {
-                        for (t, w) in acc.iter_mut().zip(&row) {
+                        for (t, w) in acc.iter_mut().zip(row) {
                             *t += w * v;
                         }
                     }
@@ -503,45 +501,53 @@ impl Replicates {
     /// The degrees of freedom of the records `keep` selects: the rank of their replicate weights
     /// minus one (R's `degf` of a replicate design's subset).
     pub(crate) fn degrees_in(&self, weights: &[f64], keep: impl Fn(usize) -> bool) -> f64 {
-        let mut rank = Rank::new(self.count);
-        match &self.storage {
-            Storage::Compressed { unit, factors } => {
-                // Rows of the same unit differ by the record's weight only: one row per unit.
-                let mut seen = HashSet::new();
-                for (k, (&u, &w)) in unit.iter().zip(weights).enumerate() {
-                    if w == 0.0 || !keep(k) || !seen.insert(u) {
-                        continue;
-                    }
-                    let u = u as usize;
-                    if let Some(row) = factors.get(u * self.count..(u + 1) * self.count)
-                        && rank.add(row)
-                    {
-                        break;
-                    }
-                }
-            }
-            Storage::Dense(_) => {
-                let mut row = vec![0.0; self.count];
-                for (k, &w) in weights.iter().enumerate() {
-                    if !keep(k) {
-                        continue;
-                    }
-                    self.row_into(k, w, &mut row);
-                    if rank.add(&row) {
-                        break;
-                    }
-                }
-            }
-        }
-        rank.rank as f64 - 1.0
+        let codes: Vec<u32> = (0..weights.len())
+            .map(|k| if keep(k) { 0 } else { NONE })
+            .collect();
+        self.domain_degrees(weights, &codes, 1)
+            .first()
+            .copied()
+            .unwrap_or(-1.0)
     }
 
     /// The degrees of freedom of each of `count` domains (`codes[k]`: record `k`'s, [`NONE`] for
-    /// none).
+    /// none), in one pass that stops once every domain's rank is full.
     pub(crate) fn domain_degrees(&self, weights: &[f64], codes: &[u32], count: usize) -> Vec<f64> {
-        (0..count)
-            .map(|d| self.degrees_in(weights, |k| codes.get(k) == Some(&(d as u32))))
-            .collect()
+        let mut ranks: Vec<Rank> = (0..count).map(|_| Rank::new(self.count)).collect();
+        let mut open = count;
+        let mut buffer = vec![0.0; self.count];
+        // The last unit (compressed) given to each domain: rows of one unit differ by the
+        // record's weight only, so a unit counts once per run of its records.
+        let mut last = vec![u32::MAX; count];
+        for (k, (&d, &w)) in codes.iter().zip(weights).enumerate() {
+            let Some(rank) = ranks.get_mut(d as usize) else {
+                continue;
+            };
+            if rank.full() {
+                continue;
+            }
+            let row = match &self.storage {
+                Storage::Compressed { unit, factors } => {
+                    let u = unit.get(k).copied().unwrap_or(0);
+                    if w == 0.0 || last.get(d as usize) == Some(&u) {
+                        continue;
+                    }
+                    last[d as usize] = u;
+                    let u = u as usize;
+                    factors
+                        .get(u * self.count..(u + 1) * self.count)
+                        .unwrap_or(&[])
+                }
+                Storage::Dense(_) => self.row(k, w, &mut buffer),
+            };
+            if rank.add(row) {
+                open -= 1;
+                if open == 0 {
+                    break;
+                }
+            }
+        }
+        ranks.iter().map(|r| r.rank as f64 - 1.0).collect()
     }
 }
 
@@ -552,7 +558,9 @@ impl Replicates {
 struct Rank {
     width: usize,
     basis: Vec<Vec<f64>>,
-    seen: HashSet<Vec<u32>>,
+    seen: HashSet<u64>,
+    /// The direction of the last row added, to skip runs of one unit's records cheaply.
+    last: u64,
     rank: usize,
 }
 
@@ -562,22 +570,36 @@ impl Rank {
             width,
             basis: Vec::new(),
             seen: HashSet::new(),
+            last: 0,
             rank: 0,
         }
     }
 
-    /// Adds a row; `true` once the rank is full (no later row can raise it).
+    fn full(&self) -> bool {
+        self.rank >= self.width
+    }
+
+    /// Adds a row; `true` when this row made the rank full (no later row can raise it).
     fn add(&mut self, row: &[f64]) -> bool {
-        if self.rank >= self.width {
-            return true;
-        }
-        let norm = row.iter().map(|x| x * x).sum::<f64>().sqrt();
-        if !(norm > 0.0 && norm.is_finite()) {
+        if self.full() {
             return false;
         }
-        // The row's direction, rounded to single precision, as its key.
-        let key: Vec<u32> = row.iter().map(|x| ((x / norm) as f32).to_bits()).collect();
-        if !self.seen.insert(key) {
+        // The row's direction: scaled by its first non-zero entry, rounded to single precision,
+        // folded into a fingerprint (FNV-1a over the bits).
+        let Some(&first) = row.iter().find(|x| **x != 0.0) else {
+            return false;
+        };
+        let mut fingerprint = 0xcbf2_9ce4_8422_2325_u64;
+        for x in row {
+            let bits = u64::from(((x / first) as f32).to_bits());
+            fingerprint = (fingerprint ^ bits).wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        if fingerprint == self.last || !self.seen.insert(fingerprint) {
+            return false;
+        }
+        self.last = fingerprint;
+        let norm = row.iter().map(|x| x * x).sum::<f64>().sqrt();
+        if !(norm > 0.0 && norm.is_finite()) {
             return false;
         }
         let mut v: Vec<f64> = row.iter().map(|x| x / norm).collect();
@@ -595,7 +617,7 @@ impl Rank {
             self.basis.push(v);
             self.rank += 1;
         }
-        self.rank >= self.width
+        self.full()
     }
 }
 
@@ -957,8 +979,10 @@ mod tests {
         assert!(!rank.add(&[2.0, 2.0, 0.0]));
         assert!(!rank.add(&[0.0, 0.0, 0.0]));
         assert!(!rank.add(&[1.0, 0.0, 0.0]));
+        assert!(!rank.add(&[3.0, 1.0, 0.0]));
         assert_eq!(rank.rank, 2);
         assert!(rank.add(&[0.0, 0.0, 5.0]));
         assert_eq!(rank.rank, 3);
+        assert!(rank.full() && !rank.add(&[1.0, 2.0, 3.0]));
     }
 }

@@ -12,27 +12,25 @@ use std::process::ExitCode;
 use std::str::FromStr;
 
 use survey_analytics::{
-    CrosstabBuilder, CrosstabOptions, CrosstabSettings, CsvReader, DesignBuilder, Error, Question,
-    Questionnaire, Render,
+    ColumnTotals, CrosstabBuilder, CrosstabOptions, CrosstabSettings, CsvReader, DesignBuilder,
+    Error, Question, Questionnaire, Render,
 };
 
 const USAGE: &str = "usage: crosstab FILE.csv --by COLUMN... (--question COLUMN | --multi COL1,COL2,...) \
 [--questionnaire FILE.json] [--infer] [--total] [--means] [--nps] [--numeric] [--paired A,B]... [--weight COLUMN] [--net NAME=VALUE,VALUE]... \
 [--level 0.95] [--method wilson] [--adjust holm] [--alpha 0.05] [--min-base 30] \
 [--format text|markdown|json] [--strata COLUMN] [--cluster COLUMN] [--fpc COLUMN] [--design-interval logit] \
-[--design-effect with-replacement] [--rake COLUMN=LEVEL:TOTAL,...]... [--poststratify COLUMN=LEVEL:TOTAL,...]";
+[--design-effect with-replacement] [--rake COLUMN=LEVEL:TOTAL,...]... [--poststratify COLUMN=LEVEL:TOTAL,...] \
+[--replicate-weights PREFIX] [--replicate-type jk1|jkn|brr|fay:RHO|bootstrap:R:SEED|sdr|other] [--weighting-report]";
 
 /// Flags: taking a value, switches, naming columns to read, making the table design-based.
 const VALUED: &str = "--by --question --multi --questionnaire --weight --net --paired --level --method \
 --adjust --alpha --min-base --format --strata --cluster --fpc --design-interval --design-effect --rake \
---poststratify";
-const SWITCHES: &str = "--infer --total --means --nps --numeric";
+--poststratify --replicate-weights --replicate-type";
+const SWITCHES: &str = "--infer --total --means --nps --numeric --weighting-report";
 const COLUMNS: &str = "--by --weight --strata --cluster --fpc --paired";
 const DESIGN: &str = "--strata --cluster --fpc --design-interval --design-effect --rake \
---poststratify";
-
-/// A column's population totals by level.
-type Totals = (String, Vec<(String, f64)>);
+--poststratify --replicate-weights --replicate-type";
 
 /// The command line: the file, and each flag's values in order (switches hold an empty one).
 struct Args {
@@ -56,22 +54,8 @@ impl Args {
         question.unwrap_or_default().to_string()
     }
     /// Population totals by level: `COLUMN=LEVEL:TOTAL,LEVEL:TOTAL`, for each use of `flag`.
-    fn totals(&self, flag: &str) -> Result<Vec<Totals>, String> {
-        let parse = |spec: &String| {
-            let bad = || format!("{flag} takes COLUMN=LEVEL:TOTAL,LEVEL:TOTAL, got '{spec}'");
-            let (column, items) = spec.split_once('=').ok_or_else(bad)?;
-            let level = |item: &str| {
-                let (level, total) = item.rsplit_once(':').ok_or_else(bad)?;
-                let total = total
-                    .parse()
-                    .map_err(|_| format!("{flag}: '{total}' is not a number"));
-                Ok((level.to_string(), total?))
-            };
-            Ok((
-                column.to_string(),
-                items.split(',').map(level).collect::<Result<_, String>>()?,
-            ))
-        };
+    fn totals(&self, flag: &str) -> Result<Vec<ColumnTotals>, String> {
+        let parse = |spec: &String| spec.parse().map_err(|e: Error| format!("{flag}: {e}"));
         self.all(flag).iter().map(parse).collect()
     }
     /// A flag's value, parsed.
@@ -160,9 +144,12 @@ fn run() -> Result<(), String> {
         // Only the columns used are read (a paired spec "A,B" names two).
         let flags = COLUMNS.split_whitespace();
         let used = flags.flat_map(|f| a.all(f).iter().flat_map(|v| v.split(',')));
-        let calibration = post.iter().chain(&rake).map(|t| t.0.as_str());
+        let calibration = post.iter().chain(&rake).map(|t| t.column.as_str());
         let used = used.chain(calibration).chain([question.as_str()]);
         reader = reader.columns(used.collect::<Vec<_>>());
+        if let Some(prefix) = a.one("--replicate-weights") {
+            reader = reader.numbered_columns(prefix);
+        }
     }
     let responses = reader.read_path(&a.file).map_err(text)?;
     if a.has("--infer") {
@@ -189,25 +176,31 @@ fn run() -> Result<(), String> {
         let (name, values) = spec.split_once('=').ok_or_else(bad)?;
         crosstab = crosstab.net(name, &values.split(',').collect::<Vec<_>>());
     }
+    let mut builder = responses.design();
+    for (flag, set) in [
+        ("--weight", DesignBuilder::weight as fn(_, &str) -> _),
+        ("--strata", DesignBuilder::strata),
+        ("--cluster", DesignBuilder::cluster),
+        ("--fpc", DesignBuilder::fpc),
+    ] {
+        if let Some(column) = a.one(flag) {
+            builder = set(builder, column);
+        }
+    }
+    // Replicate weights: supplied (TYPE is a method, `fay:RHO` with Fay's rho) or created.
+    if let Some(prefix) = a.one("--replicate-weights") {
+        let spec = a.one("--replicate-type").unwrap_or("other").parse();
+        builder = builder.replicate_weights(prefix, spec.map_err(text)?);
+    } else if let Some(scheme) = a.one("--replicate-type") {
+        builder = builder.replicate(scheme.parse().map_err(text)?);
+    }
+    if let Some(t) = post.last() {
+        builder = builder.post_stratify(&t.column, &t.totals);
+    }
+    for t in &rake {
+        builder = builder.rake(&t.column, &t.totals);
+    }
     let design = if DESIGN.split_whitespace().any(|f| a.has(f)) {
-        let mut builder = responses.design();
-        for (flag, set) in [
-            ("--weight", DesignBuilder::weight as fn(_, &str) -> _),
-            ("--strata", DesignBuilder::strata),
-            ("--cluster", DesignBuilder::cluster),
-            ("--fpc", DesignBuilder::fpc),
-        ] {
-            builder = match a.one(flag) {
-                Some(column) => set(builder, column),
-                None => builder,
-            };
-        }
-        if let Some((column, totals)) = post.last() {
-            builder = builder.post_stratify(column, totals);
-        }
-        for (column, totals) in &rake {
-            builder = builder.rake(column, totals);
-        }
         let (design, report) = builder.build().map_err(text)?;
         if let Some(r) = report.filter(|r| !r.converged) {
             let (n, e) = (r.iterations, r.largest_margin_error);
@@ -217,6 +210,10 @@ fn run() -> Result<(), String> {
     } else {
         None
     };
+    let report = a
+        .has("--weighting-report")
+        .then(|| builder.weighting_report(a.one("--by")));
+    let weighting = report.transpose().map_err(text)?;
     crosstab = match (&design, a.one("--weight")) {
         (Some(design), _) => crosstab.design(design),
         (None, Some(w)) => crosstab.weight(w),
@@ -224,13 +221,16 @@ fn run() -> Result<(), String> {
     };
     let table = crosstab.run().map_err(text)?;
     let output = match a.one("--format").unwrap_or("text") {
-        "markdown" => table.to_markdown(),
+        "markdown" => table.to_markdown() + &weighting.map_or(String::new(), |w| w.to_markdown()),
         "json" => {
             let mut json = serde_json::to_value(table.export()).map_err(|e| e.to_string())?;
             json["rows_read"] = responses.len().into();
+            if let Some(w) = weighting {
+                json["weighting_report"] = serde_json::to_value(w).map_err(|e| e.to_string())?;
+            }
             format!("{json}\n")
         }
-        _ => table.to_text(),
+        _ => table.to_text() + &weighting.map_or(String::new(), |w| format!("\n{}", w.to_text())),
     };
     emit(&output)
 }

@@ -302,6 +302,18 @@ pub enum Error {
     #[error("tallies with different dimensions or weighting cannot be merged")]
     IncompatibleTallies,
 
+    /// A text specification (a command-line or configuration value) that does not follow its
+    /// format.
+    #[error("'{spec}' is not a valid {what}: expected {expected}")]
+    InvalidSpecification {
+        /// What the text specifies.
+        what: &'static str,
+        /// The text given.
+        spec: String,
+        /// The format expected.
+        expected: &'static str,
+    },
+
     /// A replicate weight that is not a finite number.
     #[error(
         "replicate {replicate}, record {record}: replicate weight {value} is not a finite number"

@@ -174,7 +174,9 @@ mod stats;
 mod survey;
 
 pub use error::{DataLocation, Error, Result};
-pub use frame::analysis::{CrosstabBuilder, DesignBuilder, WeightingReport, WeightingStep};
+pub use frame::analysis::{
+    ColumnTotals, CrosstabBuilder, DesignBuilder, WeightingReport, WeightingStep,
+};
 #[cfg(feature = "arrow")]
 pub use frame::arrow::ArrowReader;
 pub use frame::column::Unlisted;

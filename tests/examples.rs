@@ -627,3 +627,93 @@ fn crosstab_numeric_makes_a_table_of_means() {
         assert!((got - mean).abs() < 1e-12, "{label}: {got} vs {mean}");
     }
 }
+
+/// `--replicate-weights PREFIX --replicate-type TYPE`: the numbered columns of the export are
+/// read as replicate weights and the table is design-based on them (shares, standard errors and
+/// the Rao-Scott F as R's svyby and svychisq on the same svrepdesign, fixtures/replicate, 1e-9);
+/// `--replicate-type jkn` alone creates them from `--strata` (as.svrepdesign); `--weighting-report`
+/// adds the weights' report without changing the table.
+#[test]
+fn crosstab_replicate_weights_and_weighting_report() {
+    let want = common::Values::load("replicate/expected.tsv");
+    let close = |got: &serde_json::Value, case: &str, key: &str| {
+        let (got, expected) = (got.as_f64().unwrap(), want.get(case, key));
+        assert!(
+            (got - expected).abs() <= 1e-9 * expected.abs(),
+            "{case}/{key}: {got} vs {expected}"
+        );
+    };
+    let supplied = common::fixture("replicate/supplied_jk1.csv");
+    let args = [
+        "--question",
+        "awards",
+        "--by",
+        "stype",
+        "--weight",
+        "pw",
+        "--replicate-weights",
+        "rw",
+        "--replicate-type",
+        "jk1",
+        "--min-base",
+        "5",
+    ];
+    let json = crosstab_json(supplied.to_str().unwrap(), &args);
+    let yes = &json["rows"][1];
+    assert_eq!(yes["label"], "Yes");
+    for (c, level) in ["E", "H", "M"].iter().enumerate() {
+        let cell = &yes["cells"][c];
+        close(
+            &cell["share"],
+            &format!("jk1s_awards_by_{level}"),
+            "estimate",
+        );
+        close(&cell["std_error"], &format!("jk1s_awards_by_{level}"), "se");
+    }
+    close(&json["omnibus"]["statistic"], "jk1s_chisq", "F");
+    assert!(json.get("weighting_report").is_none());
+    let mut with_report = args.to_vec();
+    with_report.push("--weighting-report");
+    let reported = crosstab_json(supplied.to_str().unwrap(), &with_report);
+    assert_eq!(reported["rows"], json["rows"]);
+    let steps = reported["weighting_report"]["steps"].as_array().unwrap();
+    assert_eq!(steps[0]["overall"]["count"], 183);
+    // Created from the strata, with the finite population correction.
+    let strat = common::fixture("replicate/apistrat.csv");
+    let created = crosstab_json(
+        strat.to_str().unwrap(),
+        &[
+            "--question",
+            "awards",
+            "--by",
+            "stype",
+            "--weight",
+            "pw",
+            "--strata",
+            "stype",
+            "--fpc",
+            "fpc",
+            "--replicate-type",
+            "jkn",
+        ],
+    );
+    close(&created["omnibus"]["statistic"], "strat_jkn_chisq", "F");
+    // A scheme that does not parse is a one-line error.
+    let run = common::run_example(
+        "crosstab",
+        &[
+            strat.to_str().unwrap(),
+            "--question",
+            "awards",
+            "--by",
+            "stype",
+            "--replicate-type",
+            "fay",
+        ],
+    );
+    assert!(
+        !run.success && run.stderr.contains("replicate scheme"),
+        "{}",
+        run.stderr
+    );
+}

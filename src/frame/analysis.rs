@@ -1217,6 +1217,56 @@ pub struct DesignBuilder<'a> {
     replicates: Option<Replicated>,
 }
 
+/// A column's population totals by label, for [`DesignBuilder::post_stratify`] and
+/// [`DesignBuilder::rake`]: parsed from `COLUMN=LABEL:TOTAL,LABEL:TOTAL` (labels may hold `:`;
+/// the total follows the last one), the form command lines and configuration files give them in.
+///
+/// # Examples
+///
+/// ```
+/// use survey_analytics::ColumnTotals;
+/// let region: ColumnTotals = "region=North:9622,South:15810".parse()?;
+/// assert_eq!(region.column, "region");
+/// assert_eq!(region.totals, [("North".to_string(), 9622.0), ("South".to_string(), 15810.0)]);
+/// assert!("region".parse::<ColumnTotals>().is_err());
+/// # Ok::<(), survey_analytics::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ColumnTotals {
+    /// The column (question id).
+    pub column: String,
+    /// Each label's population total.
+    pub totals: Vec<(String, f64)>,
+}
+
+impl std::str::FromStr for ColumnTotals {
+    type Err = Error;
+
+    fn from_str(spec: &str) -> Result<Self> {
+        let bad = || Error::InvalidSpecification {
+            what: "set of population totals",
+            spec: spec.to_string(),
+            expected: "COLUMN=LABEL:TOTAL,LABEL:TOTAL with finite totals",
+        };
+        let (column, items) = spec.split_once('=').ok_or_else(bad)?;
+        let totals = items
+            .split(',')
+            .map(|item| {
+                let (label, total) = item.rsplit_once(':').ok_or_else(bad)?;
+                let total: f64 = total.trim().parse().map_err(|_| bad())?;
+                if !total.is_finite() || column.is_empty() {
+                    return Err(bad());
+                }
+                Ok((label.to_string(), total))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Self {
+            column: column.to_string(),
+            totals,
+        })
+    }
+}
+
 /// Where a design's replicate weights come from.
 #[derive(Debug, Clone)]
 enum Replicated {

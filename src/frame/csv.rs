@@ -58,6 +58,8 @@ use crate::frame::responses::{Lines, Responses, Selection, Sink};
 pub struct CsvReader {
     questionnaire: Option<Questionnaire>,
     columns: Option<Vec<String>>,
+    /// Prefixes whose numbered columns are loaded too, when only some columns are.
+    numbered: Vec<String>,
     unlisted: Unlisted,
     delimiter: Option<u8>,
     threads: Option<usize>,
@@ -109,6 +111,23 @@ impl CsvReader {
     /// ```
     pub fn columns<S: Into<String>>(mut self, ids: impl IntoIterator<Item = S>) -> Self {
         self.columns = Some(ids.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// With [`columns`](Self::columns), also loads every column named `prefix` followed by a
+    /// number (replicate weights `repwt1` to `repwt80`, say), whatever their count.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use survey_analytics::CsvReader;
+    /// let text = "y,rw1,rw2,rwx\n1,2,3,4\n";
+    /// let responses = CsvReader::new().columns(["y"]).numbered_columns("rw").read(text.as_bytes(), "data")?;
+    /// assert!(responses.numbers("rw2").is_ok() && responses.numbers("rwx").is_err());
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
+    pub fn numbered_columns(mut self, prefix: &str) -> Self {
+        self.numbered.push(prefix.to_string());
         self
     }
 
@@ -220,7 +239,22 @@ impl CsvReader {
         }
         let mut blocks = Blocks::new(input, source_name, self.block_size, delimiter);
         let (header, header_lines) = self.header(&mut blocks)?;
-        let selection = match &self.columns {
+        let mut columns = self.columns.clone();
+        if let Some(ids) = columns.as_mut() {
+            let numbered: Vec<String> = header
+                .iter()
+                .filter(|name| {
+                    !ids.contains(name)
+                        && self
+                            .numbered
+                            .iter()
+                            .any(|prefix| crate::frame::numbered(name, prefix).is_some())
+                })
+                .cloned()
+                .collect();
+            ids.extend(numbered);
+        }
+        let selection = match &columns {
             Some(ids) => Selection::Only(ids),
             None => Selection::All,
         };

@@ -12,3 +12,12 @@ pub(crate) mod column;
 pub(crate) mod csv;
 pub(crate) mod questionnaire;
 pub(crate) mod responses;
+
+/// The number of a column named `prefix` followed by digits only (`repwt12` is 12 of `repwt`).
+pub(crate) fn numbered(name: &str, prefix: &str) -> Option<u64> {
+    let digits = name.strip_prefix(prefix)?;
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok()
+}

@@ -249,6 +249,43 @@ impl ReplicateWeights {
     }
 }
 
+impl std::str::FromStr for ReplicateWeights {
+    type Err = Error;
+
+    /// The method of supplied replicate weights, as a command line names it: a
+    /// [`ReplicateMethod`] name, and for Fay's method its rho after a colon (`fay:0.5`). The
+    /// columns come later ([`with_columns`](Self::with_columns), or
+    /// [`DesignBuilder::replicate_weights`](crate::DesignBuilder::replicate_weights) by prefix).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use survey_analytics::{ReplicateMethod, ReplicateWeights};
+    /// let spec: ReplicateWeights = "fay:0.5".parse()?;
+    /// assert_eq!(spec.method(), ReplicateMethod::Fay);
+    /// assert!("fay:x".parse::<ReplicateWeights>().is_err());
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
+    fn from_str(spec: &str) -> Result<Self> {
+        let (method, rho) = match spec.split_once(':') {
+            Some((method, rho)) => (method, Some(rho)),
+            None => (spec, None),
+        };
+        let weights = Self::new(method.parse()?, Vec::new());
+        match rho {
+            None => Ok(weights),
+            Some(rho) => match rho.trim().parse() {
+                Ok(rho) => Ok(weights.with_rho(rho)),
+                Err(_) => Err(Error::InvalidSpecification {
+                    what: "replicate method",
+                    spec: spec.to_string(),
+                    expected: "a method name, with Fay's rho after a colon (fay:0.5)",
+                }),
+            },
+        }
+    }
+}
+
 /// How to create replicate weights from a design's strata and clusters, with
 /// [`SampleDesign::replicate`] (R's `as.svrepdesign(type = )`).
 ///
@@ -281,6 +318,53 @@ pub enum ReplicateScheme {
         /// The seed of the generator: the same seed gives the same replicates.
         seed: u64,
     },
+}
+
+impl std::str::FromStr for ReplicateScheme {
+    type Err = Error;
+
+    /// `jk1`, `jkn`, `brr`, `fay:RHO` or `bootstrap:REPLICATES:SEED` (`bootstrap` alone: 50
+    /// replicates, seed 0).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use survey_analytics::ReplicateScheme;
+    /// assert_eq!("fay:0.5".parse::<ReplicateScheme>()?, ReplicateScheme::Fay { rho: 0.5 });
+    /// assert_eq!("bootstrap:200:7".parse::<ReplicateScheme>()?, ReplicateScheme::Bootstrap { replicates: 200, seed: 7 });
+    /// assert!("fay".parse::<ReplicateScheme>().is_err());
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
+    fn from_str(spec: &str) -> Result<Self> {
+        let bad = || Error::InvalidSpecification {
+            what: "replicate scheme",
+            spec: spec.to_string(),
+            expected: "jk1, jkn, brr, fay:RHO or bootstrap[:REPLICATES[:SEED]]",
+        };
+        let mut parts = spec.trim().split(':');
+        let kind = parts.next().unwrap_or_default().to_ascii_lowercase();
+        let rest: Vec<&str> = parts.collect();
+        let scheme = match (kind.as_str(), rest.as_slice()) {
+            ("jk1", []) => Self::Jk1,
+            ("jkn", []) => Self::Jkn,
+            ("brr", []) => Self::Brr,
+            ("fay", [rho]) => Self::Fay {
+                rho: rho.parse().map_err(|_| bad())?,
+            },
+            ("bootstrap", numbers) if numbers.len() <= 2 => Self::Bootstrap {
+                replicates: match numbers.first() {
+                    Some(r) => r.parse().map_err(|_| bad())?,
+                    None => 50,
+                },
+                seed: match numbers.get(1) {
+                    Some(s) => s.parse().map_err(|_| bad())?,
+                    None => 0,
+                },
+            },
+            _ => return Err(bad()),
+        };
+        Ok(scheme)
+    }
 }
 
 /// The replicate weights of a design and the factors of its variance.

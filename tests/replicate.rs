@@ -478,3 +478,94 @@ fn runtime_replicate_weights_by_prefix_match_svrepdesign() {
         .unwrap_err();
     assert!(matches!(err, Error::UnknownColumn { .. }), "{err}");
 }
+
+/// Post-stratification and raking of a replicate design repeat the step in every replicate (R's
+/// `postStratify` and `rake` on an `svrepdesign`, with R's default stopping rule for raking):
+/// means, domain means and degrees of freedom as R's.
+#[test]
+fn weighting_a_replicate_design_reweights_every_replicate() {
+    use survey_analytics::{CalibrationMargin, RakeOptions};
+    let want = Values::load("replicate/expected.tsv");
+    let mut checker = Checker::default();
+    let check = |checker: &mut Checker, name: &str, design: &SampleDesign, data: &Data| {
+        let api00 = data.numbers("api00");
+        let m = design.mean(&api00).unwrap();
+        want.check(
+            checker,
+            &format!("{name}_mean_api00"),
+            "estimate",
+            m.estimate,
+            1e-12,
+        );
+        want.check(
+            checker,
+            &format!("{name}_mean_api00"),
+            "se",
+            m.std_error,
+            1e-9,
+        );
+        let by = design
+            .domain_means(&api00, &data.codes("stype", &STYPES), 3)
+            .unwrap();
+        for (d, level) in STYPES.iter().enumerate() {
+            let e = by.estimates()[d].unwrap();
+            want.check(
+                checker,
+                &format!("{name}_by_{level}"),
+                "estimate",
+                e.estimate,
+                1e-12,
+            );
+            want.check(
+                checker,
+                &format!("{name}_by_{level}"),
+                "se",
+                e.std_error,
+                1e-9,
+            );
+        }
+        let degf = design.degrees_of_freedom();
+        want.check(checker, &format!("{name}_degf"), "degf", degf, 0.0);
+    };
+    let margin = |data: &Data, column: &str, levels: &[&str], totals: Vec<f64>| {
+        let cells = data
+            .codes(column, levels)
+            .into_iter()
+            .map(Option::unwrap)
+            .collect();
+        CalibrationMargin::new(cells, totals).unwrap()
+    };
+    let strat = Data::load("replicate/apistrat.csv");
+    let jkn = SampleDesign::new(strat.numbers("pw"))
+        .unwrap()
+        .with_strata(&strat.column("stype"))
+        .unwrap()
+        .with_fpc(&strat.numbers("fpc"))
+        .unwrap()
+        .replicate(ReplicateScheme::Jkn)
+        .unwrap();
+    let awards = margin(&strat, "awards", &["No", "Yes"], vec![2500.0, 3694.0]);
+    check(
+        &mut checker,
+        "ps_jkn",
+        &jkn.post_stratify(&awards).unwrap(),
+        &strat,
+    );
+    let clus = Data::load("replicate/apiclus1.csv");
+    let jk1 = SampleDesign::new(clus.numbers("pw"))
+        .unwrap()
+        .with_clusters(&clus.column("dnum"))
+        .unwrap()
+        .with_fpc(&clus.numbers("fpc"))
+        .unwrap()
+        .replicate(ReplicateScheme::Jk1)
+        .unwrap();
+    let margins = [
+        margin(&clus, "stype", &STYPES, vec![4421.0, 755.0, 1018.0]),
+        margin(&clus, "awards", &["No", "Yes"], vec![2500.0, 3694.0]),
+    ];
+    let total: f64 = clus.numbers("pw").iter().sum();
+    let (raked, _) = jk1.rake(&margins, &RakeOptions::r_defaults(total)).unwrap();
+    check(&mut checker, "rk_jk1", &raked, &clus);
+    checker.finish("weighted replicate designs");
+}

@@ -537,6 +537,41 @@ impl Replicates {
         Ok(totals)
     }
 
+    /// The same replicates with each one's weights passed through `step` (the weighting step the
+    /// full-sample weights went through, repeated in every replicate as R's `postStratify` and
+    /// `rake` do on replicate designs): dense, with their degrees of freedom recomputed.
+    pub(crate) fn reweighted(
+        &self,
+        weights: &[f64],
+        new_weights: &[f64],
+        step: impl Fn(&[f64]) -> Result<Vec<f64>> + Sync,
+    ) -> Result<Replicates> {
+        let (n, r) = (weights.len(), self.count);
+        let mut columns = vec![vec![0.0; n]; r];
+        let mut buffer = vec![0.0; r];
+        for (k, &w) in weights.iter().enumerate() {
+            for (column, &x) in columns.iter_mut().zip(self.row(k, w, &mut buffer)) {
+                column[k] = x;
+            }
+        }
+        let stepped = parallel::map(&columns, |column| step(column));
+        drop(columns);
+        let mut dense = vec![0.0; n * r];
+        for (rep, column) in stepped.into_iter().enumerate() {
+            for (k, x) in column?.into_iter().enumerate() {
+                if let Some(slot) = dense.get_mut(k * r + rep) {
+                    *slot = x;
+                }
+            }
+        }
+        let mut built = Replicates {
+            storage: Storage::Dense(dense),
+            ..self.clone()
+        };
+        built.degrees = built.degrees_in(new_weights, |_| true);
+        Ok(built)
+    }
+
     /// The covariance (row-major, `q x q`) of `q` estimates from their full-sample values `full`
     /// and their replicates `replicates[i * R + r]`: `scale * sum_r rscale_r (t_ri - c_i)(t_rj -
     /// c_j)` with `c` the mean of the replicates whose `rscale` is positive (or `full` under
@@ -1001,7 +1036,7 @@ impl SampleDesign {
         self.replicates.as_ref().map(|r| r.method)
     }
 
-    /// Refuses to weight a replicate design, whose replicates would each need the same step.
+    /// Refuses a weighting step that is not yet repeated in every replicate (trimming).
     pub(crate) fn refuse_replicates(&self, step: &'static str) -> Result<()> {
         if self.replicates.is_some() {
             return Err(Error::Undefined {

@@ -302,7 +302,6 @@ impl SampleDesign {
     /// [`Error::EmptyCalibrationCell`] when a category with a positive population total has no
     /// weight in the sample, or the reverse.
     pub fn post_stratify(&self, margin: &CalibrationMargin) -> Result<SampleDesign> {
-        self.refuse_replicates("post-stratification")?;
         self.check_len("margin categories", margin.cells.len())?;
         let mut design = self.clone();
         let old_weights = self.weights.clone();
@@ -313,6 +312,13 @@ impl SampleDesign {
             old_weights,
             new_weights: design.weights.clone(),
         });
+        // Replicate designs post-stratify every replicate to the same totals.
+        if let Some(replicates) = self.replicates() {
+            let stepped = replicates.reweighted(&self.weights, &design.weights, |w| {
+                post_stratified(w, margin, 0)
+            })?;
+            design.replicates = Some(std::sync::Arc::new(stepped));
+        }
         Ok(design)
     }
 
@@ -347,7 +353,6 @@ impl SampleDesign {
         margins: &[CalibrationMargin],
         options: &RakeOptions,
     ) -> Result<(SampleDesign, RakeReport)> {
-        self.refuse_replicates("raking")?;
         options.check()?;
         let first = margins.first().ok_or(Error::TooFewValues {
             name: "raking margins",
@@ -445,6 +450,14 @@ impl SampleDesign {
             .map(|(&j, &w)| w * factor.get(j as usize).copied().unwrap_or(0.0))
             .collect();
         check_weights(&design.weights)?;
+        // Replicate designs rake every replicate with as many passes as the full sample took
+        // (R's rake post-stratifies the replicates along with the full-sample weights).
+        if let Some(replicates) = self.replicates() {
+            let stepped = replicates.reweighted(&self.weights, &design.weights, |w| {
+                raked_passes(w, margins, &joint, &category, iterations)
+            })?;
+            design.replicates = Some(std::sync::Arc::new(stepped));
+        }
         if iterations > 0 {
             design.calibrations.push(Calibration::Raking {
                 joint,
@@ -634,6 +647,38 @@ fn joint_cells(len: usize, margins: &[CalibrationMargin]) -> (Vec<u32>, usize) {
 /// # Errors
 ///
 /// [`Error::EmptyCalibrationCell`] for a category empty on one side only.
+/// `weights` after `passes` passes of raking to `margins` (no convergence test: the full sample's
+/// passes are repeated), through the joint cells as [`SampleDesign::rake`] runs them.
+fn raked_passes(
+    weights: &[f64],
+    margins: &[CalibrationMargin],
+    joint: &[u32],
+    category: &[Vec<u32>],
+    passes: usize,
+) -> Result<Vec<f64>> {
+    let cells = category.first().map_or(0, Vec::len);
+    let mut base = vec![0.0; cells];
+    for (&j, &w) in joint.iter().zip(weights) {
+        if let Some(b) = base.get_mut(j as usize) {
+            *b += w;
+        }
+    }
+    let mut factor = vec![1.0; cells];
+    for _ in 0..passes {
+        for (index, (margin, of_margin)) in margins.iter().zip(category).enumerate() {
+            let ratio = category_ratios(margin, index, of_margin, &base, &factor)?;
+            for (f, &c) in factor.iter_mut().zip(of_margin) {
+                *f *= ratio.get(c as usize).copied().unwrap_or(0.0);
+            }
+        }
+    }
+    Ok(joint
+        .iter()
+        .zip(weights)
+        .map(|(&j, &w)| w * factor.get(j as usize).copied().unwrap_or(0.0))
+        .collect())
+}
+
 fn category_ratios(
     margin: &CalibrationMargin,
     index: usize,

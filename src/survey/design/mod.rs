@@ -7,6 +7,7 @@ pub(crate) mod quantile;
 pub(crate) mod rao_scott;
 pub(crate) mod ratio;
 pub(crate) mod summary;
+pub(crate) mod two_stage;
 pub(crate) mod variance;
 pub(crate) mod weighting;
 
@@ -88,16 +89,23 @@ pub(crate) enum Calibration {
     },
 }
 
-/// A survey sample's design: a weight per respondent and, optionally, strata and primary sampling
-/// units (clusters), for design-based estimation as in R's
-/// `svydesign(ids = ~psu, strata = ~stratum, weights = ~weight, nest = TRUE)`.
+/// A survey sample's design: a weight per respondent and, optionally, strata, primary sampling
+/// units (clusters), finite population corrections and a second sampling stage, for
+/// design-based estimation as in R's
+/// `svydesign(ids = ~psu + ssu, strata = ~stratum, weights = ~weight, fpc = ~N1 + N2, nest = TRUE)`.
 ///
-/// Variances are the with-replacement (first-stage, "ultimate cluster") Taylor linearisation of
-/// Wolter (2007) and Lumley (2004): within each stratum `h` with `n_h` PSUs,
-/// `n_h / (n_h - 1) * sum over PSUs of (z_hi - zbar_h)^2`, where `z_hi` is the PSU total of the
-/// estimate's linearised values. Clusters are nested in strata: the same cluster label in two
-/// strata names two clusters. Without clusters every respondent is its own PSU; without strata
-/// there is one stratum. Strata with a single PSU are handled by [`LonelyPsu`].
+/// Variances are the Taylor linearisation of Wolter (2007) and Lumley (2004), R's
+/// `svyrecvar`: within each stratum `h` with `n_h` PSUs,
+/// `(1 - f_h) n_h / (n_h - 1) * sum over PSUs of (z_hi - zbar_h)^2`, where `z_hi` is the PSU
+/// total of the estimate's linearised values and `f_h` the stratum's sampling fraction (0, with
+/// replacement, the "ultimate cluster" variance, unless [`SampleDesign::with_fpc`] gives it).
+/// With a second stage ([`SampleDesign::with_second_stage_clusters`],
+/// [`SampleDesign::with_second_stage_fpc`]) each PSU adds `f_h` times the same sum over its
+/// second-stage units, with their own fraction: nothing when the first stage is with
+/// replacement. Clusters are nested in strata: the same cluster label in two strata names two
+/// clusters (and second-stage units are nested in clusters). Without clusters every respondent
+/// is its own PSU; without strata there is one stratum. Strata with a single PSU (and PSUs with
+/// a single second-stage unit) are handled by [`LonelyPsu`].
 ///
 /// # Examples
 ///
@@ -134,6 +142,8 @@ pub struct SampleDesign {
     fpc: Option<Vec<f64>>,
     /// Each stratum's population size (above 1) or sampling fraction (at most 1).
     fpc_strata: Vec<f64>,
+    /// The second sampling stage, when given.
+    second_stage: Option<two_stage::SecondStage>,
 }
 
 /// The PSUs of a design: which PSU each record belongs to, and the members of each PSU and
@@ -352,6 +362,7 @@ impl SampleDesign {
             has_clusters: false,
             fpc: None,
             fpc_strata: Vec::new(),
+            second_stage: None,
         })
     }
 
@@ -388,6 +399,7 @@ impl SampleDesign {
         self.has_strata = true;
         self.index = LazyIndex::default();
         self.refresh_fpc()?;
+        self.refresh_second_stage()?;
         Ok(self)
     }
 
@@ -415,6 +427,7 @@ impl SampleDesign {
         self.cluster = Some(dense(clusters.iter()).0);
         self.has_clusters = true;
         self.index = LazyIndex::default();
+        self.refresh_second_stage()?;
         Ok(self)
     }
 
@@ -440,6 +453,7 @@ impl SampleDesign {
         self.has_strata = true;
         self.index = LazyIndex::default();
         self.refresh_fpc()?;
+        self.refresh_second_stage()?;
         Ok(self)
     }
 
@@ -449,6 +463,7 @@ impl SampleDesign {
         self.cluster = Some(codes);
         self.has_clusters = true;
         self.index = LazyIndex::default();
+        self.refresh_second_stage()?;
         Ok(self)
     }
 

@@ -63,6 +63,8 @@ impl SampleDesign {
     pub(crate) fn covariance(&self, columns: &[Vec<f64>]) -> Result<Vec<f64>> {
         let k = columns.len();
         let mut totals = vec![0.0; self.psu_count() * k];
+        // A second stage also needs the (calibrated) values' totals per second-stage unit.
+        let mut ssu_totals = self.ssu_totals_buffer(k);
         let mut u = Vec::new();
         for (j, column) in columns.iter().enumerate() {
             u.clone_from(column);
@@ -72,8 +74,15 @@ impl SampleDesign {
                     *t += value;
                 }
             }
+            if let Some(ssu_totals) = &mut ssu_totals {
+                self.add_ssu_totals(ssu_totals, &u, j, k);
+            }
         }
-        self.covariance_of_psu_totals(&totals, k)
+        let mut covariance = self.covariance_of_psu_totals(&totals, k)?;
+        if let Some(ssu_totals) = &ssu_totals {
+            self.add_second_stage_columns(ssu_totals, k, &mut covariance)?;
+        }
+        Ok(covariance)
     }
 
     /// How stratum `h` with `n` PSUs enters the variance: `Some((scale, centred))`, the factor
@@ -183,11 +192,13 @@ impl SampleDesign {
     }
 
     /// Whether the PSU totals of `count` domains are few enough ([`DENSE_TOTALS`]) to be summed
-    /// densely.
+    /// densely; never for a design with a second stage, whose variance needs the records.
     pub(crate) fn dense_totals_fit(&self, count: usize) -> bool {
-        self.psu_count()
-            .checked_mul(count)
-            .is_some_and(|size| size <= DENSE_TOTALS)
+        !self.has_second_stage()
+            && self
+                .psu_count()
+                .checked_mul(count)
+                .is_some_and(|size| size <= DENSE_TOTALS)
     }
 
     /// The PSU totals of `count` domains where record `k` adds `z[k]` to domain `domain[k]`
@@ -255,6 +266,17 @@ impl SampleDesign {
             group.finish(n, scale, centred, &mut covariance);
         }
         self.average_out(&mut covariance, averaged_out)?;
+        if self.has_second_stage() {
+            // Dense PSU totals have lost the second-stage units; `dense_totals_fit` keeps
+            // two-stage designs on the records.
+            if dense.is_some() {
+                return Err(Error::Undefined {
+                    what: "two-stage variance",
+                    reason: "the second stage needs the records, not PSU totals",
+                });
+            }
+            self.add_second_stage_domains(domain, z, &mut group, &mut covariance)?;
+        }
         Ok(covariance)
     }
 

@@ -212,6 +212,53 @@ fn two_stage_estimates_match_svydesign_with_two_fpcs() {
     checker.finish("two-stage designs");
 }
 
+/// The design by column name: `Responses::design()` with the second stage's cluster and fpc
+/// columns gives R's estimates.
+#[test]
+fn two_stage_designs_by_column_name_match_r() {
+    use survey_analytics::{CsvReader, Question, QuestionType, Questionnaire};
+    let want = Values::load("fpc/two_stage.tsv");
+    let q = Questionnaire::new(vec![
+        Question::new("dnum", QuestionType::Identifier),
+        Question::new("snum", QuestionType::Identifier),
+        Question::numeric("w"),
+        Question::numeric("fpc1"),
+        Question::numeric("fpc2"),
+        Question::numeric("api00"),
+    ])
+    .unwrap();
+    let r = CsvReader::new()
+        .questionnaire(&q)
+        .read_path(fixture("fpc/apiclus2.csv"))
+        .unwrap();
+    let (design, _) = r
+        .design()
+        .weight("w")
+        .cluster("dnum")
+        .fpc("fpc1")
+        .second_stage_cluster("snum")
+        .second_stage_fpc("fpc2")
+        .build()
+        .unwrap();
+    assert!(design.has_second_stage());
+    let m = design.mean(&r.numbers("api00").unwrap()).unwrap();
+    let mut checker = Checker::default();
+    want.check(&mut checker, "clus2_api00", "estimate", m.estimate, 1e-12);
+    want.check(&mut checker, "clus2_api00", "se", m.std_error, 1e-9);
+    // Schools are the records: the second-stage fpc alone makes each record its unit.
+    let (records, _) = r
+        .design()
+        .weight("w")
+        .cluster("dnum")
+        .fpc("fpc1")
+        .second_stage_fpc("fpc2")
+        .build()
+        .unwrap();
+    let m = records.mean(&r.numbers("api00").unwrap()).unwrap();
+    want.check(&mut checker, "clus2_api00", "se", m.std_error, 1e-9);
+    checker.finish("two-stage designs by column name");
+}
+
 /// Second-stage units need first-stage clusters; their fpc is checked as the first stage's is,
 /// within PSUs; PSUs set after the second stage re-derive it.
 #[test]

@@ -341,3 +341,39 @@ fn second_stages_are_checked() {
     assert_eq!(c, r);
     assert!(a > c);
 }
+
+/// A lonely unit under [`LonelyPsu::Adjust`] adds its total squared times `1 - f`, at the first
+/// stage as at the second (R's `onestrat`): schools 1-5 and 101 of `apistrat.csv` in a stratum
+/// of 5 schools of 10 and a lonely one of 1 of 4.
+#[test]
+fn lonely_units_adjusted_keep_their_correction() {
+    let want = Values::load("fpc/two_stage.tsv");
+    let mut reader = csv::Reader::from_path(fixture("fpc/apistrat.csv")).unwrap();
+    let header: Vec<String> = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_string)
+        .collect();
+    let records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let number = |k: usize, name: &str| -> f64 {
+        let at = header.iter().position(|h| h == name).unwrap();
+        records[k].get(at).unwrap().parse().unwrap()
+    };
+    let rows = [0, 1, 2, 3, 4, 100];
+    let design = SampleDesign::new(rows.iter().map(|&k| number(k, "pw")).collect())
+        .unwrap()
+        .with_strata(&[1, 1, 1, 1, 1, 2])
+        .unwrap()
+        .with_lonely_psu(LonelyPsu::Adjust);
+    let y: Vec<f64> = rows.iter().map(|&k| number(k, "api00")).collect();
+    let mut checker = Checker::default();
+    let se = design.mean(&y).unwrap().std_error;
+    want.check(&mut checker, "lonely_adjust", "se_nofpc", se, 1e-9);
+    let corrected = design
+        .with_fpc(&[10.0, 10.0, 10.0, 10.0, 10.0, 4.0])
+        .unwrap();
+    let se = corrected.mean(&y).unwrap().std_error;
+    want.check(&mut checker, "lonely_adjust", "se", se, 1e-9);
+    checker.finish("lonely units adjusted");
+}

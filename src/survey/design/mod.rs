@@ -28,7 +28,7 @@ use crate::stats::names::method_names;
 /// | `Fail` (the default, as in R) | none: estimation stops with [`Error::LonelyPsu`] |
 /// | `Certainty` | zero: the PSU is treated as sampled with certainty |
 /// | `Remove` | zero: the stratum is ignored |
-/// | `Adjust` | the PSU's deviation from the grand mean (zero) rather than the stratum mean: conservative |
+/// | `Adjust` | the PSU's deviation from the grand mean (zero) rather than the stratum mean, times `1 - f` with a finite population correction: conservative |
 /// | `Average` | the average of the other strata's contributions |
 ///
 /// # Examples

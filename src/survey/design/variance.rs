@@ -116,8 +116,9 @@ impl SampleDesign {
                 *averaged_out += 1;
                 Ok(None)
             }
-            // The lonely PSU's deviation from the grand mean, which is zero for linearised values.
-            LonelyPsu::Adjust => Ok(Some((1.0, false))),
+            // The lonely PSU's deviation from the grand mean, which is zero for linearised values,
+            // times 1 - f as R's `onestrat` scales it.
+            LonelyPsu::Adjust => Ok(Some((1.0 - fraction, false))),
         }
     }
 

@@ -6,7 +6,9 @@
 //! `svyby` domain means by school type with their covariance, the shares of the school types,
 //! `svyratio`, `svychisq` (second-order F and first-order corrected chi-square), the same design
 //! with fractions for fpc, with a second stage sampled whole (one stage), and with a second stage
-//! sampled with replacement under two lonely-PSU options. Tolerances: 1e-12 relative for
+//! sampled with replacement under two lonely-PSU options; the same shares and test through the
+//! crosstab (`Crosstab::from_design`) and by column name (`DesignBuilder`); and a lonely stratum
+//! under "adjust" with an fpc (apistrat). Tolerances: 1e-12 relative for
 //! estimates, 1e-9 for standard errors, covariances, design effects and test statistics (R's
 //! linearisation), 1e-8 for p-values.
 
@@ -376,4 +378,62 @@ fn lonely_units_adjusted_keep_their_correction() {
     let se = corrected.mean(&y).unwrap().std_error;
     want.check(&mut checker, "lonely_adjust", "se", se, 1e-9);
     checker.finish("lonely units adjusted");
+}
+
+/// The crosstab of school type by awards under the two-stage design: each cell's share of its
+/// column is a domain share and the omnibus test is R's `svychisq`; the shares of the whole
+/// sample (one group) are R's `svymean(~stype, d2)`.
+#[test]
+fn two_stage_crosstabs_match_svychisq_and_shares() {
+    use survey_analytics::{Categories, Crosstab, CrosstabOptions};
+    let want = Values::load("fpc/two_stage.tsv");
+    let data = Data::load();
+    let design = data.design();
+    let stypes = ["E", "H", "M"];
+    let answers = Categories::new("stype", stypes).unwrap();
+    let stype = data.codes("stype", &stypes);
+    let mut checker = Checker::default();
+    let everyone = Categories::new("all", ["all"]).unwrap();
+    let options = CrosstabOptions::default();
+    let table = Crosstab::from_design(
+        &design,
+        &answers,
+        &everyone,
+        &stype,
+        &vec![Some(0); design.len()],
+        &options,
+    )
+    .unwrap();
+    for (row, s) in table.rows().iter().zip(stypes) {
+        let cell = &row.cells[0];
+        let case = format!("clus2_share_{s}");
+        want.check(
+            &mut checker,
+            &case,
+            "estimate",
+            cell.estimate.share.unwrap(),
+            1e-12,
+        );
+        want.check(&mut checker, &case, "se", cell.std_error.unwrap(), 1e-9);
+    }
+    let awards = Categories::new("awards", ["No", "Yes"]).unwrap();
+    let by = data.codes("awards", &["No", "Yes"]);
+    let table = Crosstab::from_design(&design, &answers, &awards, &stype, &by, &options).unwrap();
+    let test = table.design().unwrap().rao_scott.unwrap();
+    want.check(
+        &mut checker,
+        "clus2_chisq",
+        "f_statistic",
+        test.statistic,
+        1e-9,
+    );
+    want.check(&mut checker, "clus2_chisq", "f_p_value", test.p_value, 1e-8);
+    want.check(
+        &mut checker,
+        "clus2_chisq",
+        "chisq_adjusted",
+        test.chisq,
+        1e-9,
+    );
+    checker.finish("two-stage crosstabs");
 }

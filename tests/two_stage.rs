@@ -7,7 +7,8 @@
 //! `svyratio`, `svychisq` (second-order F and first-order corrected chi-square), the same design
 //! with fractions for fpc, with a second stage sampled whole (one stage), and with a second stage
 //! sampled with replacement under two lonely-PSU options; the same shares and test through the
-//! crosstab (`Crosstab::from_design`) and by column name (`DesignBuilder`); and a lonely stratum
+//! crosstab (`Crosstab::from_design`) and by column name (`DesignBuilder`); a post-stratified
+//! mean (`postStratify` by school type); and a lonely stratum
 //! under "adjust" with an fpc (apistrat). Tolerances: 1e-12 relative for
 //! estimates, 1e-9 for standard errors, covariances, design effects and test statistics (R's
 //! linearisation), 1e-8 for p-values.
@@ -211,6 +212,19 @@ fn two_stage_estimates_match_svydesign_with_two_fpcs() {
     want.check(&mut checker, case, "pearson", test.pearson, 1e-9);
     want.check(&mut checker, case, "chisq_adjusted", test.chisq, 1e-9);
     want.check(&mut checker, case, "chisq_p_value", test.p_chisq, 1e-8);
+    // Post-stratified to California's schools by type: the residuals go through both stages.
+    let cells: Vec<usize> = stype.iter().map(|c| c.unwrap()).collect();
+    let margin = survey_analytics::CalibrationMargin::new(cells, vec![4421.0, 755.0, 1018.0]);
+    let post = design.post_stratify(&margin.unwrap()).unwrap();
+    let m = post.mean(&data.numbers("api00")).unwrap();
+    want.check(
+        &mut checker,
+        "clus2_poststrat",
+        "estimate",
+        m.estimate,
+        1e-12,
+    );
+    want.check(&mut checker, "clus2_poststrat", "se", m.std_error, 1e-9);
     checker.finish("two-stage designs");
 }
 

@@ -31,6 +31,11 @@ use crate::stats::names::method_names;
 /// | `Adjust` | the PSU's deviation from the grand mean (zero) rather than the stratum mean, times `1 - f` with a finite population correction: conservative |
 /// | `Average` | the average of the other strata's contributions |
 ///
+/// At the second stage of a two-stage design
+/// ([`SampleDesign::with_second_stage_clusters`]) a PSU with a single second-stage unit is
+/// treated the same way (as R does), except that `Average` has no other second-stage stratum in
+/// the PSU to average and is refused ([`Error::Undefined`]).
+///
 /// # Examples
 ///
 /// ```

@@ -601,6 +601,8 @@ impl Responses {
             cluster: None,
             fpc: None,
             lonely: LonelyPsu::default(),
+            second_stage_cluster: None,
+            second_stage_fpc: None,
             post_strata: None,
             rake: Vec::new(),
             rake_options: RakeOptions::default(),
@@ -1190,7 +1192,8 @@ impl<'a> CrosstabBuilder<'a> {
 }
 
 /// Builds a [`SampleDesign`] from the responses' columns, from [`Responses::design`]: weights
-/// (1 for everyone when none is named), strata and clusters (nested in strata), then
+/// (1 for everyone when none is named), strata and clusters (nested in strata), finite population
+/// corrections, a second stage (units nested in the clusters, with their corrections), then
 /// post-stratification and raking to population totals given by label or code.
 ///
 /// # Examples
@@ -1211,6 +1214,8 @@ pub struct DesignBuilder<'a> {
     cluster: Option<String>,
     fpc: Option<String>,
     lonely: LonelyPsu,
+    second_stage_cluster: Option<String>,
+    second_stage_fpc: Option<String>,
     post_strata: Option<(String, Vec<(String, f64)>)>,
     rake: Vec<(String, Vec<(String, f64)>)>,
     rake_options: RakeOptions,
@@ -1347,6 +1352,57 @@ impl DesignBuilder<'_> {
     /// ```
     pub fn fpc(mut self, column: &str) -> Self {
         self.fpc = Some(column.to_string());
+        self
+    }
+
+    /// The second-stage units' column: units sampled within each cluster, nested in it, as R's
+    /// `svydesign(ids = ~psu + ssu)` ([`SampleDesign::with_second_stage_clusters`]). Needs
+    /// [`DesignBuilder::cluster`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use survey_analytics::{Question, QuestionType, Questionnaire, Responses};
+    /// # let q = Questionnaire::new(vec![
+    /// #     Question::new("c", QuestionType::Identifier), Question::new("s", QuestionType::Identifier),
+    /// # ])?;
+    /// # let r = Responses::builder(&q)
+    /// #     .values("c", ["1", "1", "2", "2"]).values("s", ["a", "b", "a", "b"]).build()?;
+    /// let (design, _) = r.design().cluster("c").second_stage_cluster("s").build()?;
+    /// assert!(design.has_second_stage());
+    /// assert!(r.design().second_stage_cluster("s").build().is_err()); // no clusters
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
+    pub fn second_stage_cluster(mut self, column: &str) -> Self {
+        self.second_stage_cluster = Some(column.to_string());
+        self
+    }
+
+    /// The second stage's finite population correction's column: each cluster's number of
+    /// second-stage units in the population or their sampling fraction, as `N2` in R's
+    /// `svydesign(fpc = ~N1 + N2)` ([`SampleDesign::with_second_stage_fpc`]). Without
+    /// [`DesignBuilder::second_stage_cluster`] each respondent is its own second-stage unit.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use survey_analytics::{Question, QuestionType, Questionnaire, Responses};
+    /// # let q = Questionnaire::new(vec![
+    /// #     Question::new("c", QuestionType::Identifier), Question::numeric("y"),
+    /// #     Question::numeric("n1"), Question::numeric("n2"),
+    /// # ])?;
+    /// # let r = Responses::builder(&q)
+    /// #     .values("c", ["1", "1", "2", "2"]).numbers("y", [1.0, 2.0, 4.0, 8.0])
+    /// #     .numbers("n1", [5.0; 4]).numbers("n2", [10.0; 4]).build()?;
+    /// // 2 of 5 clusters, then 2 of each cluster's 10 respondents.
+    /// let one = r.design().cluster("c").fpc("n1");
+    /// let (two, _) = one.clone().second_stage_fpc("n2").build()?;
+    /// let y = r.numbers("y")?;
+    /// assert!(two.mean(&y)?.std_error > one.build()?.0.mean(&y)?.std_error);
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
+    pub fn second_stage_fpc(mut self, column: &str) -> Self {
+        self.second_stage_fpc = Some(column.to_string());
         self
     }
 
@@ -1496,7 +1552,9 @@ impl DesignBuilder<'_> {
     /// [`Error::UnknownColumn`] for a column not loaded; [`Error::InvalidField`], naming the
     /// record, for an invalid weight, an empty design variable or a category without a
     /// population total; [`Error::UnknownCategory`] for a total of a category the column does
-    /// not have; as [`SampleDesign::new`], [`SampleDesign::post_stratify`] and
+    /// not have; as [`SampleDesign::new`], [`SampleDesign::with_fpc`],
+    /// [`SampleDesign::with_second_stage_clusters`] (a second stage without clusters),
+    /// [`SampleDesign::with_second_stage_fpc`], [`SampleDesign::post_stratify`] and
     /// [`SampleDesign::rake`].
     pub fn build(&self) -> Result<(SampleDesign, Option<RakeReport>)> {
         self.build_steps(&mut |_, _| Ok(()))
@@ -1634,6 +1692,20 @@ impl DesignBuilder<'_> {
                 });
             }
             design = design.with_fpc(&values)?;
+        }
+        if let Some(column) = &self.second_stage_cluster {
+            design = design.with_second_stage_clusters(&r.levels(column)?.0)?;
+        }
+        if let Some(fpc) = &self.second_stage_fpc {
+            let values = r.number_column(fpc)?;
+            if let Some(k) = values.iter().position(|v| !(v.is_finite() && *v > 0.0)) {
+                return Err(Error::InvalidField {
+                    at: r.locate(k, fpc),
+                    value: values[k].to_string(),
+                    reason: "is not a population size or sampling fraction: it must be positive",
+                });
+            }
+            design = design.with_second_stage_fpc(&values)?;
         }
         match &self.replicates {
             Some(Replicated::Supplied(prefix, spec)) => {

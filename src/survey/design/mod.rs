@@ -9,6 +9,7 @@ pub(crate) mod ratio;
 pub(crate) mod replicate;
 mod replicate_create;
 pub(crate) mod summary;
+pub(crate) mod two_stage;
 pub(crate) mod variance;
 pub(crate) mod weighting;
 
@@ -29,8 +30,13 @@ use crate::stats::names::method_names;
 /// | `Fail` (the default, as in R) | none: estimation stops with [`Error::LonelyPsu`] |
 /// | `Certainty` | zero: the PSU is treated as sampled with certainty |
 /// | `Remove` | zero: the stratum is ignored |
-/// | `Adjust` | the PSU's deviation from the grand mean (zero) rather than the stratum mean: conservative |
+/// | `Adjust` | the PSU's deviation from the grand mean (zero) rather than the stratum mean, times `1 - f` with a finite population correction: conservative |
 /// | `Average` | the average of the other strata's contributions |
+///
+/// At the second stage of a two-stage design
+/// ([`SampleDesign::with_second_stage_clusters`]) a PSU with a single second-stage unit is
+/// treated the same way (as R does), except that `Average` has no other second-stage stratum in
+/// the PSU to average and is refused ([`Error::Undefined`]).
 ///
 /// # Examples
 ///
@@ -90,16 +96,23 @@ pub(crate) enum Calibration {
     },
 }
 
-/// A survey sample's design: a weight per respondent and, optionally, strata and primary sampling
-/// units (clusters), for design-based estimation as in R's
-/// `svydesign(ids = ~psu, strata = ~stratum, weights = ~weight, nest = TRUE)`.
+/// A survey sample's design: a weight per respondent and, optionally, strata, primary sampling
+/// units (clusters), finite population corrections and a second sampling stage, for
+/// design-based estimation as in R's
+/// `svydesign(ids = ~psu + ssu, strata = ~stratum, weights = ~weight, fpc = ~N1 + N2, nest = TRUE)`.
 ///
-/// Variances are the with-replacement (first-stage, "ultimate cluster") Taylor linearisation of
-/// Wolter (2007) and Lumley (2004): within each stratum `h` with `n_h` PSUs,
-/// `n_h / (n_h - 1) * sum over PSUs of (z_hi - zbar_h)^2`, where `z_hi` is the PSU total of the
-/// estimate's linearised values. Clusters are nested in strata: the same cluster label in two
-/// strata names two clusters. Without clusters every respondent is its own PSU; without strata
-/// there is one stratum. Strata with a single PSU are handled by [`LonelyPsu`].
+/// Variances are the Taylor linearisation of Wolter (2007) and Lumley (2004), R's
+/// `svyrecvar`: within each stratum `h` with `n_h` PSUs,
+/// `(1 - f_h) n_h / (n_h - 1) * sum over PSUs of (z_hi - zbar_h)^2`, where `z_hi` is the PSU
+/// total of the estimate's linearised values and `f_h` the stratum's sampling fraction (0, with
+/// replacement, the "ultimate cluster" variance, unless [`SampleDesign::with_fpc`] gives it).
+/// With a second stage ([`SampleDesign::with_second_stage_clusters`],
+/// [`SampleDesign::with_second_stage_fpc`]) each PSU adds `f_h` times the same sum over its
+/// second-stage units, with their own fraction: nothing when the first stage is with
+/// replacement. Clusters are nested in strata: the same cluster label in two strata names two
+/// clusters (and second-stage units are nested in clusters). Without clusters every respondent
+/// is its own PSU; without strata there is one stratum. Strata with a single PSU (and PSUs with
+/// a single second-stage unit) are handled by [`LonelyPsu`].
 ///
 /// # Examples
 ///
@@ -138,6 +151,8 @@ pub struct SampleDesign {
     fpc_strata: Vec<f64>,
     /// Replicate weights, when variances come from them rather than from strata and clusters.
     replicates: Option<Arc<replicate::Replicates>>,
+    /// The second sampling stage, when given.
+    second_stage: Option<two_stage::SecondStage>,
 }
 
 /// The PSUs of a design: which PSU each record belongs to, and the members of each PSU and
@@ -357,6 +372,7 @@ impl SampleDesign {
             fpc: None,
             fpc_strata: Vec::new(),
             replicates: None,
+            second_stage: None,
         })
     }
 
@@ -393,6 +409,7 @@ impl SampleDesign {
         self.has_strata = true;
         self.index = LazyIndex::default();
         self.refresh_fpc()?;
+        self.refresh_second_stage()?;
         Ok(self)
     }
 
@@ -420,6 +437,7 @@ impl SampleDesign {
         self.cluster = Some(dense(clusters.iter()).0);
         self.has_clusters = true;
         self.index = LazyIndex::default();
+        self.refresh_second_stage()?;
         Ok(self)
     }
 
@@ -445,6 +463,7 @@ impl SampleDesign {
         self.has_strata = true;
         self.index = LazyIndex::default();
         self.refresh_fpc()?;
+        self.refresh_second_stage()?;
         Ok(self)
     }
 
@@ -454,6 +473,7 @@ impl SampleDesign {
         self.cluster = Some(codes);
         self.has_clusters = true;
         self.index = LazyIndex::default();
+        self.refresh_second_stage()?;
         Ok(self)
     }
 

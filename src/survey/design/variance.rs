@@ -63,6 +63,8 @@ impl SampleDesign {
     pub(crate) fn covariance(&self, columns: &[Vec<f64>]) -> Result<Vec<f64>> {
         let k = columns.len();
         let mut totals = vec![0.0; self.psu_count() * k];
+        // A second stage also needs the (calibrated) values' totals per second-stage unit.
+        let mut ssu_totals = self.ssu_totals_buffer(k);
         let mut u = Vec::new();
         for (j, column) in columns.iter().enumerate() {
             u.clone_from(column);
@@ -72,8 +74,15 @@ impl SampleDesign {
                     *t += value;
                 }
             }
+            if let Some(ssu_totals) = &mut ssu_totals {
+                self.add_ssu_totals(ssu_totals, &u, j, k);
+            }
         }
-        self.covariance_of_psu_totals(&totals, k)
+        let mut covariance = self.covariance_of_psu_totals(&totals, k)?;
+        if let Some(ssu_totals) = &ssu_totals {
+            self.add_second_stage_columns(ssu_totals, k, &mut covariance)?;
+        }
+        Ok(covariance)
     }
 
     /// How stratum `h` with `n` PSUs enters the variance: `Some((scale, centred))`, the factor
@@ -107,8 +116,9 @@ impl SampleDesign {
                 *averaged_out += 1;
                 Ok(None)
             }
-            // The lonely PSU's deviation from the grand mean, which is zero for linearised values.
-            LonelyPsu::Adjust => Ok(Some((1.0, false))),
+            // The lonely PSU's deviation from the grand mean, which is zero for linearised values,
+            // times 1 - f as R's `onestrat` scales it.
+            LonelyPsu::Adjust => Ok(Some((1.0 - fraction, false))),
         }
     }
 
@@ -183,11 +193,13 @@ impl SampleDesign {
     }
 
     /// Whether the PSU totals of `count` domains are few enough ([`DENSE_TOTALS`]) to be summed
-    /// densely.
+    /// densely; never for a design with a second stage, whose variance needs the records.
     pub(crate) fn dense_totals_fit(&self, count: usize) -> bool {
-        self.psu_count()
-            .checked_mul(count)
-            .is_some_and(|size| size <= DENSE_TOTALS)
+        !self.has_second_stage()
+            && self
+                .psu_count()
+                .checked_mul(count)
+                .is_some_and(|size| size <= DENSE_TOTALS)
     }
 
     /// The PSU totals of `count` domains where record `k` adds `z[k]` to domain `domain[k]`
@@ -229,145 +241,220 @@ impl SampleDesign {
     ///
     /// As [`SampleDesign::covariance`].
     pub(crate) fn domain_covariance(&self, totals: PsuTotals, count: usize) -> Result<Vec<f64>> {
-        const NONE: u32 = u32::MAX;
         let mut covariance = vec![0.0; count * count];
         let mut averaged_out = 0_usize;
         let (dense, domain, z) = match &totals {
             PsuTotals::Dense(totals) => (Some(totals), &[][..], &[][..]),
             PsuTotals::Sparse { domain, z } => (None, *domain, *z),
         };
-        // Per domain: its total in the current PSU, and its local index in the current stratum.
-        let mut total = vec![0.0; count];
-        let mut in_psu = vec![false; count];
-        let mut local = vec![NONE; count];
-        let mut touched: Vec<u32> = Vec::new();
-        // The current stratum's non-zero PSU totals, `(local domain, total)`, PSU after PSU.
-        let (mut entries, mut bounds): (Vec<(u32, f64)>, Vec<usize>) = (Vec::new(), Vec::new());
-        let mut domains: Vec<u32> = Vec::new();
-        let (mut sums, mut seen) = (Vec::new(), Vec::new());
-        let (mut products, mut partial, mut shared) = (Vec::new(), Vec::new(), Vec::new());
+        let mut group = GroupSums::new(count);
         for h in 0..self.strata {
             let psus_in = self.index().psus_of(h);
             let n = psus_in.len();
             let Some((scale, centred)) = self.stratum_scale(h, n, &mut averaged_out)? else {
                 continue;
             };
-            entries.clear();
-            bounds.clear();
-            domains.clear();
             for &p in psus_in {
-                if let Some(dense) = &dense {
-                    let row = dense
-                        .get(p as usize * count..(p as usize + 1) * count)
-                        .unwrap_or(&[]);
-                    for (d, &t) in row.iter().enumerate() {
-                        if t != 0.0 {
-                            // d < count <= MAX_DOMAINS.
-                            touched.push(d as u32);
-                            if let Some(slot) = total.get_mut(d) {
-                                *slot = t;
-                            }
-                        }
-                    }
-                } else {
-                    for &k in self.index().members_of(p) {
-                        let d = domain.get(k as usize).copied().unwrap_or(NONE);
-                        let (Some(slot), Some(mark)) =
-                            (total.get_mut(d as usize), in_psu.get_mut(d as usize))
-                        else {
-                            continue;
-                        };
-                        if !*mark {
-                            *mark = true;
-                            touched.push(d);
-                        }
-                        *slot += z.get(k as usize).copied().unwrap_or(0.0);
-                    }
-                }
-                for &d in &touched {
-                    let (Some(t), Some(l), Some(mark)) = (
-                        total.get_mut(d as usize),
-                        local.get_mut(d as usize),
-                        in_psu.get_mut(d as usize),
-                    ) else {
-                        continue;
-                    };
-                    *mark = false;
-                    if *l == NONE {
-                        *l = domains.len() as u32;
-                        domains.push(d);
-                    }
-                    entries.push((*l, *t));
-                    *t = 0.0;
-                }
-                touched.clear();
-                bounds.push(entries.len());
-            }
-            let m = domains.len();
-            // Means of the PSU totals (zero for the PSUs a domain does not reach) and reach.
-            sums.clear();
-            sums.resize(m, 0.0);
-            seen.clear();
-            seen.resize(m, 0.0);
-            for &(l, t) in &entries {
-                sums[l as usize] += t;
-                seen[l as usize] += 1.0;
-            }
-            let centre: Vec<f64> = sums
-                .iter()
-                .map(|s| if centred { s / n as f64 } else { 0.0 })
-                .collect();
-            products.clear();
-            products.resize(m * m, 0.0);
-            partial.clear();
-            partial.resize(m * m, 0.0);
-            shared.clear();
-            shared.resize(m * m, 0.0);
-            let mut begin = 0;
-            for &end in &bounds {
-                let psu = entries.get(begin..end).unwrap_or(&[]);
-                for &(a, ta) in psu {
-                    let da = ta - centre[a as usize];
-                    for &(b, tb) in psu {
-                        let db = tb - centre[b as usize];
-                        let at = a as usize * m + b as usize;
-                        products[at] += da * db;
-                        partial[at] += da;
-                        shared[at] += 1.0;
-                    }
-                }
-                begin = end;
-            }
-            // D_a = sum over T_a of (t_pa - c_a) = E_aa, summed in the same order, so that the
-            // terms in D_a - E_ab cancel exactly on the diagonal.
-            let deviation: Vec<f64> = (0..m).map(|a| partial[a * m + a]).collect();
-            for a in 0..m {
-                for b in 0..m {
-                    let (ab, ba) = (a * m + b, b * m + a);
-                    let untouched = n as f64 - seen[a] - seen[b] + shared[ab];
-                    let sum = products[ab]
-                        - centre[b] * (deviation[a] - partial[ab])
-                        - centre[a] * (deviation[b] - partial[ba])
-                        + untouched * centre[a] * centre[b];
-                    let (da, db) = (domains[a] as usize, domains[b] as usize);
-                    if let Some(c) = covariance.get_mut(da * count + db) {
-                        *c += scale * sum;
-                    }
+                match &dense {
+                    Some(dense) => group.add_row(
+                        dense
+                            .get(p as usize * count..(p as usize + 1) * count)
+                            .unwrap_or(&[]),
+                    ),
+                    None => group.add_records(self.index().members_of(p), domain, z),
                 }
             }
-            for &d in &domains {
-                if let Some(l) = local.get_mut(d as usize) {
-                    *l = NONE;
-                }
-            }
+            group.finish(n, scale, centred, &mut covariance);
         }
         self.average_out(&mut covariance, averaged_out)?;
+        if self.has_second_stage() {
+            // Dense PSU totals have lost the second-stage units; `dense_totals_fit` keeps
+            // two-stage designs on the records.
+            if dense.is_some() {
+                return Err(Error::Undefined {
+                    what: "two-stage variance",
+                    reason: "the second stage needs the records, not PSU totals",
+                });
+            }
+            self.add_second_stage_domains(domain, z, &mut group, &mut covariance)?;
+        }
         Ok(covariance)
     }
 
     /// The design variance of the total of one linearised column.
     pub(crate) fn variance(&self, column: Vec<f64>) -> Result<f64> {
         Ok(self.covariance(&[column])?.first().copied().unwrap_or(0.0))
+    }
+}
+
+/// The sparse sum of centred cross-products of [`SampleDesign::domain_covariance`], one group of
+/// sampling units at a time (the PSUs of a stratum, or the second-stage units of a PSU): each
+/// unit's non-zero domain totals are gathered ([`GroupSums::add_row`],
+/// [`GroupSums::add_records`]), then [`GroupSums::finish`] adds the group's contribution. The
+/// buffers are kept from group to group.
+pub(crate) struct GroupSums {
+    count: usize,
+    /// Per domain: its total in the current unit, whether the unit reached it, and its local
+    /// index in the current group.
+    total: Vec<f64>,
+    in_unit: Vec<bool>,
+    local: Vec<u32>,
+    touched: Vec<u32>,
+    /// The current group's non-zero unit totals, `(local domain, total)`, unit after unit.
+    entries: Vec<(u32, f64)>,
+    bounds: Vec<usize>,
+    domains: Vec<u32>,
+    sums: Vec<f64>,
+    seen: Vec<f64>,
+    products: Vec<f64>,
+    partial: Vec<f64>,
+    shared: Vec<f64>,
+}
+
+impl GroupSums {
+    const NONE: u32 = u32::MAX;
+
+    pub(crate) fn new(count: usize) -> Self {
+        Self {
+            count,
+            total: vec![0.0; count],
+            in_unit: vec![false; count],
+            local: vec![Self::NONE; count],
+            touched: Vec::new(),
+            entries: Vec::new(),
+            bounds: Vec::new(),
+            domains: Vec::new(),
+            sums: Vec::new(),
+            seen: Vec::new(),
+            products: Vec::new(),
+            partial: Vec::new(),
+            shared: Vec::new(),
+        }
+    }
+
+    /// A unit whose domain totals are `row` (dense, one per domain).
+    pub(crate) fn add_row(&mut self, row: &[f64]) {
+        for (d, &t) in row.iter().enumerate() {
+            if t != 0.0 {
+                // d < count <= MAX_DOMAINS.
+                self.touched.push(d as u32);
+                if let Some(slot) = self.total.get_mut(d) {
+                    *slot = t;
+                }
+            }
+        }
+        self.close_unit();
+    }
+
+    /// A unit of the records `members`: record `k` adds `z[k]` to domain `domain[k]` (`u32::MAX`
+    /// for none).
+    pub(crate) fn add_records(&mut self, members: &[u32], domain: &[u32], z: &[f64]) {
+        for &k in members {
+            let d = domain.get(k as usize).copied().unwrap_or(Self::NONE);
+            let (Some(slot), Some(mark)) = (
+                self.total.get_mut(d as usize),
+                self.in_unit.get_mut(d as usize),
+            ) else {
+                continue;
+            };
+            if !*mark {
+                *mark = true;
+                self.touched.push(d);
+            }
+            *slot += z.get(k as usize).copied().unwrap_or(0.0);
+        }
+        self.close_unit();
+    }
+
+    /// Moves the current unit's totals into the group's entries.
+    fn close_unit(&mut self) {
+        for &d in &self.touched {
+            let (Some(t), Some(l), Some(mark)) = (
+                self.total.get_mut(d as usize),
+                self.local.get_mut(d as usize),
+                self.in_unit.get_mut(d as usize),
+            ) else {
+                continue;
+            };
+            *mark = false;
+            if *l == Self::NONE {
+                *l = self.domains.len() as u32;
+                self.domains.push(d);
+            }
+            self.entries.push((*l, *t));
+            *t = 0.0;
+        }
+        self.touched.clear();
+        self.bounds.push(self.entries.len());
+    }
+
+    /// Adds `scale` times the group's cross-products of deviations (from the means over its `n`
+    /// units when `centred`, else from zero) to `covariance` (`count x count`), and starts a new
+    /// group.
+    pub(crate) fn finish(&mut self, n: usize, scale: f64, centred: bool, covariance: &mut [f64]) {
+        let count = self.count;
+        let m = self.domains.len();
+        // Means of the unit totals (zero for the units a domain does not reach) and reach.
+        self.sums.clear();
+        self.sums.resize(m, 0.0);
+        self.seen.clear();
+        self.seen.resize(m, 0.0);
+        for &(l, t) in &self.entries {
+            self.sums[l as usize] += t;
+            self.seen[l as usize] += 1.0;
+        }
+        let centre: Vec<f64> = self
+            .sums
+            .iter()
+            .map(|s| if centred { s / n as f64 } else { 0.0 })
+            .collect();
+        let (products, partial, shared) = (&mut self.products, &mut self.partial, &mut self.shared);
+        products.clear();
+        products.resize(m * m, 0.0);
+        partial.clear();
+        partial.resize(m * m, 0.0);
+        shared.clear();
+        shared.resize(m * m, 0.0);
+        let mut begin = 0;
+        for &end in &self.bounds {
+            let unit = self.entries.get(begin..end).unwrap_or(&[]);
+            for &(a, ta) in unit {
+                let da = ta - centre[a as usize];
+                for &(b, tb) in unit {
+                    let db = tb - centre[b as usize];
+                    let at = a as usize * m + b as usize;
+                    products[at] += da * db;
+                    partial[at] += da;
+                    shared[at] += 1.0;
+                }
+            }
+            begin = end;
+        }
+        // D_a = sum over T_a of (t_pa - c_a) = E_aa, summed in the same order, so that the
+        // terms in D_a - E_ab cancel exactly on the diagonal.
+        let deviation: Vec<f64> = (0..m).map(|a| partial[a * m + a]).collect();
+        for a in 0..m {
+            for b in 0..m {
+                let (ab, ba) = (a * m + b, b * m + a);
+                let untouched = n as f64 - self.seen[a] - self.seen[b] + shared[ab];
+                let sum = products[ab]
+                    - centre[b] * (deviation[a] - partial[ab])
+                    - centre[a] * (deviation[b] - partial[ba])
+                    + untouched * centre[a] * centre[b];
+                let (da, db) = (self.domains[a] as usize, self.domains[b] as usize);
+                if let Some(c) = covariance.get_mut(da * count + db) {
+                    *c += scale * sum;
+                }
+            }
+        }
+        for &d in &self.domains {
+            if let Some(l) = self.local.get_mut(d as usize) {
+                *l = Self::NONE;
+            }
+        }
+        self.entries.clear();
+        self.bounds.clear();
+        self.domains.clear();
     }
 }
 

@@ -235,7 +235,12 @@ fn korn_graubard(p: f64, s: f64, df: f64, n: f64, alpha: f64) -> Interval {
     } else {
         beta::quantile(x + 1.0, n_eff - x, tail, Tail::Upper)
     };
-    Interval { lower, upper }
+    // With an effective size near 1e20 both bounds round to `p` give or take an ulp; they stay on
+    // their sides of it.
+    Interval {
+        lower: lower.min(p),
+        upper: upper.max(p),
+    }
 }
 
 /// The profile-likelihood interval (see [`DesignInterval::Likelihood`]): `expit(logit(p) + d)` at
@@ -312,5 +317,25 @@ fn log_mix(b: f64, ln_a: f64, ln_b: f64, x: f64) -> f64 {
             (ln_b + x, ln_a)
         };
         hi + (lo - hi).exp().ln_1p()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Effective sizes near 1e30 leave both beta quantiles within an ulp or two of `p`, on either
+    /// side (found by a search over p near 1/2 and standard errors near 1e-15).
+    #[test]
+    fn beta_bounds_stay_ordered_at_huge_effective_sizes() {
+        let cases = [
+            (0.49999999999999983, 6.683439175686136e-16, 20.0, 2.0),
+            (0.49999999999999983, 5.308844442309879e-16, 38.0, 2.0),
+            (0.5, 1e-15, 7.0, 3.0),
+        ];
+        for (p, s, df, n) in cases {
+            let i = korn_graubard(p, s, df, n, 0.05);
+            assert!(i.lower <= p && p <= i.upper, "p {p}, s {s}: {i:?}");
+        }
     }
 }

@@ -338,6 +338,7 @@ fn likelihood_interval_edges_are_values_or_typed_errors() {
         degrees_of_freedom: 20.0,
         observations: 500,
         weight_sum: 500.0,
+        logit_std_error: None,
     };
     let at = |estimate: f64, std_error: f64, observations: u64| {
         DesignEstimate {
@@ -447,6 +448,7 @@ fn likelihood_interval_extremes_match_mpmath() {
             degrees_of_freedom: df,
             observations: n,
             weight_sum: n as f64,
+            logit_std_error: None,
         };
         let ci = estimate
             .proportion_interval(DesignInterval::Likelihood, ConfidenceLevel::NINETY_FIVE)

@@ -3,19 +3,21 @@
 //! (`supplied_boot.csv`, `supplied_jk1.csv`), R's Hadamard matrices (`hadamard.tsv`) and
 //! `expected.tsv`: `svymean` (with design effects), `svytotal`, `svyby` domain means with their
 //! covariance and each domain's `degf`, `svyratio`, the share of a factor, `svychisq` (Rao-Scott
-//! F), `degf` and `svyquantile` on designs created by `as.svrepdesign` (JK1, JKn, BRR, Fay) and on
+//! F), `degf`, `svyciprop` (logit, beta, asin, mean) and `svyquantile` on designs created by `as.svrepdesign` (JK1, JKn, BRR, Fay) and on
 //! replicate weights supplied to `svrepdesign` (bootstrap, JK1 with and without `mse`,
 //! successive differences, other with `rscales`).
 //!
 //! Tolerances: 1e-12 relative for estimates and degrees of freedom (the same sums), 1e-9 for
-//! standard errors, covariances, design effects and test statistics (R sums its replicates in
-//! another order), 1e-8 for p-values; quantiles and their bounds exactly.
+//! standard errors, covariances, design effects, test statistics and intervals (R sums its
+//! replicates in another order), 1e-7 for the logit interval (R refits the logit in each replicate
+//! by iterated least squares), 1e-8 for p-values; quantiles and their bounds exactly.
 
 mod common;
 
 use common::{Checker, Values, fixture};
 use survey_analytics::{
-    ConfidenceLevel, Error, ReplicateMethod, ReplicateScheme, ReplicateWeights, SampleDesign,
+    ConfidenceLevel, DesignInterval, Error, ReplicateMethod, ReplicateScheme, ReplicateWeights,
+    SampleDesign,
 };
 
 struct Data {
@@ -149,6 +151,21 @@ fn check_estimates(
         share.std_error,
         1e-9,
     );
+    for (method, key) in [
+        (DesignInterval::Logit, "logit"),
+        (DesignInterval::Beta, "beta"),
+        (DesignInterval::Asin, "asin"),
+        (DesignInterval::Mean, "mean"),
+    ] {
+        let interval = share
+            .proportion_interval(method, ConfidenceLevel::NINETY_FIVE)
+            .unwrap();
+        // R fits the logit by iterated weighted least squares in every replicate (svyglm).
+        let tolerance = if key == "logit" { 1e-7 } else { 1e-9 };
+        let case = format!("{name}_ciprop_{key}");
+        want.check(checker, &case, "lower", interval.lower, tolerance);
+        want.check(checker, &case, "upper", interval.upper, tolerance);
+    }
     let test = design.rao_scott(&awards, &stype, 2, 3).unwrap();
     let case = format!("{name}_chisq");
     want.check(checker, &case, "F", test.statistic, 1e-9);

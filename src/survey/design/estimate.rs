@@ -120,7 +120,7 @@ impl DesignEffects {
 pub struct DesignEstimate {
     /// The estimate (a mean, proportion or total).
     pub estimate: f64,
-    /// Its Taylor-linearised standard error.
+    /// Its standard error: Taylor-linearised, or from the replicates on a replicate design.
     pub std_error: f64,
     /// Its design effects, against simple random sampling with and without replacement (R's
     /// `deff = "replace"` and `deff = TRUE`); see [`DesignEffectKind`].
@@ -132,6 +132,12 @@ pub struct DesignEstimate {
     pub observations: u64,
     /// Their total weight.
     pub weight_sum: f64,
+    /// On a replicate design, the standard error of the estimate's logit from the replicates'
+    /// logits (R's `svyglm(y ~ 1, family = quasibinomial)` on an `svrepdesign`, behind
+    /// `svyciprop(method = "logit")`), which the logit interval uses; `None` otherwise, or when a
+    /// replicate's estimate is 0 or 1 (the interval then transforms `std_error`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logit_std_error: Option<f64>,
 }
 
 /// A difference between two domain estimates with its design-based standard error (R's
@@ -699,6 +705,7 @@ impl SampleDesign {
                     degrees_of_freedom: degrees.get(d).copied().unwrap_or(0.0),
                     observations: sum.observations,
                     weight_sum: sum.weight,
+                    logit_std_error: None,
                 })
             })
             .collect::<Vec<_>>();
@@ -777,6 +784,7 @@ impl SampleDesign {
                     degrees_of_freedom: degrees[d],
                     observations: sum.observations,
                     weight_sum: sum.weight,
+                    logit_std_error: replicates.logit_std_error(mean, &thetas, d),
                 })
             })
             .collect::<Vec<_>>();
@@ -937,6 +945,7 @@ impl SampleDesign {
                         degrees_of_freedom: degrees.get(d).copied().unwrap_or(0.0),
                         observations: sum.observations,
                         weight_sum: sum.weight,
+                        logit_std_error: None,
                     })
                 })
                 .collect();
@@ -1081,6 +1090,7 @@ impl SampleDesign {
             degrees_of_freedom: self.degrees_of_freedom_in(present),
             observations,
             weight_sum: weight,
+            logit_std_error: None,
         })
     }
 

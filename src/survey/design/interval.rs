@@ -179,7 +179,12 @@ impl DesignEstimate {
                     Interval { lower: p, upper: p }
                 } else {
                     let centre = (p / q).ln();
-                    let half = t * s / (p * q);
+                    // On a replicate design R's logit interval refits the logit in each
+                    // replicate; xlogit transforms the standard error.
+                    let half = match (method, self.logit_std_error) {
+                        (DesignInterval::Logit, Some(logit)) => t * logit,
+                        _ => t * s / (p * q),
+                    };
                     let expit = |x: f64| 1.0 / (1.0 + (-x).exp());
                     Interval {
                         lower: expit(centre - half),

@@ -572,6 +572,21 @@ impl Replicates {
         Ok(built)
     }
 
+    /// The replicate standard error of the logit of estimate `i` (full-sample value `full`,
+    /// replicates `replicates[i * R + r]`), for a share strictly between 0 and 1 in the full
+    /// sample and every replicate whose estimate is a number; `None` otherwise.
+    pub(crate) fn logit_std_error(&self, full: f64, replicates: &[f64], i: usize) -> Option<f64> {
+        let r = self.count;
+        let logit = |p: f64| (p > 0.0 && p < 1.0).then(|| (p / (1.0 - p)).ln());
+        let centre = logit(full)?;
+        let mut logits = Vec::with_capacity(r);
+        for &p in replicates.get(i * r..(i + 1) * r)? {
+            logits.push(if p.is_nan() { f64::NAN } else { logit(p)? });
+        }
+        let variance = self.covariance(&[centre], &logits);
+        variance.first().map(|v| v.sqrt()).filter(|s| s.is_finite())
+    }
+
     /// The covariance (row-major, `q x q`) of `q` estimates from their full-sample values `full`
     /// and their replicates `replicates[i * R + r]`: `scale * sum_r rscale_r (t_ri - c_i)(t_rj -
     /// c_j)` with `c` the mean of the replicates whose `rscale` is positive (or `full` under

@@ -2,7 +2,8 @@
 //! `fixtures/fpc/generate.R` writes the stratified sample `apistrat.csv` (fpc: each school
 //! type's population), the one-stage cluster sample `apiclus1.csv` (fpc: the districts in the
 //! population) and `expected.tsv`: `svymean` with and without `fpc = ~fpc`, `svyby` domain means
-//! with their covariance, `svyratio` overall and by domain, and a census whose standard error is 0. Tolerances: 1e-12 relative for
+//! with their covariance, `svyratio` overall and by domain, a census whose standard error is 0, design
+//! effects, `svyciprop` intervals and `svychisq` tests. Tolerances: 1e-12 relative for
 //! estimates, 1e-9 for standard errors and covariances (R's linearisation).
 
 mod common;
@@ -200,4 +201,75 @@ proptest::proptest! {
         proptest::prop_assert_eq!(census.std_error, 0.0);
         proptest::prop_assert_eq!(census.estimate, plain.estimate);
     }
+}
+
+/// Design effects (against sampling with and without replacement), the intervals of a share
+/// (`svyciprop`: logit, beta, asin, mean) and the Rao-Scott F (`svychisq`) under the corrections,
+/// on the stratified and the cluster sample: 1e-9 relative (1e-8 for p-values).
+#[test]
+fn corrected_design_effects_intervals_and_tests_match_r() {
+    use survey_analytics::{ConfidenceLevel, DesignInterval};
+    let want = Values::load("fpc/expected.tsv");
+    let mut checker = Checker::default();
+    let strat = columns("fpc/apistrat.csv");
+    let clus = columns("fpc/apiclus1.csv");
+    let designs = [
+        (
+            "strat",
+            &strat,
+            SampleDesign::new(numbers(&strat, "pw"))
+                .unwrap()
+                .with_strata(&column(&strat, "stype"))
+                .unwrap()
+                .with_fpc(&numbers(&strat, "fpc"))
+                .unwrap(),
+        ),
+        (
+            "clus1",
+            &clus,
+            SampleDesign::new(numbers(&clus, "pw"))
+                .unwrap()
+                .with_clusters(&column(&clus, "dnum"))
+                .unwrap()
+                .with_fpc(&numbers(&clus, "fpc"))
+                .unwrap(),
+        ),
+    ];
+    for (name, data, design) in &designs {
+        let m = design.mean(&numbers(data, "api00")).unwrap();
+        let case = format!("{name}_deff");
+        let (with, without) = (m.deff.with_replacement, m.deff.without_replacement);
+        want.check(&mut checker, &case, "with", with.unwrap(), 1e-9);
+        want.check(&mut checker, &case, "without", without.unwrap(), 1e-9);
+        let codes = |name: &str, levels: &[&str]| -> Vec<Option<usize>> {
+            column(data, name)
+                .iter()
+                .map(|v| levels.iter().position(|l| l == v))
+                .collect()
+        };
+        let awards = codes("awards", &["No", "Yes"]);
+        let yes: Vec<Option<bool>> = awards.iter().map(|a| a.map(|a| a == 1)).collect();
+        let share = design.proportion(&yes).unwrap();
+        for (method, key) in [
+            (DesignInterval::Logit, "logit"),
+            (DesignInterval::Beta, "beta"),
+            (DesignInterval::Asin, "asin"),
+            (DesignInterval::Mean, "mean"),
+        ] {
+            let interval = share
+                .proportion_interval(method, ConfidenceLevel::NINETY_FIVE)
+                .unwrap();
+            let case = format!("{name}_ciprop_{key}");
+            want.check(&mut checker, &case, "lower", interval.lower, 1e-9);
+            want.check(&mut checker, &case, "upper", interval.upper, 1e-9);
+        }
+        let stype = codes("stype", &["E", "H", "M"]);
+        let test = design.rao_scott(&awards, &stype, 2, 3).unwrap();
+        let case = format!("{name}_chisq");
+        want.check(&mut checker, &case, "F", test.statistic, 1e-9);
+        want.check(&mut checker, &case, "ndf", test.ndf, 1e-9);
+        want.check(&mut checker, &case, "ddf", test.ddf, 1e-9);
+        want.check(&mut checker, &case, "p", test.p_value, 1e-8);
+    }
+    checker.finish("corrected design effects, intervals and tests");
 }

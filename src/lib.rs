@@ -234,6 +234,10 @@ pub use survey::crosstab::means::{MeanCell, MeanRow, PairedRow};
 pub use survey::crosstab::options::{CrosstabOptions, CrosstabSettings};
 pub use survey::crosstab::versus::{CellVersus, Direction, Versus};
 pub use survey::crosstab::{Crosstab, CrosstabCell, CrosstabColumn, CrosstabRow, DesignSummary};
+pub use survey::design::calibration::{
+    CalibrationFunction, CalibrationOptions, CalibrationReport, CalibrationTargets,
+    MAX_CALIBRATION_COLUMNS, MAX_CALIBRATION_ITERATIONS, NumericAuxiliary,
+};
 pub use survey::design::estimate::{
     DesignContrast, DesignEffectKind, DesignEffects, DesignEstimate, DomainEstimates, MAX_DOMAINS,
 };

@@ -550,7 +550,7 @@ impl SampleDesign {
 }
 
 /// Calibrated weights must stay finite, and so must their sum and the sum of their squares.
-fn check_weights(weights: &[f64]) -> Result<()> {
+pub(super) fn check_weights(weights: &[f64]) -> Result<()> {
     let (sum, squares) = weights
         .iter()
         .fold((0.0_f64, 0.0_f64), |(s, q), w| (s + w, q + w * w));

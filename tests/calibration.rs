@@ -1,0 +1,305 @@
+//! Calibration (`SampleDesign::calibrate_to`) against R's survey package (4.1.1, R 4.2.2):
+//! `fixtures/calibration/generate.R` calibrates the public `api` samples (`apiclus1.csv`, a
+//! one-stage cluster sample; `apistrat.csv`, a stratified sample) and the crate's synthetic
+//! survey (`fixtures/design/survey.csv`) with `calibrate(design, formula, population, calfun = ,
+//! bounds = )`: linear, raking and logit, with and without bounds, on categorical (`~stype`) and
+//! categorical plus numeric (`~stype + api99`, `~awards + api99`) auxiliaries, and without an
+//! intercept (`~api99 - 1`). It writes every calibrated weight, `svymean`, `svytotal` and
+//! `svyby` domain means with their standard errors, and records that tight bounds
+//! (`c(0.7, 1.5)`) make R fail to converge.
+//!
+//! Tolerances: 1e-9 relative where R's answer is closed form (linear without bounds, R's
+//! `regcalibrate`); 1e-7 where R iterates (`grake`, stopping at a misfit of 1e-7 relative).
+
+mod common;
+
+use common::{Checker, Values, fixture};
+use survey_analytics::{
+    CalibrationFunction, CalibrationMargin, CalibrationOptions, CalibrationTargets, Error,
+    NumericAuxiliary, SampleDesign,
+};
+
+type Table = (Vec<String>, Vec<csv::StringRecord>);
+
+fn table(name: &str) -> Table {
+    let mut reader = csv::Reader::from_path(fixture(name)).unwrap();
+    let header = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_string)
+        .collect();
+    (header, reader.records().map(Result::unwrap).collect())
+}
+
+fn column<'a>(data: &'a Table, name: &str) -> Vec<&'a str> {
+    let at = data.0.iter().position(|h| h == name).unwrap();
+    data.1.iter().map(|r| r.get(at).unwrap()).collect()
+}
+
+fn numbers(data: &Table, name: &str) -> Vec<f64> {
+    column(data, name)
+        .iter()
+        .map(|v| v.parse().unwrap())
+        .collect()
+}
+
+/// Each row's position among `levels`.
+fn codes(data: &Table, name: &str, levels: &[&str]) -> Vec<usize> {
+    column(data, name)
+        .iter()
+        .map(|v| levels.iter().position(|l| l == v).unwrap())
+        .collect()
+}
+
+struct Case {
+    name: &'static str,
+    function: CalibrationFunction,
+    bounds: Option<(f64, f64)>,
+}
+
+const fn case(
+    name: &'static str,
+    function: CalibrationFunction,
+    bounds: Option<(f64, f64)>,
+) -> Case {
+    Case {
+        name,
+        function,
+        bounds,
+    }
+}
+
+fn options(case: &Case) -> CalibrationOptions {
+    match case.bounds {
+        Some((lower, upper)) => CalibrationOptions::bounded(case.function, lower, upper),
+        None => CalibrationOptions {
+            function: case.function,
+            ..CalibrationOptions::default()
+        },
+    }
+}
+
+/// Checks one calibrated design against its case: weights, the mean of api00, the total of
+/// enroll and the domain means of api00 by `by` (levels `levels`).
+fn check_api(
+    want: &Values,
+    checker: &mut Checker,
+    case: &Case,
+    design: &SampleDesign,
+    data: &Table,
+    by: (&str, &[&str]),
+) {
+    let closed = case.function == CalibrationFunction::Linear && case.bounds.is_none();
+    let tolerance = if closed { 1e-9 } else { 1e-7 };
+    let name = case.name;
+    assert_eq!(want.get(name, "fails"), 0.0, "{name}");
+    let kind = if closed { "closed" } else { "iterated" };
+    for (k, &w) in design.weights().iter().enumerate() {
+        let expected = want.get(name, &format!("w{}", k + 1));
+        checker.number(
+            format!("{name}[{k}]/weight {kind}"),
+            w,
+            expected,
+            tolerance,
+            0.0,
+        );
+    }
+    let sum: f64 = design.weights().iter().sum();
+    want.check(checker, name, "sum_w", sum, tolerance);
+    let api00 = numbers(data, "api00");
+    let m = design.mean(&api00).unwrap();
+    checker.number(
+        format!("{name}/estimate {kind}"),
+        m.estimate,
+        want.get(name, "mean_api00"),
+        tolerance,
+        0.0,
+    );
+    checker.number(
+        format!("{name}/se {kind}"),
+        m.std_error,
+        want.get(name, "mean_api00_se"),
+        tolerance,
+        0.0,
+    );
+    let t = design.total(&numbers(data, "enroll")).unwrap();
+    checker.number(
+        format!("{name}/total estimate {kind}"),
+        t.estimate,
+        want.get(name, "total_enroll"),
+        tolerance,
+        0.0,
+    );
+    checker.number(
+        format!("{name}/total se {kind}"),
+        t.std_error,
+        want.get(name, "total_enroll_se"),
+        tolerance,
+        0.0,
+    );
+    let (by, levels) = by;
+    let domains: Vec<Option<usize>> = codes(data, by, levels).into_iter().map(Some).collect();
+    let d = design.domain_means(&api00, &domains, levels.len()).unwrap();
+    for (j, level) in levels.iter().enumerate() {
+        let e = d.estimates()[j].unwrap();
+        checker.number(
+            format!("{name}/by_{level} domain estimate {kind}"),
+            e.estimate,
+            want.get(name, &format!("by_{level}")),
+            tolerance,
+            0.0,
+        );
+        checker.number(
+            format!("{name}/by_{level} domain se {kind}"),
+            e.std_error,
+            want.get(name, &format!("by_{level}_se")),
+            tolerance,
+            0.0,
+        );
+    }
+}
+
+#[test]
+fn calibrated_weights_estimates_and_errors_match_r_calibrate() {
+    use CalibrationFunction::{Linear, Logit, Raking};
+    let want = Values::load("calibration/expected.tsv");
+    let mut checker = Checker::default();
+
+    // apiclus1: ~stype, ~stype + api99 and ~api99 - 1.
+    let clus = table("calibration/apiclus1.csv");
+    let design = SampleDesign::new(numbers(&clus, "pw"))
+        .unwrap()
+        .with_clusters(&column(&clus, "dnum"))
+        .unwrap();
+    let stype = CalibrationMargin::new(
+        codes(&clus, "stype", &["E", "H", "M"]),
+        vec![4421.0, 755.0, 1018.0],
+    )
+    .unwrap();
+    let api99 = NumericAuxiliary::new(numbers(&clus, "api99"), 3_914_069.0).unwrap();
+    let by = ("awards", &["No", "Yes"][..]);
+    let only_stype = CalibrationTargets::new().margin(stype.clone());
+    let both = CalibrationTargets::new()
+        .margin(stype)
+        .numeric(api99.clone());
+    let ratio = CalibrationTargets::new().numeric(api99);
+    let bounds = Some((0.6, 1.6));
+    for (targets, case) in [
+        (&only_stype, case("clus1_stype_linear", Linear, None)),
+        (&both, case("clus1_linear", Linear, None)),
+        (&both, case("clus1_linear_bounded", Linear, bounds)),
+        (&both, case("clus1_raking", Raking, None)),
+        (&both, case("clus1_raking_bounded", Raking, bounds)),
+        (&both, case("clus1_logit_bounded", Logit, bounds)),
+        (&ratio, case("clus1_ratio", Linear, None)),
+    ] {
+        let (calibrated, report) = design.calibrate_to(targets, &options(&case)).unwrap();
+        assert!(report.largest_misfit < 1e-7, "{}: {report:?}", case.name);
+        if let Some((lower, upper)) = case.bounds {
+            assert!(
+                report.min_ratio >= lower && report.max_ratio <= upper,
+                "{}",
+                case.name
+            );
+        }
+        check_api(&want, &mut checker, &case, &calibrated, &clus, by);
+    }
+    // Bounds of (0.7, 1.5) cannot reach the totals: R fails to converge, and so do we.
+    for function in [Linear, Raking, Logit] {
+        let name = format!("clus1_fail_{function}");
+        assert_eq!(want.get(&name, "fails"), 1.0);
+        let err = design
+            .calibrate_to(&both, &CalibrationOptions::bounded(function, 0.7, 1.5))
+            .unwrap_err();
+        let Error::CalibrationFailed {
+            iterations, misfit, ..
+        } = &err
+        else {
+            panic!("{name}: {err:?}");
+        };
+        assert!(*iterations == 50 && *misfit > 1e-7, "{name}: {err}");
+        assert!(err.to_string().contains("widen the bounds"));
+    }
+
+    // apistrat: ~awards + api99.
+    let strat = table("calibration/apistrat.csv");
+    let design = SampleDesign::new(numbers(&strat, "pw"))
+        .unwrap()
+        .with_strata(&column(&strat, "stype"))
+        .unwrap();
+    let awards = CalibrationMargin::new(
+        codes(&strat, "awards", &["No", "Yes"]),
+        vec![2027.0, 4167.0],
+    )
+    .unwrap();
+    let api99 = NumericAuxiliary::new(numbers(&strat, "api99"), 3_914_069.0).unwrap();
+    let targets = CalibrationTargets::new().margin(awards).numeric(api99);
+    let by = ("stype", &["E", "H", "M"][..]);
+    let bounds = Some((0.9, 1.1));
+    for case in [
+        case("strat_linear", Linear, None),
+        case("strat_linear_bounded", Linear, bounds),
+        case("strat_raking_bounded", Raking, bounds),
+        case("strat_logit_bounded", Logit, bounds),
+    ] {
+        let (calibrated, _) = design.calibrate_to(&targets, &options(&case)).unwrap();
+        check_api(&want, &mut checker, &case, &calibrated, &strat, by);
+    }
+
+    // The synthetic survey: ~region + age + gender, three margins.
+    let synth = table("design/survey.csv");
+    let population = table("design/population.csv");
+    let total = |variable: &str, level: &str| -> f64 {
+        let (v, l, t) = (
+            column(&population, "variable"),
+            column(&population, "level"),
+            numbers(&population, "total"),
+        );
+        (0..t.len())
+            .find(|&i| v[i] == variable && l[i] == level)
+            .map(|i| t[i])
+            .unwrap()
+    };
+    let mut targets = CalibrationTargets::new();
+    for (variable, levels) in [
+        ("region", &["North", "South", "East", "West"][..]),
+        ("age", &["18-34", "35-54", "55+"][..]),
+        ("gender", &["F", "M"][..]),
+    ] {
+        let totals = levels.iter().map(|l| total(variable, l)).collect();
+        targets = targets
+            .margin(CalibrationMargin::new(codes(&synth, variable, levels), totals).unwrap());
+    }
+    let design = SampleDesign::new(numbers(&synth, "weight"))
+        .unwrap()
+        .with_strata(&column(&synth, "stratum"))
+        .unwrap()
+        .with_clusters(&column(&synth, "psu"))
+        .unwrap();
+    let leader: Vec<f64> = column(&synth, "role")
+        .iter()
+        .map(|r| f64::from(u8::from(*r == "Leader")))
+        .collect();
+    for case in [
+        case("synth_raking", Raking, None),
+        case("synth_linear_bounded", Linear, Some((0.5, 2.0))),
+    ] {
+        let (calibrated, _) = design.calibrate_to(&targets, &options(&case)).unwrap();
+        let name = case.name;
+        for (k, &w) in calibrated.weights().iter().enumerate() {
+            let expected = want.get(name, &format!("w{}", k + 1));
+            checker.number(
+                format!("{name}[{k}]/weight iterated"),
+                w,
+                expected,
+                1e-7,
+                0.0,
+            );
+        }
+        let m = calibrated.mean(&leader).unwrap();
+        want.check(&mut checker, name, "mean_leader", m.estimate, 1e-7);
+        want.check(&mut checker, name, "mean_leader_se", m.std_error, 1e-7);
+    }
+    checker.finish("calibration against R's calibrate");
+}

@@ -303,3 +303,172 @@ fn calibrated_weights_estimates_and_errors_match_r_calibrate() {
     }
     checker.finish("calibration against R's calibrate");
 }
+
+/// Invalid inputs are refused with the error that names them.
+#[test]
+fn invalid_inputs_are_refused_by_name() {
+    let margin = || CalibrationMargin::new(vec![0, 0, 1, 1], vec![60.0, 40.0]).unwrap();
+    let x = |total| NumericAuxiliary::new(vec![1.0, 2.0, 3.0, 4.0], total).unwrap();
+    let weights = [10.0; 4];
+    let default = CalibrationOptions::default();
+    // Logit without finite bounds, as R's cal.logit.
+    let logit = CalibrationOptions {
+        function: CalibrationFunction::Logit,
+        ..default
+    };
+    let targets = CalibrationTargets::new().margin(margin());
+    assert!(matches!(
+        targets.calibrate_weights(&weights, &logit),
+        Err(Error::InvalidParameter { .. })
+    ));
+    // Bounds that exclude 1, NaN bounds, a tolerance of 0.
+    for bounds in [(1.0, 2.0), (0.5, 1.0), (f64::NAN, 2.0), (2.0, 0.5)] {
+        let options = CalibrationOptions { bounds, ..default };
+        assert!(matches!(
+            targets.calibrate_weights(&weights, &options),
+            Err(Error::InvalidParameter { .. })
+        ));
+    }
+    let options = CalibrationOptions {
+        tolerance: 0.0,
+        ..default
+    };
+    assert!(targets.calibrate_weights(&weights, &options).is_err());
+    // Lengths, weights, NaN auxiliaries, negative category totals.
+    assert!(matches!(
+        targets.calibrate_weights(&[1.0; 3], &default),
+        Err(Error::LengthMismatch {
+            expected: 3,
+            len: 4,
+            ..
+        })
+    ));
+    assert!(matches!(
+        targets.calibrate_weights(&[1.0, f64::NAN, 1.0, 1.0], &default),
+        Err(Error::InvalidWeight {
+            record: Some(1),
+            ..
+        })
+    ));
+    assert!(matches!(
+        NumericAuxiliary::new(vec![1.0, f64::NAN], 1.0),
+        Err(Error::InvalidValue { record: 1, .. })
+    ));
+    assert!(CalibrationMargin::new(vec![0, 1], vec![1.0, -1.0]).is_err());
+    // A population size that disagrees with the margin.
+    let wrong = CalibrationTargets::new()
+        .population_size(90.0)
+        .margin(margin());
+    assert!(matches!(
+        wrong.calibrate_weights(&weights, &default),
+        Err(Error::InconsistentMargins { total, first, .. }) if total == 100.0 && first == 90.0
+    ));
+    // A category with a population total but nobody in the sample.
+    let empty = CalibrationTargets::new()
+        .margin(CalibrationMargin::new(vec![0, 0, 0, 0], vec![60.0, 40.0]).unwrap());
+    assert!(matches!(
+        empty.calibrate_weights(&weights, &default),
+        Err(Error::EmptyCalibrationCell { category: 1, .. })
+    ));
+    // Collinear auxiliaries: x is twice the category indicator.
+    let twice = NumericAuxiliary::new(vec![0.0, 0.0, 2.0, 2.0], 80.0).unwrap();
+    let collinear = CalibrationTargets::new().margin(margin()).numeric(twice);
+    let err = collinear.calibrate_weights(&weights, &default).unwrap_err();
+    assert!(
+        matches!(&err, Error::CollinearAuxiliaries { auxiliary } if auxiliary.contains("numeric auxiliary 0")),
+        "{err}"
+    );
+    // A numeric auxiliary zero for everyone with a weight but a non-zero total.
+    let zero = NumericAuxiliary::new(vec![0.0; 4], 5.0).unwrap();
+    assert!(matches!(
+        CalibrationTargets::new()
+            .numeric(zero)
+            .calibrate_weights(&weights, &default),
+        Err(Error::CollinearAuxiliaries { .. })
+    ));
+    // Unbounded linear calibration that would need negative weights.
+    // (A mean of 3.5 on x of 1 to 4 from a sample mean of 2.5: g = 0.8 x - 1.)
+    let far = CalibrationTargets::new()
+        .population_size(40.0)
+        .numeric(x(140.0));
+    assert!(matches!(
+        far.calibrate_weights(&weights, &default),
+        Err(Error::Undefined { .. })
+    ));
+    // With a lower bound of 0, or by raking, the same totals are reached.
+    let bounded = CalibrationOptions::bounded(CalibrationFunction::Linear, 0.0, 10.0);
+    let raking = CalibrationOptions {
+        function: CalibrationFunction::Raking,
+        ..default
+    };
+    for options in [bounded, raking] {
+        let (w, _) = far.calibrate_weights(&weights, &options).unwrap();
+        assert!(w.iter().all(|&w| w >= 0.0));
+        let x_total: f64 = w.iter().zip(1..).map(|(w, x)| w * f64::from(x)).sum();
+        assert!((x_total - 140.0).abs() < 1e-4, "{options:?}: {x_total}");
+    }
+    // Unreachable whatever the weights: a mean of 5 on x of 1 to 4.
+    let beyond = CalibrationTargets::new()
+        .population_size(40.0)
+        .numeric(x(200.0));
+    for options in [bounded, raking] {
+        assert!(matches!(
+            beyond.calibrate_weights(&weights, &options),
+            Err(Error::CalibrationFailed { .. })
+        ));
+    }
+}
+
+/// The edges: zero, subnormal and huge weights, one respondent, totals of zero, empty categories.
+#[test]
+fn edges_are_calibrated_or_refused_without_panicking() {
+    let default = CalibrationOptions::default();
+    let raking = CalibrationOptions {
+        function: CalibrationFunction::Raking,
+        ..default
+    };
+    // One respondent: the population size scales its weight.
+    let one = CalibrationTargets::new().population_size(7.0);
+    for options in [default, raking] {
+        let (w, _) = one.calibrate_weights(&[2.0], &options).unwrap();
+        assert!((w[0] - 7.0).abs() < 1e-6, "{options:?}");
+    }
+    // Zero weights stay zero and play no part.
+    let margin = CalibrationMargin::new(vec![0, 1, 1, 0], vec![50.0, 50.0]).unwrap();
+    let targets = CalibrationTargets::new().margin(margin);
+    let (w, _) = targets
+        .calibrate_weights(&[0.0, 1.0, 1.0, 1.0], &default)
+        .unwrap();
+    assert_eq!(w[0], 0.0);
+    assert!((w[3] - 50.0).abs() < 1e-9 && (w[1] - 25.0).abs() < 1e-9);
+    // A category empty in the sample and the population is dropped.
+    let with_empty = CalibrationTargets::new()
+        .margin(CalibrationMargin::new(vec![0, 2, 2, 0], vec![50.0, 0.0, 50.0]).unwrap());
+    assert!(with_empty.calibrate_weights(&[1.0; 4], &default).is_ok());
+    // Totals of zero: every weight would have to be zero.
+    let nothing = CalibrationTargets::new().population_size(0.0);
+    match nothing.calibrate_weights(&[1.0, 1.0], &default) {
+        Ok((w, _)) => assert!(w.iter().all(|&w| w == 0.0)),
+        Err(err) => panic!("{err}"),
+    }
+    // Raking approaches zero: R's measure stops it below 1e-7 in absolute terms.
+    if let Ok((w, _)) = nothing.calibrate_weights(&[1.0, 1.0], &raking) {
+        assert!(w.iter().sum::<f64>() < 1e-7);
+    }
+    // Subnormal and huge weights: calibrated or refused, never non-finite.
+    for weights in [[5e-324, 1.0, 1.0, 1.0], [1e150, 1.0, 1.0, 1.0], [1e300; 4]] {
+        for options in [default, raking] {
+            if let Ok((w, _)) = targets.calibrate_weights(&weights, &options) {
+                assert!(w.iter().all(|w| w.is_finite() && *w >= 0.0));
+            }
+        }
+    }
+    // Huge auxiliaries overflow X'WX: refused.
+    let huge = NumericAuxiliary::new(vec![1e200, 1.0, 1.0, 1.0], 1e200).unwrap();
+    assert!(
+        CalibrationTargets::new()
+            .numeric(huge)
+            .calibrate_weights(&[1.0; 4], &default)
+            .is_err()
+    );
+}

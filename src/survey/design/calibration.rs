@@ -1033,6 +1033,12 @@ impl CalibrationTargets {
         let mut new_weights = Vec::with_capacity(weights.len());
         let (mut min_ratio, mut max_ratio) = (f64::INFINITY, f64::NEG_INFINITY);
         for (&w, &gk) in weights.iter().zip(&g) {
+            // A g-weight of zero reached with rounding error (totals of zero) is zero.
+            let gk = if gk < 0.0 && gk > -64.0 * f64::EPSILON {
+                0.0
+            } else {
+                gk
+            };
             if w != 0.0 {
                 min_ratio = min_ratio.min(gk);
                 max_ratio = max_ratio.max(gk);

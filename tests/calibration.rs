@@ -472,3 +472,86 @@ fn edges_are_calibrated_or_refused_without_panicking() {
             .is_err()
     );
 }
+
+/// The runtime layer calibrates by column name, as `calibrate_to` does, and reports the step.
+#[test]
+fn design_builder_calibrates_by_column_name() {
+    use survey_analytics::{Question, QuestionType, Questionnaire, Responses};
+    let want = Values::load("calibration/expected.tsv");
+    let clus = table("calibration/apiclus1.csv");
+    let q = Questionnaire::new(vec![
+        Question::numeric("pw"),
+        Question::new("dnum", QuestionType::Identifier),
+        Question::single(
+            "stype",
+            [("E", "Elementary"), ("H", "High"), ("M", "Middle")],
+        ),
+        Question::numeric("api99"),
+    ])
+    .unwrap();
+    let r = Responses::builder(&q)
+        .numbers("pw", numbers(&clus, "pw"))
+        .values("dnum", column(&clus, "dnum"))
+        .values("stype", column(&clus, "stype"))
+        .numbers("api99", numbers(&clus, "api99"))
+        .build()
+        .unwrap();
+    let builder = r
+        .design()
+        .weight("pw")
+        .cluster("dnum")
+        .calibrate_margin("stype", &[("E", 4421.0), ("High", 755.0), ("M", 1018.0)])
+        .calibrate_numeric("api99", 3_914_069.0)
+        .calibration_options(CalibrationOptions::bounded(
+            CalibrationFunction::Raking,
+            0.6,
+            1.6,
+        ));
+    let (design, report) = builder.build().unwrap();
+    assert!(report.is_none());
+    let mut checker = Checker::default();
+    for (k, &w) in design.weights().iter().enumerate() {
+        let expected = want.get("clus1_raking_bounded", &format!("w{}", k + 1));
+        checker.number(format!("builder[{k}]/weight"), w, expected, 1e-7, 0.0);
+    }
+    let m = design.mean(&numbers(&clus, "api00")).unwrap();
+    want.check(
+        &mut checker,
+        "clus1_raking_bounded",
+        "mean_api00_se",
+        m.std_error,
+        1e-7,
+    );
+    checker.finish("DesignBuilder calibration");
+    let steps = builder.weighting_report(Some("stype")).unwrap().steps;
+    let names: Vec<&str> = steps.iter().map(|s| s.step.as_str()).collect();
+    assert_eq!(names, ["weights", "calibrated"]);
+    assert!((steps[1].overall.sum - 6194.0).abs() < 1e-3);
+    // Raked first, then calibrated: both steps are reported.
+    let both = r
+        .design()
+        .weight("pw")
+        .rake("stype", &[("E", 4421.0), ("H", 755.0), ("M", 1018.0)])
+        .calibrate_population(6194.0)
+        .calibrate_numeric("api99", 3_914_069.0);
+    let steps = both.weighting_report(None).unwrap().steps;
+    let names: Vec<&str> = steps.iter().map(|s| s.step.as_str()).collect();
+    assert_eq!(names, ["weights", "raked", "calibrated"]);
+    // Errors name the column and category.
+    let err = r
+        .design()
+        .weight("pw")
+        .calibrate_margin("stype", &[("E", 4421.0), ("H", 755.0), ("M", 1018.0)])
+        .calibrate_numeric("api99", 3_914_069.0)
+        .calibration_options(CalibrationOptions::bounded(
+            CalibrationFunction::Linear,
+            0.7,
+            1.5,
+        ))
+        .build()
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::CalibrationFailed { auxiliary, .. } if auxiliary.contains("stype") || auxiliary.contains("api99") || auxiliary.contains("population size")),
+        "{err}"
+    );
+}

@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::stats::names::method_names;
-use crate::survey::design::weighting::{CalibrationMargin, check_weights};
+use crate::survey::design::weighting::{CalibrationMargin, check_weights, joint_cells};
 use crate::survey::design::{Calibration, SampleDesign};
 
 /// Largest number of iterations accepted by [`CalibrationOptions`]: each costs a pass over the
@@ -249,6 +249,33 @@ impl Distance {
         }
     }
 
+    /// `g = 1 + Fm1(u)` for each `u` and, when asked, the derivatives `dF(u)`; the function is
+    /// matched once per block.
+    fn evaluate(&self, u: &[f64], g: &mut [f64], d: Option<&mut [f64]>) {
+        match self.function {
+            CalibrationFunction::Linear
+                if self.lower == f64::NEG_INFINITY && self.upper == f64::INFINITY =>
+            {
+                for (g, &u) in g.iter_mut().zip(u) {
+                    *g = 1.0 + u;
+                }
+                if let Some(d) = d {
+                    d.iter_mut().for_each(|d| *d = 1.0);
+                }
+            }
+            _ => {
+                for (g, &u) in g.iter_mut().zip(u) {
+                    *g = 1.0 + self.fm1(u);
+                }
+                if let Some(d) = d {
+                    for (d, &u) in d.iter_mut().zip(u) {
+                        *d = self.df(u);
+                    }
+                }
+            }
+        }
+    }
+
     /// The derivative of `g` at `u` (R's `dF`, including its bounds test on `u` for raking).
     fn df(&self, u: f64) -> f64 {
         let (l, h) = (self.lower, self.upper);
@@ -290,7 +317,8 @@ impl Distance {
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct NumericAuxiliary {
-    values: Vec<f64>,
+    /// Shared with the designs calibrated to it, which keep it for their variances.
+    values: Arc<Vec<f64>>,
     total: f64,
 }
 
@@ -329,7 +357,10 @@ impl NumericAuxiliary {
                 requirement: "must be finite",
             });
         }
-        Ok(Self { values, total })
+        Ok(Self {
+            values: Arc::new(values),
+            total,
+        })
     }
 
     /// Each respondent's value.
@@ -442,42 +473,192 @@ enum Column {
 
 /// The calibration's design matrix, kept (shared) by the designs calibrated with it so that
 /// their variances take residuals on it.
+///
+/// Every record of a joint cell (a combination of the margins' categories) has the same
+/// categorical columns, so the passes sum per joint cell (one scatter per record, whatever the
+/// number of margins) and expand the cells' sums to the columns afterwards.
 #[derive(Debug, PartialEq)]
 pub(crate) struct AuxMatrix {
     intercept: bool,
-    /// Per margin, the column of each respondent's category (`NONE` for the reference).
-    cells: Vec<Vec<u32>>,
-    numeric: Vec<Vec<f64>>,
+    /// The joint cell of each record.
+    joint: Vec<u32>,
+    /// Number of joint cells.
+    cells: usize,
+    /// Number of margins.
+    margins: usize,
+    /// Per joint cell and margin, `cell_columns[cell * margins + margin]`: the column of the
+    /// cell's category, `width()` for the reference (no column).
+    cell_columns: Vec<u32>,
+    numeric: Vec<Arc<Vec<f64>>>,
     /// The column of the first numeric auxiliary.
     numeric_start: usize,
     columns: Vec<Column>,
 }
 
+/// A category without a column (yet).
 const NONE: u32 = u32::MAX;
+
+/// Records per block of the passes: a block's working columns stay in the first-level cache.
+const BLOCK: usize = 256;
+
+/// What a pass sums: per joint cell `sum a`, and with the cross-products per joint cell and
+/// numeric auxiliary `sum a x`; per numeric auxiliary `sum a x`, and `sum a x_i x_j`.
+struct Sums {
+    cell: Vec<f64>,
+    cell_x: Vec<f64>,
+    x: Vec<f64>,
+    xx: Vec<f64>,
+}
 
 impl AuxMatrix {
     fn width(&self) -> usize {
         self.columns.len()
     }
 
-    /// The non-zero entries of respondent `k`'s row, in increasing column order.
-    #[inline]
-    fn row(&self, k: usize, row: &mut Vec<(usize, f64)>) {
-        row.clear();
-        if self.intercept {
-            row.push((0, 1.0));
+    /// Empty sums for this matrix.
+    fn sums(&self, cross: bool) -> Sums {
+        let r = self.numeric.len();
+        Sums {
+            cell: vec![0.0; self.cells],
+            cell_x: vec![0.0; if cross { self.cells * r } else { 0 }],
+            x: vec![0.0; r],
+            xx: vec![0.0; if cross { r * r } else { 0 }],
         }
-        for cells in &self.cells {
-            if let Some(&c) = cells.get(k)
-                && c != NONE
-            {
-                row.push((c as usize, 1.0));
+    }
+
+    /// The non-numeric columns of joint cell `c` (the intercept first), into `out`.
+    fn columns_of(&self, c: usize, out: &mut Vec<usize>) {
+        out.clear();
+        if self.intercept {
+            out.push(0);
+        }
+        let p = self.width();
+        let of_cell = self
+            .cell_columns
+            .get(c * self.margins..(c + 1) * self.margins)
+            .unwrap_or(&[]);
+        out.extend(
+            of_cell
+                .iter()
+                .map(|&col| col as usize)
+                .filter(|&col| col < p),
+        );
+    }
+
+    /// The categorical part of the linear predictor `x'β` of each joint cell.
+    fn cell_predictor(&self, beta: &[f64]) -> Vec<f64> {
+        let mut columns = Vec::new();
+        (0..self.cells)
+            .map(|c| {
+                self.columns_of(c, &mut columns);
+                columns
+                    .iter()
+                    .map(|&col| beta.get(col).copied().unwrap_or(0.0))
+                    .sum()
+            })
+            .collect()
+    }
+
+    /// The linear predictor `x'β` of records `start..start + out.len()`, from the cells' part.
+    fn predict(&self, start: usize, cell_part: &[f64], beta: &[f64], out: &mut [f64]) {
+        let end = start + out.len();
+        for (o, &j) in out
+            .iter_mut()
+            .zip(self.joint.get(start..end).unwrap_or(&[]))
+        {
+            *o = cell_part.get(j as usize).copied().unwrap_or(0.0);
+        }
+        for (i, values) in self.numeric.iter().enumerate() {
+            let b = beta.get(self.numeric_start + i).copied().unwrap_or(0.0);
+            for (o, &x) in out.iter_mut().zip(values.get(start..end).unwrap_or(&[])) {
+                *o += b * x;
             }
         }
-        for (j, values) in self.numeric.iter().enumerate() {
-            let v = values.get(k).copied().unwrap_or(0.0);
-            if v != 0.0 {
-                row.push((self.numeric_start + j, v));
+    }
+
+    /// Adds records `start..start + a.len()` with factors `a` to `sums`.
+    fn accumulate(&self, start: usize, a: &[f64], sums: &mut Sums, cross: bool) {
+        let end = start + a.len();
+        let joint = self.joint.get(start..end).unwrap_or(&[]);
+        for (&ak, &j) in a.iter().zip(joint) {
+            if let Some(s) = sums.cell.get_mut(j as usize) {
+                *s += ak;
+            }
+        }
+        let r = self.numeric.len();
+        for (i, xi) in self.numeric.iter().enumerate() {
+            let xi = xi.get(start..end).unwrap_or(&[]);
+            if let Some(s) = sums.x.get_mut(i) {
+                *s += a.iter().zip(xi).map(|(a, x)| a * x).sum::<f64>();
+            }
+            if !cross {
+                continue;
+            }
+            for ((&ak, &j), &x) in a.iter().zip(joint).zip(xi) {
+                if let Some(s) = sums.cell_x.get_mut(j as usize * r + i) {
+                    *s += ak * x;
+                }
+            }
+            for (j, xj) in self.numeric.iter().enumerate().skip(i) {
+                let xj = xj.get(start..end).unwrap_or(&[]);
+                let sum: f64 = a.iter().zip(xi).zip(xj).map(|((a, x), y)| a * x * y).sum();
+                if let Some(s) = sums.xx.get_mut(i * r + j) {
+                    *s += sum;
+                }
+            }
+        }
+    }
+
+    /// `sum a x` per column, from the sums.
+    fn totals(&self, sums: &Sums, totals: &mut [f64]) {
+        totals.iter_mut().for_each(|t| *t = 0.0);
+        let mut columns = Vec::new();
+        for (c, &s) in sums.cell.iter().enumerate() {
+            self.columns_of(c, &mut columns);
+            for &col in &columns {
+                if let Some(t) = totals.get_mut(col) {
+                    *t += s;
+                }
+            }
+        }
+        for (i, &s) in sums.x.iter().enumerate() {
+            if let Some(t) = totals.get_mut(self.numeric_start + i) {
+                *t = s;
+            }
+        }
+    }
+
+    /// `T = sum a x x'` (`p x p`, row-major), from the sums.
+    fn cross(&self, sums: &Sums, t: &mut [f64]) {
+        let p = self.width();
+        let r = self.numeric.len();
+        t.iter_mut().for_each(|v| *v = 0.0);
+        let mut add = |i: usize, j: usize, v: f64| {
+            if let Some(slot) = t.get_mut(i * p + j) {
+                *slot += v;
+            }
+        };
+        let mut columns = Vec::new();
+        for (c, &s) in sums.cell.iter().enumerate() {
+            self.columns_of(c, &mut columns);
+            for &a in &columns {
+                for &b in &columns {
+                    add(a, b, s);
+                }
+                for i in 0..r {
+                    let v = sums.cell_x.get(c * r + i).copied().unwrap_or(0.0);
+                    add(a, self.numeric_start + i, v);
+                    add(self.numeric_start + i, a, v);
+                }
+            }
+        }
+        for i in 0..r {
+            for j in i..r {
+                let v = sums.xx.get(i * r + j).copied().unwrap_or(0.0);
+                add(self.numeric_start + i, self.numeric_start + j, v);
+                if i != j {
+                    add(self.numeric_start + j, self.numeric_start + i, v);
+                }
             }
         }
     }
@@ -828,13 +1009,33 @@ impl CalibrationTargets {
             columns.push(Column::Intercept);
             population.push(size);
         }
-        let mut cells = Vec::with_capacity(self.margins.len());
+        // The joint cells of the margins, each cell's weight and the category of each margin.
+        let m = self.margins.len();
+        let (joint, cells) = joint_cells(n, &self.margins);
+        let mut base = vec![0.0; cells];
+        let mut first = Vec::with_capacity(cells);
+        for (k, (&j, &w)) in joint.iter().zip(weights).enumerate() {
+            if j as usize == first.len() {
+                first.push(k);
+            }
+            if let Some(b) = base.get_mut(j as usize) {
+                *b += w;
+            }
+        }
+        let mut cell_columns = vec![NONE; cells * m];
         for (index, margin) in self.margins.iter().enumerate() {
             let totals = margin.totals();
+            let category_of = |c: usize| {
+                first
+                    .get(c)
+                    .and_then(|&k| margin.categories().get(k))
+                    .copied()
+                    .unwrap_or(0)
+            };
             let mut sample = vec![0.0; totals.len()];
-            for (&c, &w) in margin.categories().iter().zip(weights) {
-                if let Some(s) = sample.get_mut(c) {
-                    *s += w;
+            for (c, &b) in base.iter().enumerate() {
+                if let Some(s) = sample.get_mut(category_of(c)) {
+                    *s += b;
                 }
             }
             // Categories empty on both sides drop out (R drops their columns); the first
@@ -866,13 +1067,11 @@ impl CalibrationTargets {
                     }
                 }
             }
-            cells.push(
-                margin
-                    .categories()
-                    .iter()
-                    .map(|&c| column_of.get(c).copied().unwrap_or(NONE))
-                    .collect(),
-            );
+            for c in 0..cells {
+                if let Some(slot) = cell_columns.get_mut(c * m + index) {
+                    *slot = column_of.get(category_of(c)).copied().unwrap_or(NONE);
+                }
+            }
         }
         let numeric_start = columns.len();
         let mut numeric = Vec::with_capacity(self.numeric.len());
@@ -892,7 +1091,7 @@ impl CalibrationTargets {
             }
             columns.push(Column::Numeric { index });
             population.push(auxiliary.total);
-            numeric.push(auxiliary.values.clone());
+            numeric.push(Arc::clone(&auxiliary.values));
         }
         if columns.is_empty() {
             return Err(Error::TooFewValues {
@@ -901,10 +1100,19 @@ impl CalibrationTargets {
                 min: 1,
             });
         }
+        // The reference categories point past the last column.
+        let reference = columns.len() as u32;
+        cell_columns
+            .iter_mut()
+            .filter(|c| **c == NONE)
+            .for_each(|c| *c = reference);
         Ok((
             AuxMatrix {
                 intercept: size.is_some(),
+                joint,
                 cells,
+                margins: m,
+                cell_columns,
                 numeric,
                 numeric_start,
                 columns,
@@ -919,21 +1127,12 @@ impl CalibrationTargets {
         let (aux, population) = self.design_matrix(weights)?;
         let p = aux.width();
         let distance = Distance::new(options);
-        let mut eta = vec![0.0; p];
+        // The coefficients, with a last 0 for the reference categories.
+        let mut eta = vec![0.0; p + 1];
         let mut g = vec![1.0; weights.len()];
         let (mut t, mut totals) = (vec![0.0; p * p], vec![0.0; p]);
-        let mut row = Vec::with_capacity(p);
         // The first pass, at g = 1: X'WX (the variance's too) and the sample totals.
-        pass(
-            &aux,
-            weights,
-            &eta,
-            &distance,
-            &mut g,
-            &mut t,
-            &mut totals,
-            &mut row,
-        );
+        pass(&aux, weights, &eta, &distance, &mut g, &mut t, &mut totals);
         if t.iter().chain(&totals).any(|v| !v.is_finite()) {
             return Err(overflow());
         }
@@ -951,6 +1150,7 @@ impl CalibrationTargets {
         if options.closed_form() {
             let difference: Vec<f64> = population.iter().zip(&totals).map(|(a, b)| a - b).collect();
             eta = factor.solve(&difference);
+            eta.push(0.0);
             let mut discard = Vec::new();
             pass(
                 &aux,
@@ -960,7 +1160,6 @@ impl CalibrationTargets {
                 &mut g,
                 &mut discard,
                 &mut totals,
-                &mut row,
             );
         } else {
             // The first step solves with the factor of the first pass (`T = X'WX`, checked
@@ -978,30 +1177,12 @@ impl CalibrationTargets {
                     (false, None) => pseudo_solve(&t, p, &difference),
                 };
                 eta.iter_mut().zip(&step).for_each(|(e, d)| *e += d);
-                let mut finite = pass(
-                    &aux,
-                    weights,
-                    &eta,
-                    &distance,
-                    &mut g,
-                    &mut t,
-                    &mut totals,
-                    &mut row,
-                );
+                let mut finite = pass(&aux, weights, &eta, &distance, &mut g, &mut t, &mut totals);
                 while iterations < options.max_iterations && !finite {
                     iterations += 1;
                     step.iter_mut().for_each(|d| *d /= 2.0);
                     eta.iter_mut().zip(&step).for_each(|(e, d)| *e -= d);
-                    finite = pass(
-                        &aux,
-                        weights,
-                        &eta,
-                        &distance,
-                        &mut g,
-                        &mut t,
-                        &mut totals,
-                        &mut row,
-                    );
+                    finite = pass(&aux, weights, &eta, &distance, &mut g, &mut t, &mut totals);
                 }
                 let misfit = misfit_of(&totals);
                 if misfit.iter().all(|&m| m < options.tolerance) {
@@ -1030,21 +1211,22 @@ impl CalibrationTargets {
         if options.closed_form() && !largest_misfit.is_finite() {
             return Err(overflow());
         }
-        let mut new_weights = Vec::with_capacity(weights.len());
+        // The g-weights become the new weights in place.
         let (mut min_ratio, mut max_ratio) = (f64::INFINITY, f64::NEG_INFINITY);
-        for (&w, &gk) in weights.iter().zip(&g) {
+        let mut finite = true;
+        for (&w, gk) in weights.iter().zip(g.iter_mut()) {
             // A g-weight of zero reached with rounding error (totals of zero) is zero.
-            let gk = if gk < 0.0 && gk > -64.0 * f64::EPSILON {
-                0.0
-            } else {
-                gk
-            };
-            if w != 0.0 {
-                min_ratio = min_ratio.min(gk);
-                max_ratio = max_ratio.max(gk);
+            if *gk < 0.0 && *gk > -64.0 * f64::EPSILON {
+                *gk = 0.0;
             }
-            new_weights.push(w * gk);
+            if w != 0.0 {
+                min_ratio = min_ratio.min(*gk);
+                max_ratio = max_ratio.max(*gk);
+            }
+            *gk *= w;
+            finite &= gk.is_finite();
         }
+        let new_weights = g;
         if min_ratio < 0.0 {
             return Err(Error::Undefined {
                 what: "calibrated weights",
@@ -1052,7 +1234,7 @@ impl CalibrationTargets {
                          (CalibrationOptions::bounds) or calibrate by raking",
             });
         }
-        if new_weights.iter().any(|w| !w.is_finite()) {
+        if !finite {
             return Err(overflow());
         }
         check_weights(&new_weights)?;
@@ -1127,7 +1309,6 @@ fn overflow() -> Error {
 /// One pass over the respondents at `eta`: each g-weight into `g`, the weighted sample totals
 /// `sum w g x` into `totals` and, unless `t` is empty, `T = sum w dF x x'` into `t`. Returns
 /// whether every g-weight and derivative is finite (R's test for step halving).
-#[allow(clippy::too_many_arguments)]
 fn pass(
     aux: &AuxMatrix,
     weights: &[f64],
@@ -1136,47 +1317,38 @@ fn pass(
     g: &mut [f64],
     t: &mut [f64],
     totals: &mut [f64],
-    row: &mut Vec<(usize, f64)>,
 ) -> bool {
     let p = aux.width();
     let with_t = t.len() == p * p;
-    t.iter_mut().for_each(|v| *v = 0.0);
-    totals.iter_mut().for_each(|v| *v = 0.0);
+    let cell_part = aux.cell_predictor(eta);
+    let (mut by_g, mut by_d) = (aux.sums(false), aux.sums(true));
+    let (mut u, mut d) = ([0.0; BLOCK], [0.0; BLOCK]);
+    let (mut wg, mut wd) = ([0.0; BLOCK], [0.0; BLOCK]);
     let mut finite = true;
-    for (k, (&w, gk)) in weights.iter().zip(g.iter_mut()).enumerate() {
-        aux.row(k, row);
-        let u: f64 = row
-            .iter()
-            .map(|&(c, v)| v * eta.get(c).copied().unwrap_or(0.0))
-            .sum();
-        *gk = 1.0 + distance.fm1(u);
-        let d = if with_t { distance.df(u) } else { 0.0 };
-        finite &= gk.is_finite() && d.is_finite();
-        if w == 0.0 {
-            continue;
+    for (b, (w, g)) in weights.chunks(BLOCK).zip(g.chunks_mut(BLOCK)).enumerate() {
+        let len = w.len();
+        let start = b * BLOCK;
+        let (u, d, wg, wd) = (&mut u[..len], &mut d[..len], &mut wg[..len], &mut wd[..len]);
+        aux.predict(start, &cell_part, eta, u);
+        distance.evaluate(u, g, if with_t { Some(&mut *d) } else { None });
+        for (((wg, wd), (&w, &g)), &d) in wg
+            .iter_mut()
+            .zip(wd.iter_mut())
+            .zip(w.iter().zip(g.iter()))
+            .zip(d.iter())
+        {
+            finite &= g.is_finite() && d.is_finite();
+            // Records without weight play no part (R multiplies them by 0, which NaN survives).
+            (*wg, *wd) = if w == 0.0 { (0.0, 0.0) } else { (w * g, w * d) };
         }
-        let wg = w * *gk;
-        let wd = w * d;
-        for (i, &(ci, vi)) in row.iter().enumerate() {
-            if let Some(s) = totals.get_mut(ci) {
-                *s += wg * vi;
-            }
-            if with_t {
-                let a = wd * vi;
-                for &(cj, vj) in row.get(i..).unwrap_or(&[]) {
-                    if let Some(cell) = t.get_mut(ci * p + cj) {
-                        *cell += a * vj;
-                    }
-                }
-            }
+        aux.accumulate(start, wg, &mut by_g, false);
+        if with_t {
+            aux.accumulate(start, wd, &mut by_d, true);
         }
     }
+    aux.totals(&by_g, totals);
     if with_t {
-        for i in 0..p {
-            for j in 0..i {
-                t[i * p + j] = t[j * p + i];
-            }
-        }
+        aux.cross(&by_d, t);
     }
     finite
 }
@@ -1222,11 +1394,12 @@ impl SampleDesign {
     ) -> Result<(SampleDesign, CalibrationReport)> {
         let calibrated = targets.run(&self.weights, options)?;
         let mut design = self.clone();
-        design.weights = calibrated.weights;
+        let new_weights = calibrated.weights.clone();
+        let old_weights = std::mem::replace(&mut design.weights, calibrated.weights);
         design.calibrations.push(Calibration::Regression {
             aux: calibrated.aux,
-            old_weights: self.weights.clone(),
-            new_weights: design.weights.clone(),
+            old_weights,
+            new_weights,
             factor: calibrated.factor,
         });
         Ok((design, calibrated.report))
@@ -1244,30 +1417,40 @@ pub(crate) fn regression_residuals(
     factor: &Cholesky,
 ) {
     let p = aux.width();
-    let mut cross = vec![0.0; p];
-    let mut row = Vec::with_capacity(p);
-    for (k, ((&value, &old), &new)) in u.iter().zip(old_weights).zip(new_weights).enumerate() {
-        if old == 0.0 || new == 0.0 || value == 0.0 {
-            continue;
+    let mut sums = aux.sums(false);
+    let mut a = [0.0; BLOCK];
+    for (b, ((u, old), new)) in u
+        .chunks(BLOCK)
+        .zip(old_weights.chunks(BLOCK))
+        .zip(new_weights.chunks(BLOCK))
+        .enumerate()
+    {
+        let a = &mut a[..u.len()];
+        for (((a, &value), &old), &new) in a.iter_mut().zip(u).zip(old).zip(new) {
+            *a = if old == 0.0 || new == 0.0 {
+                0.0
+            } else {
+                value * old / new
+            };
         }
-        let scaled = value * old / new;
-        aux.row(k, &mut row);
-        for &(c, v) in &row {
-            if let Some(s) = cross.get_mut(c) {
-                *s += v * scaled;
+        aux.accumulate(b * BLOCK, a, &mut sums, false);
+    }
+    let mut cross = vec![0.0; p];
+    aux.totals(&sums, &mut cross);
+    let beta = factor.solve(&cross);
+    let cell_part = aux.cell_predictor(&beta);
+    let mut fitted = [0.0; BLOCK];
+    for (b, (u, new)) in u
+        .chunks_mut(BLOCK)
+        .zip(new_weights.chunks(BLOCK))
+        .enumerate()
+    {
+        let fitted = &mut fitted[..u.len()];
+        aux.predict(b * BLOCK, &cell_part, &beta, fitted);
+        for ((value, &new), &f) in u.iter_mut().zip(new).zip(fitted.iter()) {
+            if new != 0.0 {
+                *value -= new * f;
             }
         }
-    }
-    let beta = factor.solve(&cross);
-    for (k, (value, &new)) in u.iter_mut().zip(new_weights).enumerate() {
-        if new == 0.0 {
-            continue;
-        }
-        aux.row(k, &mut row);
-        let fitted: f64 = row
-            .iter()
-            .map(|&(c, v)| v * beta.get(c).copied().unwrap_or(0.0))
-            .sum();
-        *value -= new * fitted;
     }
 }

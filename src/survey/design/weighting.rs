@@ -585,7 +585,7 @@ fn post_stratified(weights: &[f64], margin: &CalibrationMargin, index: usize) ->
 /// The joint cell of each respondent in the cross-classification of the margins, numbered densely
 /// in order of first appearance, and the number of cells (never more than the respondents, so many
 /// margins with many categories cannot overflow).
-fn joint_cells(len: usize, margins: &[CalibrationMargin]) -> (Vec<u32>, usize) {
+pub(super) fn joint_cells(len: usize, margins: &[CalibrationMargin]) -> (Vec<u32>, usize) {
     let mut joint = vec![0_usize; len];
     let mut cells = 1_usize;
     for margin in margins {

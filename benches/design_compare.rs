@@ -6,14 +6,15 @@
 //! DATA_FILE [RUNS]`. The sample has 50 strata of 20 clusters each (1000 PSUs); every record has
 //! a weight (a multiple of 1/64, so that its decimal text is exact), a role (3 levels), a yes/no
 //! outcome with about 2% missing, and the region (5), gender (2) and age band (6) used for raking
-//! to population totals that differ from the sample's.
+//! to population totals that differ from the sample's; the margins and the amount are also the
+//! auxiliaries of a linear calibration (R's `calibrate`).
 
 mod common;
 
 use common::design::{Sample, sample};
-use survey_analytics::{CalibrationMargin, ConfidenceLevel, RakeOptions};
+use survey_analytics::{CalibrationMargin, CalibrationOptions, ConfidenceLevel, RakeOptions};
 
-fn write_csv(path: &str, s: &Sample, margins: &[CalibrationMargin]) {
+fn write_csv(path: &str, s: &Sample, margins: &[CalibrationMargin], amount_total: f64) {
     use std::fmt::Write as _;
     let mut text = String::with_capacity(48 * s.weight.len());
     text.push_str("stratum,cluster,weight,role,y,region,gender,age,rating,amount\n");
@@ -44,13 +45,15 @@ fn write_csv(path: &str, s: &Sample, margins: &[CalibrationMargin]) {
     }
     std::fs::write(path, text).expect("write the data file");
     // The population totals, one line per margin, with full precision.
-    let totals: Vec<String> = margins
+    let mut totals: Vec<String> = margins
         .iter()
         .map(|m| {
             let t: Vec<String> = m.totals().iter().map(|t| format!("{t:?}")).collect();
             t.join(",")
         })
         .collect();
+    // The amount's total, for calibration.
+    totals.push(format!("{amount_total:?}"));
     std::fs::write(format!("{path}.totals"), totals.join("\n") + "\n").expect("write the totals");
 }
 
@@ -59,7 +62,8 @@ fn main() {
     let s = sample(records);
     let total: f64 = s.weight.iter().sum();
     let margins = common::design::margins(&s);
-    write_csv(&path, &s, &margins);
+    let (targets, amount_total) = common::design::calibration_targets(&s);
+    write_csv(&path, &s, &margins, amount_total);
 
     let build = || common::design::design(&s);
     let design = build();
@@ -74,6 +78,9 @@ fn main() {
         .expect("rating estimates");
     let level = ConfidenceLevel::NINETY_FIVE;
     let median = design.quantile(&s.amount, 0.5, level).expect("median");
+    let linear = CalibrationOptions::default();
+    let (calibrated, _) = design.calibrate_to(&targets, &linear).expect("calibration");
+    let calibrated_mean = calibrated.mean(&s.outcome).expect("calibrated mean");
 
     let timings = [
         ("design", common::median_ms(runs, build)),
@@ -97,6 +104,14 @@ fn main() {
             "median",
             common::median_ms(runs, || design.quantile(&s.amount, 0.5, level)),
         ),
+        (
+            "calibrate",
+            common::median_ms(runs, || design.calibrate_to(&targets, &linear)),
+        ),
+        (
+            "calibrated_mean",
+            common::median_ms(runs, || calibrated.mean(&s.outcome)),
+        ),
     ];
     let estimates: Vec<String> = by_role
         .estimates()
@@ -119,7 +134,7 @@ fn main() {
         .map(|(name, ms)| format!("\"{name}\":{ms}"))
         .collect();
     println!(
-        "{{\"records\":{records},\"runs\":{runs},\"ms\":{{{}}},\"by_role\":[{}],\"rake_iterations\":{},\"raked_mean\":[{:?},{:?}],\"rating_by_role\":[{}],\"median\":[{:?},{:?},{:?}]}}",
+        "{{\"records\":{records},\"runs\":{runs},\"ms\":{{{}}},\"by_role\":[{}],\"rake_iterations\":{},\"raked_mean\":[{:?},{:?}],\"rating_by_role\":[{}],\"median\":[{:?},{:?},{:?}],\"calibrated_mean\":[{:?},{:?}],\"calibrated_weights\":[{:?},{:?},{:?}]}}",
         timings.join(","),
         estimates.join(","),
         report.iterations,
@@ -129,5 +144,10 @@ fn main() {
         median.quantile,
         median.lower.unwrap_or(f64::NAN),
         median.upper.unwrap_or(f64::NAN),
+        calibrated_mean.estimate,
+        calibrated_mean.std_error,
+        calibrated.weights()[0],
+        calibrated.weights()[records / 2],
+        calibrated.weights()[records - 1],
     );
 }

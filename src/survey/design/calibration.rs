@@ -61,6 +61,13 @@ pub const MAX_CALIBRATION_COLUMNS: usize = 500;
 /// fraction of its own.
 const COLLINEAR: f64 = 1e-12;
 
+/// Most work accepted for one calibration, in rough operations: the iterations allowed times
+/// each one's cost (the records times their non-zero auxiliaries, the joint cells' expansion, the
+/// solve). A few seconds in a release build if every iteration runs (calibrations that converge
+/// stop after a handful); R's 50 iterations fit for 5 million respondents with one numeric
+/// auxiliary.
+const CALIBRATION_WORK: u64 = 1 << 30;
+
 /// Up to this many columns, Newton steps after the first use the pseudo-inverse as R does
 /// (an eigen-decomposition per step, `O(p^3)` with a larger constant than Cholesky's).
 const PSEUDO_INVERSE_COLUMNS: usize = 100;
@@ -120,7 +127,7 @@ method_names!(CalibrationFunction, "calibration function",
 /// let bounded = CalibrationOptions::bounded(CalibrationFunction::Logit, 0.5, 2.0);
 /// assert_eq!(bounded.bounds, (0.5, 2.0));
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct CalibrationOptions {
     /// The distance (R's `calfun`).
     pub function: CalibrationFunction,
@@ -515,6 +522,22 @@ impl AuxMatrix {
         self.columns.len()
     }
 
+    /// A pass's cost in rough operations, for `n` records: a scatter and the numeric auxiliaries
+    /// per record, the joint cells' expansion and the solve (the pseudo-inverse's
+    /// eigen-decomposition up to [`PSEUDO_INVERSE_COLUMNS`] columns, else a Cholesky factor).
+    fn work_per_pass(&self, n: usize) -> u64 {
+        let (n, r, p) = (n as u64, self.numeric.len() as u64, self.width() as u64);
+        let row = self.margins as u64 + 1 + r;
+        let solve = if self.width() <= PSEUDO_INVERSE_COLUMNS {
+            20 * p * p * p
+        } else {
+            p * p * p
+        };
+        n.saturating_mul(2 + 2 * r)
+            .saturating_add((self.cells as u64).saturating_mul(row * row))
+            .saturating_add(solve)
+    }
+
     /// Empty sums for this matrix.
     fn sums(&self, cross: bool) -> Sums {
         let r = self.numeric.len();
@@ -902,7 +925,10 @@ impl CalibrationTargets {
     /// - [`Error::InvalidParameter`] for options out of range (bounds not around 1, logit without
     ///   finite bounds, a tolerance that is not positive) or a population size that is negative
     ///   or not finite; [`Error::CountTooLarge`] for more than [`MAX_CALIBRATION_ITERATIONS`];
-    ///   [`Error::TooLarge`] for more than [`MAX_CALIBRATION_COLUMNS`] columns.
+    ///   [`Error::TooLarge`] for more than [`MAX_CALIBRATION_COLUMNS`] columns, or when the
+    ///   iterations allowed times each one's cost (respondents times auxiliaries, plus the
+    ///   solve) pass 2^30 operations (a few seconds if every iteration runs: R's 50 iterations
+    ///   fit for 5 million respondents with one numeric auxiliary; allow fewer for more).
     /// - [`Error::InconsistentMargins`] when margins (or a margin and the population size)
     ///   describe populations of different sizes; [`Error::EmptyCalibrationCell`] for a category
     ///   with a population total but no sample weight, or the reverse.
@@ -1126,6 +1152,21 @@ impl CalibrationTargets {
         options.check()?;
         let (aux, population) = self.design_matrix(weights)?;
         let p = aux.width();
+        let work = aux
+            .work_per_pass(weights.len())
+            .saturating_mul(if options.closed_form() {
+                2
+            } else {
+                options.max_iterations.max(1) as u64
+            });
+        if work > CALIBRATION_WORK {
+            return Err(Error::TooLarge {
+                what: "the calibration's work (iterations x (respondents x auxiliaries + columns^3))",
+                size: work,
+                max: CALIBRATION_WORK,
+                hint: "allow fewer iterations, or calibrate to fewer auxiliaries or categories",
+            });
+        }
         let distance = Distance::new(options);
         // The coefficients, with a last 0 for the reference categories.
         let mut eta = vec![0.0; p + 1];

@@ -555,3 +555,62 @@ fn design_builder_calibrates_by_column_name() {
         "{err}"
     );
 }
+
+/// Calibration on one margin is post-stratification, and raking calibration on several margins
+/// is raking: the same weights and, for the first, the same standard errors (R's `calibrate` on
+/// `~stype` and `postStratify` on `~stype` give the same variance too).
+#[test]
+fn calibration_generalises_post_stratification_and_raking() {
+    let clus = table("calibration/apiclus1.csv");
+    let design = SampleDesign::new(numbers(&clus, "pw"))
+        .unwrap()
+        .with_clusters(&column(&clus, "dnum"))
+        .unwrap();
+    let stype = CalibrationMargin::new(
+        codes(&clus, "stype", &["E", "H", "M"]),
+        vec![4421.0, 755.0, 1018.0],
+    )
+    .unwrap();
+    let awards =
+        CalibrationMargin::new(codes(&clus, "awards", &["No", "Yes"]), vec![2027.0, 4167.0])
+            .unwrap();
+    let api00 = numbers(&clus, "api00");
+    let post = design.post_stratify(&stype).unwrap();
+    let (calibrated, _) = design
+        .calibrate_to(
+            &CalibrationTargets::new().margin(stype.clone()),
+            &CalibrationOptions::default(),
+        )
+        .unwrap();
+    for (a, b) in post.weights().iter().zip(calibrated.weights()) {
+        assert!((a - b).abs() <= 1e-12 * a, "{a} {b}");
+    }
+    let (a, b) = (post.mean(&api00).unwrap(), calibrated.mean(&api00).unwrap());
+    assert!((a.std_error - b.std_error).abs() <= 1e-10 * a.std_error);
+    let (raked, report) = design
+        .rake(
+            &[stype.clone(), awards.clone()],
+            &survey_analytics::RakeOptions::default(),
+        )
+        .unwrap();
+    assert!(report.converged);
+    let raking = CalibrationOptions {
+        function: CalibrationFunction::Raking,
+        ..CalibrationOptions::default()
+    };
+    let targets = CalibrationTargets::new().margin(stype).margin(awards);
+    let (calibrated, _) = design.calibrate_to(&targets, &raking).unwrap();
+    for (a, b) in raked.weights().iter().zip(calibrated.weights()) {
+        assert!((a - b).abs() <= 1e-6 * a, "{a} {b}");
+    }
+    // The variances differ in method (R's iterated projection for rake, the regression residual
+    // for calibrate) but estimate the same thing.
+    let (a, b) = (
+        raked.mean(&api00).unwrap(),
+        calibrated.mean(&api00).unwrap(),
+    );
+    assert!(
+        (a.std_error - b.std_error).abs() <= 1e-3 * a.std_error,
+        "{a:?} {b:?}"
+    );
+}

@@ -43,6 +43,14 @@ repdesign <- svrepdesign(weights = ~weight, repweights = repweights, type = "boo
 stopifnot(degf(repdesign) == 79)
 rep_fn <- function() svyby(~y, ~role, repdesign, svymean, na.rm = TRUE)
 rep_by_role <- rep_fn()
+# Linear calibration to the three margins and the amount (12 columns, R's closed form).
+calibration_totals <- c(sum(totals[[1]]), totals[[1]][-1], totals[[2]][-1], totals[[3]][-1], totals[[4]])
+calibrate_fn <- function() calibrate(design, ~factor(region) + factor(gender) + factor(age) + amount,
+                                     population = calibration_totals)
+calibrated <- calibrate_fn()
+calibrated_mean_fn <- function() svymean(~y, calibrated, na.rm = TRUE)
+calibrated_mean <- calibrated_mean_fn()
+cw <- weights(calibrated)
 ms <- c(
   design = median_ms(build),
   by_role = median_ms(by_role_fn),
@@ -50,14 +58,18 @@ ms <- c(
   raked_mean = median_ms(raked_mean_fn),
   rating_by_role = median_ms(rating_fn),
   median = median_ms(median_fn),
-  rep_by_role = median_ms(rep_fn)
+  rep_by_role = median_ms(rep_fn),
+  calibrate = median_ms(calibrate_fn),
+  calibrated_mean = median_ms(calibrated_mean_fn)
 )
 fmt <- function(x) formatC(x, digits = 17, format = "g")
-cat(sprintf('{"version":"%s","ms":{%s},"by_role":[%s],"raked_mean":[%s,%s],"rating_by_role":[%s],"median":[%s,%s,%s],"rep_by_role":[%s]}\n',
+cat(sprintf('{"version":"%s","ms":{%s},"by_role":[%s],"raked_mean":[%s,%s],"rating_by_role":[%s],"median":[%s,%s,%s],"rep_by_role":[%s],"calibrated_mean":[%s,%s],"calibrated_weights":[%s,%s,%s]}\n',
   as.character(packageVersion("survey")),
   paste(sprintf('"%s":%s', names(ms), fmt(ms)), collapse = ","),
   paste(sprintf("[%s,%s]", fmt(coef(by_role)), fmt(SE(by_role))), collapse = ","),
   fmt(coef(raked_mean)), fmt(SE(raked_mean)),
   paste(sprintf("[%s,%s]", fmt(coef(rating_by_role)), fmt(SE(rating_by_role))), collapse = ","),
   fmt(med[1, 1]), fmt(med[1, 2]), fmt(med[1, 3]),
-  paste(sprintf("[%s,%s]", fmt(coef(rep_by_role)), fmt(SE(rep_by_role))), collapse = ",")))
+  paste(sprintf("[%s,%s]", fmt(coef(rep_by_role)), fmt(SE(rep_by_role))), collapse = ","),
+  fmt(coef(calibrated_mean)), fmt(SE(calibrated_mean)),
+  fmt(cw[1]), fmt(cw[length(cw) %/% 2 + 1]), fmt(cw[length(cw)])))

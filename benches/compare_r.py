@@ -27,11 +27,19 @@ timed) and times the same steps with survey's functions:
   rep_by_role svyby(~y, ~role, repdesign, svymean, na.rm = TRUE) on 80 replicate weights
               supplied as combined weights (svrepdesign(type = "bootstrap", scale = 1/79))
               vs SampleDesign::domain_means on SampleDesign::with_replicate_weights
+  calibrate   calibrate(design, ~factor(region) + factor(gender) + factor(age) + amount,
+              population = <totals>): linear calibration to 12 columns (R's closed form)
+              vs SampleDesign::calibrate_to with CalibrationOptions::default()
+  calibrated_mean
+              svymean(~y, calibrated, na.rm = TRUE) vs SampleDesign::mean on the calibrated
+              design (residuals on the 12 auxiliaries)
 
 Before comparing speed, the script checks that both computed the same numbers (per-role estimates
 and standard errors for the yes/no item and the rating, the raked mean and its standard error, to
 1e-13 relative; the median and its interval's bounds exactly; the replicate estimates to 1e-13
-and their standard errors to 1e-10, as R sums the replicates in another order). All figures are
+and their standard errors to 1e-10, as R sums the replicates in another order; the calibrated
+mean, its standard error and three calibrated weights to 1e-10, as R solves by QR and the crate by
+Cholesky). All figures are
 medians on this machine, which is shared and noisy: compare the ratios, not the absolute times.
 """
 
@@ -80,16 +88,21 @@ def main():
     worst = max(abs(a - b) / max(abs(a), abs(b)) for a, b in pairs)
     if len(rust["by_role"]) != len(r["by_role"]) or not all(close(a, b) for a, b in pairs):
         sys.exit(f"the two disagree (largest relative difference {worst:.2e}):\n{rust}\n{r}")
+    calibrated = list(zip(rust["calibrated_mean"] + rust["calibrated_weights"],
+                          r["calibrated_mean"] + r["calibrated_weights"]))
+    worst_calibrated = max(abs(a - b) / max(abs(a), abs(b)) for a, b in calibrated)
+    if worst_calibrated > 1e-10:
+        sys.exit(f"the calibrations disagree (largest relative difference {worst_calibrated:.2e})")
 
     print(f"{RECORDS:,} respondents, 50 strata, 1,000 clusters; R survey {r['version']}; "
           f"medians of {RUST_RUNS} (Rust) and {R_RUNS} (R) runs")
     print(f"same numbers: largest relative difference {worst:.1e} "
-          f"(Rust raked in {rust['rake_iterations']} passes)")
-    print(f"{'step':<12}{'R ms':>10}{'Rust ms':>10}{'R / Rust':>10}")
+          f"(Rust raked in {rust['rake_iterations']} passes); calibrated: {worst_calibrated:.1e}")
+    print(f"{'step':<16}{'R ms':>10}{'Rust ms':>10}{'R / Rust':>10}")
     for step in ["design", "by_role", "rake", "raked_mean", "rating_by_role", "median",
-                 "rep_by_role"]:
+                 "rep_by_role", "calibrate", "calibrated_mean"]:
         a, b = r["ms"][step], rust["ms"][step]
-        print(f"{step:<12}{a:>10.1f}{b:>10.2f}{a / b:>9.0f}x")
+        print(f"{step:<16}{a:>10.1f}{b:>10.2f}{a / b:>9.0f}x")
 
 
 if __name__ == "__main__":

@@ -1,6 +1,8 @@
 //! Criterion bench of design-based estimation on a stratified cluster sample of 100,000
 //! respondents (50 strata, 1,000 clusters): per-role estimates with standard errors and their
-//! covariance, raking to three margins, and a mean on the raked design.
+//! covariance, raking to three margins, a mean on the raked design, and linear and bounded
+//! raking calibration to the three margins and a numeric amount (12 columns) with a mean on the
+//! calibrated design.
 //!
 //! Run with `cargo bench --bench design`. `benches/compare_r.py` puts these steps beside R's
 //! survey package on a million respondents.
@@ -8,7 +10,7 @@
 mod common;
 
 use criterion::{Criterion, Throughput, black_box, criterion_group, criterion_main};
-use survey_analytics::RakeOptions;
+use survey_analytics::{CalibrationFunction, CalibrationOptions, RakeOptions};
 
 fn design_100k(c: &mut Criterion) {
     let s = common::design::sample(100_000);
@@ -33,6 +35,22 @@ fn design_100k(c: &mut Criterion) {
     });
     group.bench_function("raked_estimates_by_role", |b| {
         b.iter(|| raked.domain_means(black_box(&s.outcome), &s.role, 3))
+    });
+    let (targets, _) = common::design::calibration_targets(&s);
+    let linear = CalibrationOptions::default();
+    let raking = CalibrationOptions::bounded(CalibrationFunction::Raking, 0.5, 2.0);
+    let (calibrated, _) = design.calibrate_to(&targets, &linear).expect("calibration");
+    group.bench_function("calibrate_linear", |b| {
+        b.iter(|| design.calibrate_to(black_box(&targets), &linear))
+    });
+    group.bench_function("calibrate_weights_linear", |b| {
+        b.iter(|| targets.calibrate_weights(black_box(design.weights()), &linear))
+    });
+    group.bench_function("calibrate_raking_bounded", |b| {
+        b.iter(|| design.calibrate_to(black_box(&targets), &raking))
+    });
+    group.bench_function("calibrated_mean", |b| {
+        b.iter(|| calibrated.mean(black_box(&s.outcome)))
     });
     group.finish();
 }

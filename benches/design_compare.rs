@@ -6,15 +6,16 @@
 //! DATA_FILE [RUNS]`. The sample has 50 strata of 20 clusters each (1000 PSUs); every record has
 //! a weight (a multiple of 1/64, so that its decimal text is exact), a role (3 levels), a yes/no
 //! outcome with about 2% missing, and the region (5), gender (2) and age band (6) used for raking
-//! to population totals that differ from the sample's; and 80 replicate weights (the sampling
+//! to population totals that differ from the sample's; the margins and the amount are also the
+//! auxiliaries of a linear calibration (R's `calibrate`); and 80 replicate weights (the sampling
 //! weight times a factor of the record's PSU, from a hash that the R half computes too).
 
 mod common;
 
 use common::design::{Sample, sample};
 use survey_analytics::{
-    CalibrationMargin, ConfidenceLevel, RakeOptions, ReplicateMethod, ReplicateWeights,
-    SampleDesign,
+    CalibrationMargin, CalibrationOptions, ConfidenceLevel, RakeOptions, ReplicateMethod,
+    ReplicateWeights, SampleDesign,
 };
 
 /// Replicates of the replicate-weight comparison (as public-use files ship them).
@@ -29,7 +30,7 @@ fn factor(p: u32, r: u32) -> f64 {
     ((p * 2_654_435_761 + r * 40_503 + p * r * 97) % 1_000_003 % 5) as f64 * 0.5
 }
 
-fn write_csv(path: &str, s: &Sample, margins: &[CalibrationMargin]) {
+fn write_csv(path: &str, s: &Sample, margins: &[CalibrationMargin], amount_total: f64) {
     use std::fmt::Write as _;
     let mut text = String::with_capacity(48 * s.weight.len());
     text.push_str("stratum,cluster,weight,role,y,region,gender,age,rating,amount\n");
@@ -60,13 +61,15 @@ fn write_csv(path: &str, s: &Sample, margins: &[CalibrationMargin]) {
     }
     std::fs::write(path, text).expect("write the data file");
     // The population totals, one line per margin, with full precision.
-    let totals: Vec<String> = margins
+    let mut totals: Vec<String> = margins
         .iter()
         .map(|m| {
             let t: Vec<String> = m.totals().iter().map(|t| format!("{t:?}")).collect();
             t.join(",")
         })
         .collect();
+    // The amount's total, for calibration.
+    totals.push(format!("{amount_total:?}"));
     std::fs::write(format!("{path}.totals"), totals.join("\n") + "\n").expect("write the totals");
 }
 
@@ -75,7 +78,8 @@ fn main() {
     let s = sample(records);
     let total: f64 = s.weight.iter().sum();
     let margins = common::design::margins(&s);
-    write_csv(&path, &s, &margins);
+    let (targets, amount_total) = common::design::calibration_targets(&s);
+    write_csv(&path, &s, &margins, amount_total);
 
     let build = || common::design::design(&s);
     let design = build();
@@ -112,6 +116,9 @@ fn main() {
         .expect("replicate estimates");
     let level = ConfidenceLevel::NINETY_FIVE;
     let median = design.quantile(&s.amount, 0.5, level).expect("median");
+    let linear = CalibrationOptions::default();
+    let (calibrated, _) = design.calibrate_to(&targets, &linear).expect("calibration");
+    let calibrated_mean = calibrated.mean(&s.outcome).expect("calibrated mean");
 
     let timings = [
         ("design", common::median_ms(runs, build)),
@@ -138,6 +145,14 @@ fn main() {
         (
             "rep_by_role",
             common::median_ms(runs, || replicate.domain_means(&s.outcome, &s.role, 3)),
+        ),
+        (
+            "calibrate",
+            common::median_ms(runs, || design.calibrate_to(&targets, &linear)),
+        ),
+        (
+            "calibrated_mean",
+            common::median_ms(runs, || calibrated.mean(&s.outcome)),
         ),
     ];
     let estimates: Vec<String> = by_role
@@ -169,7 +184,7 @@ fn main() {
         .map(|(name, ms)| format!("\"{name}\":{ms}"))
         .collect();
     println!(
-        "{{\"records\":{records},\"runs\":{runs},\"ms\":{{{}}},\"by_role\":[{}],\"rake_iterations\":{},\"raked_mean\":[{:?},{:?}],\"rating_by_role\":[{}],\"median\":[{:?},{:?},{:?}],\"rep_by_role\":[{}]}}",
+        "{{\"records\":{records},\"runs\":{runs},\"ms\":{{{}}},\"by_role\":[{}],\"rake_iterations\":{},\"raked_mean\":[{:?},{:?}],\"rating_by_role\":[{}],\"median\":[{:?},{:?},{:?}],\"rep_by_role\":[{}],\"calibrated_mean\":[{:?},{:?}],\"calibrated_weights\":[{:?},{:?},{:?}]}}",
         timings.join(","),
         estimates.join(","),
         report.iterations,
@@ -180,5 +195,10 @@ fn main() {
         median.lower.unwrap_or(f64::NAN),
         median.upper.unwrap_or(f64::NAN),
         replicated.join(","),
+        calibrated_mean.estimate,
+        calibrated_mean.std_error,
+        calibrated.weights()[0],
+        calibrated.weights()[records / 2],
+        calibrated.weights()[records - 1],
     );
 }

@@ -485,6 +485,43 @@ pub enum Error {
         /// This batch's columns and types.
         found: String,
     },
+
+    /// Calibration whose iterations stopped before meeting the population totals (R's
+    /// `calibrate`: "Failed to converge", then "Calibration failed"): usually bounds too tight
+    /// for the totals to be reachable.
+    #[error(
+        "{function} calibration did not meet its totals after {iterations} iterations: \
+         {auxiliary} reaches {achieved} against a population total of {target} (relative misfit \
+         {misfit:e}; {unmet} of the totals unmet); widen the bounds, merge sparse categories or \
+         check the totals"
+    )]
+    CalibrationFailed {
+        /// The calibration function ("linear", "raking", "logit").
+        function: &'static str,
+        /// Iterations run.
+        iterations: usize,
+        /// The total furthest from its target.
+        auxiliary: String,
+        /// Its population total.
+        target: f64,
+        /// Its weighted sample total after the last iteration.
+        achieved: f64,
+        /// R's convergence measure for it, `|target - achieved| / (1 + |target|)`.
+        misfit: f64,
+        /// How many totals are not met within the tolerance.
+        unmet: usize,
+    },
+
+    /// Calibration auxiliaries that are linearly dependent on the sample (a singular `X'WX`),
+    /// so that the calibration equations have no unique solution.
+    #[error(
+        "the calibration auxiliaries are collinear on this sample: {auxiliary} is (nearly) a \
+         linear combination of the auxiliaries before it; drop it or merge categories"
+    )]
+    CollinearAuxiliaries {
+        /// The first auxiliary found to depend on the others.
+        auxiliary: String,
+    },
 }
 
 /// Where a value stands in a data source: the source (a file, or the name given to in-memory

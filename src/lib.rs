@@ -63,7 +63,10 @@
 //! [`DomainEstimates`] and [`DesignContrast`], up to [`MAX_DOMAINS`] domains); survey intervals for a proportion on the design's degrees of freedom
 //! ([`DesignInterval`]: logit, asin, beta, mean, xlogit, likelihood); Rao-Scott tests of
 //! independence ([`RaoScottTest`]); post-stratification, raking ([`CalibrationMargin`], [`RakeOptions`],
-//! [`RakeReport`]) and trimming of the weights, with later variances accounting for them; strata
+//! [`RakeReport`]), calibration to categorical and numeric totals with the linear, raking or logit
+//! distance and bounds (R's `calibrate`: [`CalibrationTargets`], [`NumericAuxiliary`],
+//! [`CalibrationOptions`], [`CalibrationFunction`], [`CalibrationReport`]) and trimming of the
+//! weights, with later variances accounting for them; strata
 //! with one PSU per [`LonelyPsu`]. [`Crosstab::from_design`] builds a crosstab from all of it.
 //!
 //! **Survey data known at run time** (frame). A [`Questionnaire`] of [`Question`]s says what each
@@ -236,6 +239,10 @@ pub use survey::crosstab::means::{MeanCell, MeanRow, PairedRow};
 pub use survey::crosstab::options::{CrosstabOptions, CrosstabSettings};
 pub use survey::crosstab::versus::{CellVersus, Direction, Versus};
 pub use survey::crosstab::{Crosstab, CrosstabCell, CrosstabColumn, CrosstabRow, DesignSummary};
+pub use survey::design::calibration::{
+    CalibrationFunction, CalibrationOptions, CalibrationReport, CalibrationTargets,
+    MAX_CALIBRATION_COLUMNS, MAX_CALIBRATION_ITERATIONS, NumericAuxiliary,
+};
 pub use survey::design::estimate::{
     DesignContrast, DesignEffectKind, DesignEffects, DesignEstimate, DomainEstimates, MAX_DOMAINS,
 };

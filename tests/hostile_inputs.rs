@@ -505,3 +505,46 @@ fn rao_scott_and_design_crosstabs_refuse_their_size() {
     assert!(matches!(err, Error::TooLarge { .. }), "{err}");
     let _ = many;
 }
+
+#[test]
+fn calibrations_that_cannot_converge_end_within_their_iterations() {
+    let _serial = serial();
+    let n = 100_000;
+    let design = design(n);
+    let margin = CalibrationMargin::new(
+        (0..n).map(|k| k % 3).collect(),
+        vec![20_000.0, 60_000.0, 40_000.0],
+    )
+    .unwrap();
+    let x = NumericAuxiliary::new((0..n).map(|k| (k % 11) as f64).collect(), 700_000.0).unwrap();
+    let targets = CalibrationTargets::new().margin(margin).numeric(x);
+    // Bounds of (0.9, 1.1) cannot move a third of the weight: 50 iterations, then the error.
+    for function in CalibrationFunction::ALL {
+        let options = CalibrationOptions::bounded(*function, 0.9, 1.1);
+        let err = bounded("calibration that fails", SLOW, 16 * MIB, || {
+            design.calibrate_to(&targets, &options).unwrap_err()
+        });
+        assert!(
+            matches!(err, Error::CalibrationFailed { iterations: 50, .. }),
+            "{err}"
+        );
+    }
+    // Iterations past the work budget are refused before any pass.
+    let options = CalibrationOptions {
+        max_iterations: MAX_CALIBRATION_ITERATIONS,
+        ..CalibrationOptions::bounded(CalibrationFunction::Raking, 0.9, 1.1)
+    };
+    let err = bounded("calibration past its budget", QUICK, 16 * MIB, || {
+        design.calibrate_to(&targets, &options).unwrap_err()
+    });
+    assert!(matches!(err, Error::TooLarge { .. }), "{err}");
+    // Auxiliaries large enough to overflow X'WX are refused, not iterated.
+    let huge = NumericAuxiliary::new(vec![1e300; n], 1e300).unwrap();
+    let err = bounded("calibration that overflows", QUICK, 16 * MIB, || {
+        CalibrationTargets::new()
+            .numeric(huge)
+            .calibrate_weights(design.weights(), &CalibrationOptions::default())
+            .unwrap_err()
+    });
+    assert!(matches!(err, Error::Undefined { .. }), "{err}");
+}

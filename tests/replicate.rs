@@ -496,12 +496,16 @@ fn runtime_replicate_weights_by_prefix_match_svrepdesign() {
     assert!(matches!(err, Error::UnknownColumn { .. }), "{err}");
 }
 
-/// Post-stratification and raking of a replicate design repeat the step in every replicate (R's
-/// `postStratify` and `rake` on an `svrepdesign`, with R's default stopping rule for raking):
-/// means, domain means and degrees of freedom as R's.
+/// Post-stratification, raking and calibration of a replicate design repeat the step in every
+/// replicate (R's `postStratify`, `rake` and `calibrate` on an `svrepdesign`, with R's default
+/// stopping rules): means, domain means and degrees of freedom as R's (1e-7 where R iterates the
+/// calibration; its stopping rule leaves the replicates within 1e-7 of the totals).
 #[test]
 fn weighting_a_replicate_design_reweights_every_replicate() {
-    use survey_analytics::{CalibrationMargin, RakeOptions};
+    use survey_analytics::{
+        CalibrationFunction, CalibrationMargin, CalibrationOptions, CalibrationTargets,
+        NumericAuxiliary, RakeOptions,
+    };
     let want = Values::load("replicate/expected.tsv");
     let mut checker = Checker::default();
     let check = |checker: &mut Checker, name: &str, design: &SampleDesign, data: &Data| {
@@ -584,5 +588,18 @@ fn weighting_a_replicate_design_reweights_every_replicate() {
     let total: f64 = clus.numbers("pw").iter().sum();
     let (raked, _) = jk1.rake(&margins, &RakeOptions::r_defaults(total)).unwrap();
     check(&mut checker, "rk_jk1", &raked, &clus);
+    // Calibration to the school types and the total api99: linear, and raking within bounds.
+    let api99 = want.get("cal_population", "api99");
+    let targets = CalibrationTargets::new()
+        .population_size(6194.0)
+        .margin(margin(&clus, "stype", &STYPES, vec![4421.0, 755.0, 1018.0]))
+        .numeric(NumericAuxiliary::new(clus.numbers("api99"), api99).unwrap());
+    let (linear, _) = jk1
+        .calibrate_to(&targets, &CalibrationOptions::default())
+        .unwrap();
+    check(&mut checker, "cal_jk1", &linear, &clus);
+    let raking = CalibrationOptions::bounded(CalibrationFunction::Raking, 0.3, 3.0);
+    let (bounded, _) = jk1.calibrate_to(&targets, &raking).unwrap();
+    check(&mut checker, "calr_jk1", &bounded, &clus);
     checker.finish("weighted replicate designs");
 }

@@ -2,7 +2,7 @@
 //! unequal weights, three roles, a yes/no outcome with ~2% missing, and region (5), gender (2) and
 //! age (6) with population totals to rake to, generated deterministically.
 
-use survey_analytics::{CalibrationMargin, SampleDesign};
+use survey_analytics::{CalibrationMargin, CalibrationTargets, NumericAuxiliary, SampleDesign};
 
 /// SplitMix64: deterministic, dependency-free pseudo-random numbers.
 struct SplitMix(u64);
@@ -122,6 +122,26 @@ pub fn margins(s: &Sample) -> [CalibrationMargin; 3] {
         margin(&s.gender, &[0.49, 0.51], total),
         margin(&s.age, &[0.12, 0.18, 0.2, 0.2, 0.18, 0.12], total),
     ]
+}
+
+/// Calibration targets: the three margins and the amount, whose population total is 5% above
+/// the sample's estimate (12 columns: the intercept, 4 + 1 + 5 categories, the amount). Returns
+/// the targets and the amount's total.
+#[allow(dead_code)] // not every bench calibrates
+pub fn calibration_targets(s: &Sample) -> (CalibrationTargets, f64) {
+    let amount: f64 = s
+        .weight
+        .iter()
+        .zip(&s.amount)
+        .map(|(w, a)| w * a)
+        .sum::<f64>()
+        * 1.05;
+    let mut targets = CalibrationTargets::new();
+    for margin in margins(s) {
+        targets = targets.margin(margin);
+    }
+    let auxiliary = NumericAuxiliary::new(s.amount.clone(), amount).expect("finite amounts");
+    (targets.numeric(auxiliary), amount)
 }
 
 /// The sample's design: weights, strata and clusters, with its PSUs indexed. The index is built

@@ -16,6 +16,9 @@ use crate::survey::counts::CrossCounts;
 use crate::survey::crosstab::Crosstab;
 use crate::survey::crosstab::banners::Banners;
 use crate::survey::crosstab::options::CrosstabOptions;
+use crate::survey::design::calibration::{
+    AuxiliaryNames, CalibrationOptions, CalibrationTargets, NumericAuxiliary,
+};
 use crate::survey::design::replicate::{ReplicateScheme, ReplicateWeights};
 use crate::survey::design::summary::WeightSummary;
 use crate::survey::design::weighting::{CalibrationMargin, RakeOptions, RakeReport};
@@ -607,6 +610,7 @@ impl Responses {
             rake: Vec::new(),
             rake_options: RakeOptions::default(),
             replicates: None,
+            calibration: BuilderCalibration::default(),
         }
     }
 
@@ -1193,8 +1197,9 @@ impl<'a> CrosstabBuilder<'a> {
 
 /// Builds a [`SampleDesign`] from the responses' columns, from [`Responses::design`]: weights
 /// (1 for everyone when none is named), strata and clusters (nested in strata), finite population
-/// corrections, a second stage (units nested in the clusters, with their corrections), then
-/// post-stratification and raking to population totals given by label or code.
+/// corrections, a second stage (units nested in the clusters, with their corrections), replicate
+/// weights, then post-stratification, raking and calibration (categorical and numeric
+/// auxiliaries) to population totals given by label or code.
 ///
 /// # Examples
 ///
@@ -1220,6 +1225,22 @@ pub struct DesignBuilder<'a> {
     rake: Vec<(String, Vec<(String, f64)>)>,
     rake_options: RakeOptions,
     replicates: Option<Replicated>,
+    calibration: BuilderCalibration,
+}
+
+/// What [`DesignBuilder`] calibrates to, by column name.
+#[derive(Debug, Clone, Default)]
+struct BuilderCalibration {
+    population_size: Option<f64>,
+    margins: Vec<(String, Vec<(String, f64)>)>,
+    numeric: Vec<(String, f64)>,
+    options: CalibrationOptions,
+}
+
+impl BuilderCalibration {
+    fn is_empty(&self) -> bool {
+        self.population_size.is_none() && self.margins.is_empty() && self.numeric.is_empty()
+    }
 }
 
 /// A column's population totals by label, for [`DesignBuilder::post_stratify`] and
@@ -1522,6 +1543,95 @@ impl DesignBuilder<'_> {
         self
     }
 
+    /// Adds a categorical auxiliary to calibrate to: population totals of a coded column's
+    /// categories (by label or code), as a term `~column` of R's `calibrate`. Calibration runs
+    /// after any post-stratification and raking, on every auxiliary added (see
+    /// [`SampleDesign::calibrate_to`]).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use survey_analytics::{Question, Questionnaire, Responses};
+    /// # let q = Questionnaire::new(vec![Question::single("g", [("f", "F"), ("m", "M")]), Question::numeric("age")])?;
+    /// # let r = Responses::builder(&q).values("g", ["f", "m", "f", "m"]).numbers("age", [30.0, 40.0, 50.0, 60.0]).build()?;
+    /// let (design, _) = r.design().calibrate_margin("g", &[("f", 52.0), ("m", 48.0)]).calibrate_numeric("age", 4_400.0).build()?;
+    /// let w = design.weights();
+    /// assert!((w[0] + w[2] - 52.0).abs() < 1e-9);
+    /// assert!((30.0 * w[0] + 40.0 * w[1] + 50.0 * w[2] + 60.0 * w[3] - 4_400.0).abs() < 1e-9);
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
+    pub fn calibrate_margin<S: AsRef<str>>(
+        mut self,
+        column: &str,
+        population: &[(S, f64)],
+    ) -> Self {
+        self.calibration
+            .margins
+            .push((column.to_string(), totals(population)));
+        self
+    }
+
+    /// Adds a numeric auxiliary to calibrate to: a numeric column and its population total, as
+    /// a numeric term of R's `calibrate` formula. Every respondent needs a value.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use survey_analytics::{Error, Question, Questionnaire, Responses};
+    /// # let q = Questionnaire::new(vec![Question::numeric("x")])?;
+    /// # let r = Responses::builder(&q).numbers("x", [1.0, 2.0, 3.0]).build()?;
+    /// let (design, _) = r.design().calibrate_population(30.0).calibrate_numeric("x", 70.0).build()?;
+    /// assert!((design.weights().iter().sum::<f64>() - 30.0).abs() < 1e-9);
+    /// # let q = Questionnaire::new(vec![Question::numeric("x")])?;
+    /// let r = Responses::builder(&q).numbers("x", [1.0, f64::NAN]).build()?;
+    /// let err = r.design().calibrate_numeric("x", 3.0).build().unwrap_err();
+    /// assert!(matches!(err, Error::InvalidField { ref at, .. } if at.record == 1));
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
+    pub fn calibrate_numeric(mut self, column: &str, total: f64) -> Self {
+        self.calibration.numeric.push((column.to_string(), total));
+        self
+    }
+
+    /// Calibrates to the population size (R's `(Intercept)` total), implied by any categorical
+    /// auxiliary; without it and without categorical auxiliaries, numeric ones calibrate without
+    /// an intercept.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use survey_analytics::{Question, Questionnaire, Responses};
+    /// # let q = Questionnaire::new(vec![Question::numeric("w")])?;
+    /// # let r = Responses::builder(&q).numbers("w", [1.0, 3.0]).build()?;
+    /// let (design, _) = r.design().weight("w").calibrate_population(100.0).build()?;
+    /// assert!((design.weights()[0] - 25.0).abs() < 1e-9 && (design.weights()[1] - 75.0).abs() < 1e-9);
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
+    pub fn calibrate_population(mut self, size: f64) -> Self {
+        self.calibration.population_size = Some(size);
+        self
+    }
+
+    /// Sets the calibration's distance, bounds and stopping rule (R's defaults:
+    /// [`CalibrationOptions::default`]).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use survey_analytics::{CalibrationFunction, CalibrationOptions, Error, Question, Questionnaire, Responses};
+    /// # let q = Questionnaire::new(vec![Question::single("g", [("f", "F"), ("m", "M")])])?;
+    /// # let r = Responses::builder(&q).values("g", ["f", "m", "m", "m"]).build()?;
+    /// // Raking within (0.5, 2): the woman would need a g-weight of 2.5.
+    /// let options = CalibrationOptions::bounded(CalibrationFunction::Raking, 0.5, 2.0);
+    /// let err = r.design().calibrate_margin("g", &[("f", 2.5), ("m", 1.5)]).calibration_options(options).build().unwrap_err();
+    /// assert!(matches!(err, Error::CalibrationFailed { ref auxiliary, .. } if auxiliary.contains("g = ")));
+    /// # Ok::<(), survey_analytics::Error>(())
+    /// ```
+    pub fn calibration_options(mut self, options: CalibrationOptions) -> Self {
+        self.calibration.options = options;
+        self
+    }
+
     /// Builds the design; with raking margins, also the raking's report.
     ///
     /// # Examples
@@ -1552,17 +1662,20 @@ impl DesignBuilder<'_> {
     /// [`Error::UnknownColumn`] for a column not loaded; [`Error::InvalidField`], naming the
     /// record, for an invalid weight, an empty design variable or a category without a
     /// population total; [`Error::UnknownCategory`] for a total of a category the column does
-    /// not have; as [`SampleDesign::new`], [`SampleDesign::with_fpc`],
+    /// not have, and for a numeric calibration auxiliary without a value; as
+    /// [`SampleDesign::new`], [`SampleDesign::with_fpc`],
     /// [`SampleDesign::with_second_stage_clusters`] (a second stage without clusters),
-    /// [`SampleDesign::with_second_stage_fpc`], [`SampleDesign::post_stratify`] and
-    /// [`SampleDesign::rake`].
+    /// [`SampleDesign::with_second_stage_fpc`], [`SampleDesign::with_replicate_weights`],
+    /// [`SampleDesign::replicate`], [`SampleDesign::post_stratify`], [`SampleDesign::rake`] and
+    /// [`SampleDesign::calibrate_to`] (whose errors name the columns and categories).
     pub fn build(&self) -> Result<(SampleDesign, Option<RakeReport>)> {
         self.build_steps(&mut |_, _| Ok(()))
     }
 
     /// The weighting report: the weights' [`WeightSummary`] overall and per group of `by` (when
     /// named), for the weights given ("weights") and after each weighting step
-    /// ("post-stratified", "raked"), as practitioners read them before trusting weighted results.
+    /// ("post-stratified", "raked", "calibrated"), as practitioners read them before trusting
+    /// weighted results.
     ///
     /// # Examples
     ///
@@ -1621,14 +1734,7 @@ impl DesignBuilder<'_> {
             .questionnaire()
             .questions()
             .iter()
-            .filter_map(|q| {
-                let number = q.id().strip_prefix(prefix)?;
-                let n = number
-                    .parse()
-                    .ok()
-                    .filter(|_| number.bytes().all(|b| b.is_ascii_digit()));
-                n.map(|n| (n, q.id()))
-            })
+            .filter_map(|q| Some((crate::frame::numbered(q.id(), prefix)?, q.id())))
             .filter(|(_, id)| r.loaded(id).is_ok())
             .collect();
         named.sort_unstable();
@@ -1722,7 +1828,7 @@ impl DesignBuilder<'_> {
             step("post-stratified", &design)?;
         }
         if self.rake.is_empty() {
-            return Ok((design, None));
+            return Ok((self.calibrated(design, step)?, None));
         }
         let margins = self
             .rake
@@ -1731,7 +1837,56 @@ impl DesignBuilder<'_> {
             .collect::<Result<Vec<_>>>()?;
         let (raked, report) = design.rake(&margins, &self.rake_options)?;
         step("raked", &raked)?;
+        let raked = self.calibrated(raked, step)?;
         Ok((raked, Some(report)))
+    }
+
+    /// The design calibrated to the auxiliaries added, when any were (step "calibrated").
+    fn calibrated(
+        &self,
+        design: SampleDesign,
+        step: &mut dyn FnMut(&str, &SampleDesign) -> Result<()>,
+    ) -> Result<SampleDesign> {
+        let calibration = &self.calibration;
+        if calibration.is_empty() {
+            return Ok(design);
+        }
+        let r = self.responses;
+        let mut targets = CalibrationTargets::new();
+        if let Some(size) = calibration.population_size {
+            targets = targets.population_size(size);
+        }
+        let mut names = AuxiliaryNames::default();
+        for (column, totals) in &calibration.margins {
+            targets = targets.margin(r.margin(column, totals)?);
+            names.margins.push((
+                column.clone(),
+                totals.iter().map(|(label, _)| label.clone()).collect(),
+            ));
+        }
+        for (column, total) in &calibration.numeric {
+            let values = r.number_column(column)?;
+            if let Some(k) = values.iter().position(|v| !v.is_finite()) {
+                return Err(Error::InvalidField {
+                    at: r.locate(k, column),
+                    value: values.get(k).map_or_else(String::new, |v| {
+                        if v.is_nan() {
+                            String::new()
+                        } else {
+                            v.to_string()
+                        }
+                    }),
+                    reason: "is not a number: calibration auxiliaries must be given for every \
+                             respondent",
+                });
+            }
+            targets = targets.numeric(NumericAuxiliary::new(values.into_owned(), *total)?);
+            names.numeric.push(column.clone());
+        }
+        targets.names = Some(names);
+        let (calibrated, _) = design.calibrate_to(&targets, &calibration.options)?;
+        step("calibrated", &calibrated)?;
+        Ok(calibrated)
     }
 }
 
@@ -1750,7 +1905,7 @@ impl DesignBuilder<'_> {
 /// ```
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct WeightingStep {
-    /// "weights", "post-stratified" or "raked".
+    /// "weights", "post-stratified", "raked" or "calibrated".
     pub step: String,
     /// All the weights.
     pub overall: WeightSummary,

@@ -1,6 +1,7 @@
 //! Complex samples: weights, strata and clusters, with design-based (Taylor-linearised) variances,
 //! as R's `survey` package computes them.
 
+pub(crate) mod calibration;
 pub(crate) mod estimate;
 pub(crate) mod interval;
 pub(crate) mod quantile;
@@ -93,6 +94,19 @@ pub(crate) enum Calibration {
         /// Per margin, each joint cell's weight factor after that margin was matched in the last
         /// pass.
         factors: Vec<Vec<f64>>,
+    },
+    /// A calibration to totals of auxiliaries (R's `calibrate`, stored in `postStrata` as a
+    /// `greg_calibration`): the design matrix, the weights before and after, and the Cholesky
+    /// factor of `X' W_old X` (R keeps the QR of `X sqrt(W_old)`).
+    Regression {
+        /// The auxiliaries' design matrix (shared with the designs derived from this one).
+        aux: std::sync::Arc<calibration::AuxMatrix>,
+        /// The weights before calibration.
+        old_weights: Vec<f64>,
+        /// The weights after.
+        new_weights: Vec<f64>,
+        /// Factor of `X' W_old X`.
+        factor: std::sync::Arc<calibration::Cholesky>,
     },
 }
 

@@ -39,6 +39,18 @@ impl SampleDesign {
                     categories,
                     factors,
                 } => raking_residuals(u, joint, base_weights, categories, factors),
+                Calibration::Regression {
+                    aux,
+                    old_weights,
+                    new_weights,
+                    factor,
+                } => super::calibration::regression_residuals(
+                    u,
+                    aux,
+                    old_weights,
+                    new_weights,
+                    factor,
+                ),
             }
         }
     }

@@ -566,7 +566,7 @@ impl SampleDesign {
 }
 
 /// Calibrated weights must stay finite, and so must their sum and the sum of their squares.
-fn check_weights(weights: &[f64]) -> Result<()> {
+pub(super) fn check_weights(weights: &[f64]) -> Result<()> {
     let (sum, squares) = weights
         .iter()
         .fold((0.0_f64, 0.0_f64), |(s, q), w| (s + w, q + w * w));
@@ -601,7 +601,7 @@ fn post_stratified(weights: &[f64], margin: &CalibrationMargin, index: usize) ->
 /// The joint cell of each respondent in the cross-classification of the margins, numbered densely
 /// in order of first appearance, and the number of cells (never more than the respondents, so many
 /// margins with many categories cannot overflow).
-fn joint_cells(len: usize, margins: &[CalibrationMargin]) -> (Vec<u32>, usize) {
+pub(super) fn joint_cells(len: usize, margins: &[CalibrationMargin]) -> (Vec<u32>, usize) {
     let mut joint = vec![0_usize; len];
     let mut cells = 1_usize;
     for margin in margins {

@@ -5,18 +5,20 @@
 //! bounds = )`: linear, raking and logit, with and without bounds, on categorical (`~stype`) and
 //! categorical plus numeric (`~stype + api99`, `~awards + api99`) auxiliaries, and without an
 //! intercept (`~api99 - 1`). It writes every calibrated weight, `svymean`, `svytotal` and
-//! `svyby` domain means with their standard errors, and records that tight bounds
-//! (`c(0.7, 1.5)`) make R fail to converge.
+//! `svyby` domain means with their standard errors, the design effect of the mean, the logit
+//! and beta intervals of a share (`svyciprop`) and the Rao-Scott F (`svychisq`) after
+//! calibration, and records that tight bounds (`c(0.7, 1.5)`) make R fail to converge.
 //!
 //! Tolerances: 1e-9 relative where R's answer is closed form (linear without bounds, R's
-//! `regcalibrate`); 1e-7 where R iterates (`grake`, stopping at a misfit of 1e-7 relative).
+//! `regcalibrate`); 1e-7 where R iterates (`grake`, stopping at a misfit of 1e-7 relative);
+//! p-values to 1e-8 at least.
 
 mod common;
 
 use common::{Checker, Values, fixture};
 use survey_analytics::{
-    CalibrationFunction, CalibrationMargin, CalibrationOptions, CalibrationTargets, Error,
-    NumericAuxiliary, SampleDesign,
+    CalibrationFunction, CalibrationMargin, CalibrationOptions, CalibrationTargets,
+    ConfidenceLevel, DesignInterval, Error, NumericAuxiliary, SampleDesign,
 };
 
 type Table = (Vec<String>, Vec<csv::StringRecord>);
@@ -136,6 +138,58 @@ fn check_api(
         t.std_error,
         want.get(name, "total_enroll_se"),
         tolerance,
+        0.0,
+    );
+    let deff = m.deff.with_replacement.unwrap_or(f64::NAN);
+    let expected = want.get(name, "deff_api00");
+    checker.number(
+        format!("{name}/deff {kind}"),
+        deff,
+        expected,
+        tolerance,
+        0.0,
+    );
+    // The share of award-winning schools: its logit and beta intervals (R's svyciprop), where R
+    // gives them (calibrating to the awards margin fixes the share, and R's beta interval is NaN).
+    let awards = codes(data, "awards", &["No", "Yes"]);
+    let yes: Vec<Option<bool>> = awards.iter().map(|&a| Some(a == 1)).collect();
+    let share = design.proportion(&yes).unwrap();
+    for (method, key) in [
+        (DesignInterval::Logit, "logit"),
+        (DesignInterval::Beta, "beta"),
+    ] {
+        let interval = share
+            .proportion_interval(method, ConfidenceLevel::NINETY_FIVE)
+            .unwrap();
+        for (bound, got) in [("lower", interval.lower), ("upper", interval.upper)] {
+            let expected = want.get(name, &format!("ci_{key}_{bound}"));
+            if !expected.is_nan() {
+                let what = format!("{name}/ci {key} {bound} {kind}");
+                checker.number(what, got, expected, tolerance, 0.0);
+            }
+        }
+    }
+    // Rao-Scott F of awards by school type (R's svychisq), p-values to 1e-8 at least.
+    let stype = codes(data, "stype", &["E", "H", "M"]);
+    let some = |c: Vec<usize>| c.into_iter().map(Some).collect::<Vec<_>>();
+    let test = design
+        .rao_scott(&some(awards.clone()), &some(stype), 2, 3)
+        .unwrap();
+    let expected = want.get(name, "chisq_F");
+    checker.number(
+        format!("{name}/chisq F {kind}"),
+        test.statistic,
+        expected,
+        tolerance,
+        0.0,
+    );
+    let expected = want.get(name, "chisq_p");
+    let p_tolerance = tolerance.max(1e-8);
+    checker.number(
+        format!("{name}/chisq p {kind}"),
+        test.p_value,
+        expected,
+        p_tolerance,
         0.0,
     );
     let (by, levels) = by;

@@ -3,7 +3,8 @@
 //! then up to 5 schools in each): `fixtures/fpc/generate.R` writes `apiclus2.csv` and
 //! `two_stage.tsv` from `svydesign(id = ~dnum + snum, fpc = ~fpc1 + fpc2, data = apiclus2)`:
 //! `svymean` (with design effects) and `svytotal` of api00 and enroll (with missing values),
-//! `svyby` domain means by school type with their covariance, the shares of the school types,
+//! `svyby` domain means by school type with their covariance, the shares of the school types and
+//! the intervals of a share (`svyciprop`: logit, beta, asin, mean),
 //! `svyratio`, `svychisq` (second-order F and first-order corrected chi-square), the same design
 //! with fractions for fpc, with a second stage sampled whole (one stage), and with a second stage
 //! sampled with replacement under two lonely-PSU options; the same shares and test through the
@@ -16,7 +17,7 @@
 mod common;
 
 use common::{Checker, Values, fixture};
-use survey_analytics::{Error, LonelyPsu, SampleDesign};
+use survey_analytics::{ConfidenceLevel, DesignInterval, Error, LonelyPsu, SampleDesign};
 
 struct Data {
     header: Vec<String>,
@@ -194,6 +195,26 @@ fn two_stage_estimates_match_svydesign_with_two_fpcs() {
         let case = format!("clus2_share_{s}");
         want.check(&mut checker, &case, "estimate", m.estimate, 1e-12);
         want.check(&mut checker, &case, "se", m.std_error, 1e-9);
+    }
+    // The share of award-winning schools and its intervals (svyciprop).
+    let yes: Vec<Option<bool>> = data
+        .codes("awards", &["No", "Yes"])
+        .iter()
+        .map(|a| a.map(|a| a == 1))
+        .collect();
+    let share = design.proportion(&yes).unwrap();
+    for (method, key) in [
+        (DesignInterval::Logit, "logit"),
+        (DesignInterval::Beta, "beta"),
+        (DesignInterval::Asin, "asin"),
+        (DesignInterval::Mean, "mean"),
+    ] {
+        let interval = share
+            .proportion_interval(method, ConfidenceLevel::NINETY_FIVE)
+            .unwrap();
+        let case = format!("clus2_ciprop_{key}");
+        want.check(&mut checker, &case, "lower", interval.lower, 1e-9);
+        want.check(&mut checker, &case, "upper", interval.upper, 1e-9);
     }
     // Students tested per enrolled student.
     let r = design

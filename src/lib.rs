@@ -250,7 +250,9 @@ pub use survey::design::interval::DesignInterval;
 pub use survey::design::quantile::DesignQuantile;
 pub use survey::design::rao_scott::RaoScottTest;
 pub use survey::design::ratio::DesignRatio;
-pub use survey::design::replicate::{ReplicateMethod, ReplicateScheme, ReplicateWeights};
+pub use survey::design::replicate::{
+    MAX_REPLICATES, ReplicateMethod, ReplicateScheme, ReplicateWeights,
+};
 pub use survey::design::summary::WeightSummary;
 pub use survey::design::weighting::{
     CalibrationMargin, MAX_RAKE_ITERATIONS, RakeOptions, RakeReport,

@@ -24,6 +24,22 @@ const MAX_ACCUMULATORS: usize = 1 << 24;
 /// `qr(weights, tol = 1e-5)$rank - 1`).
 const RANK_TOLERANCE: f64 = 1e-5;
 
+/// Most replicates a design may have: 512, more than public-use files ship (the American
+/// Community Survey has 80, the Current Population Survey 160); their rank, the degrees of
+/// freedom, costs up to replicates^3 per domain.
+///
+/// # Examples
+///
+/// ```
+/// use survey_analytics::{Error, MAX_REPLICATES, ReplicateMethod, ReplicateWeights, SampleDesign};
+/// let columns = vec![vec![1.0; 2]; MAX_REPLICATES + 1];
+/// let design = SampleDesign::new(vec![1.0; 2])?;
+/// let err = design.with_replicate_weights(ReplicateWeights::new(ReplicateMethod::Other, columns));
+/// assert!(matches!(err, Err(Error::TooLarge { .. })));
+/// # Ok::<(), Error>(())
+/// ```
+pub const MAX_REPLICATES: usize = 512;
+
 /// Marks a record outside every slot.
 pub(crate) const NONE: u32 = u32::MAX;
 
@@ -568,7 +584,7 @@ impl Replicates {
             storage: Storage::Dense(dense),
             ..self.clone()
         };
-        built.degrees = built.degrees_in(new_weights, |_| true);
+        built.degrees = built.design_degrees(new_weights);
         Ok(built)
     }
 
@@ -647,8 +663,40 @@ impl Replicates {
     /// The degrees of freedom of each of `count` domains (`codes[k]`: record `k`'s, [`NONE`] for
     /// none), in one pass that stops once every domain's rank is full.
     pub(crate) fn domain_degrees(&self, weights: &[f64], codes: &[u32], count: usize) -> Vec<f64> {
+        self.ranks(weights, codes, count, true)
+    }
+
+    /// The design's own degrees of freedom, from every record's replicate weights (what the
+    /// shortcut of [`domain_degrees`](Self::domain_degrees) relies on).
+    pub(crate) fn design_degrees(&self, weights: &[f64]) -> f64 {
+        let codes = vec![0; weights.len()];
+        self.ranks(weights, &codes, 1, false)
+            .first()
+            .copied()
+            .unwrap_or(-1.0)
+    }
+
+    /// Each domain's rank minus one; `shortcut`: a domain of a created design that reaches every
+    /// PSU the design reaches takes the design's degrees of freedom.
+    fn ranks(&self, weights: &[f64], codes: &[u32], count: usize, shortcut: bool) -> Vec<f64> {
         let mut ranks: Vec<Rank> = (0..count).map(|_| Rank::new(self.count)).collect();
-        let mut open = count;
+        // Created designs: a domain that reaches every PSU the design's weights reach has the
+        // rows of the whole design, so its rank is the design's.
+        let whole = shortcut
+            .then(|| self.domains_reaching_every_unit(weights, codes, count))
+            .flatten();
+        if let Some(whole) = whole {
+            for (rank, whole) in ranks.iter_mut().zip(whole) {
+                if whole {
+                    rank.rank = (self.degrees + 1.0).max(0.0) as usize;
+                    rank.width = rank.rank;
+                }
+            }
+        }
+        let mut open = ranks.iter().filter(|r| !r.full()).count();
+        if open == 0 {
+            return ranks.iter().map(|r| r.rank as f64 - 1.0).collect();
+        }
         let mut buffer = vec![0.0; self.count];
         // The last unit (compressed) given to each domain: rows of one unit differ by the
         // record's weight only, so a unit counts once per run of its records.
@@ -682,6 +730,52 @@ impl Replicates {
             }
         }
         ranks.iter().map(|r| r.rank as f64 - 1.0).collect()
+    }
+}
+
+impl Replicates {
+    /// For compressed replicates, whether each domain reaches (with a positive weight) every unit
+    /// that the whole design reaches; `None` for dense replicates, or when the flags (domains
+    /// times units) would pass 2^24.
+    fn domains_reaching_every_unit(
+        &self,
+        weights: &[f64],
+        codes: &[u32],
+        count: usize,
+    ) -> Option<Vec<bool>> {
+        let Storage::Compressed { unit, factors } = &self.storage else {
+            return None;
+        };
+        let units = factors.len() / self.count.max(1);
+        if units.checked_mul(count + 1)? > 1 << 24 {
+            return None;
+        }
+        // Flags `reached[d * units + u]`, the whole design's in row `count`.
+        let mut reached = vec![false; (count + 1) * units];
+        for ((&u, &d), &w) in unit.iter().zip(codes).zip(weights) {
+            if w == 0.0 {
+                continue;
+            }
+            let u = u as usize;
+            if let Some(flag) = reached.get_mut(count * units + u) {
+                *flag = true;
+            }
+            if (d as usize) < count
+                && let Some(flag) = reached.get_mut(d as usize * units + u)
+            {
+                *flag = true;
+            }
+        }
+        let (domains, whole) = reached.split_at(count * units);
+        Some(
+            (0..count)
+                .map(|d| {
+                    domains
+                        .get(d * units..(d + 1) * units)
+                        .is_some_and(|flags| flags == whole)
+                })
+                .collect(),
+        )
     }
 }
 
@@ -737,6 +831,8 @@ impl Rank {
             return false;
         }
         let mut v: Vec<f64> = row.iter().map(|x| x / norm).collect();
+        // Orthogonalise, and again when most of the row was cancelled ("twice is enough").
+        let mut rest = 1.0;
         for _ in 0..2 {
             for b in &self.basis {
                 let dot: f64 = v.iter().zip(b).map(|(x, y)| x * y).sum();
@@ -744,8 +840,12 @@ impl Rank {
                     *x -= dot * y;
                 }
             }
+            let before = rest;
+            rest = v.iter().map(|x| x * x).sum::<f64>().sqrt();
+            if rest > 0.5 * before {
+                break;
+            }
         }
-        let rest = v.iter().map(|x| x * x).sum::<f64>().sqrt();
         if rest > RANK_TOLERANCE {
             v.iter_mut().for_each(|x| *x /= rest);
             self.basis.push(v);
@@ -880,7 +980,8 @@ impl SampleDesign {
     /// replicate and the record); [`Error::InvalidParameter`] for Fay's method without a `rho` in
     /// [0, 1), JKn weights without `rscales`, scale factors given for a method that fixes them,
     /// or a negative `rscale`; [`Error::NotPositive`] for a scale that is not a finite positive
-    /// number; [`Error::CountTooLarge`] past 2^32 replicate weights in all.
+    /// number; [`Error::TooLarge`] for more than [`MAX_REPLICATES`] replicates;
+    /// [`Error::CountTooLarge`] past 2^32 replicate weights in all.
     pub fn with_replicate_weights(mut self, replicates: ReplicateWeights) -> Result<Self> {
         let count = replicates.columns.len();
         if count < 2 {
@@ -888,6 +989,14 @@ impl SampleDesign {
                 name: "replicate weights",
                 len: count,
                 min: 2,
+            });
+        }
+        if count > MAX_REPLICATES {
+            return Err(Error::TooLarge {
+                what: "replicate weights (replicates)",
+                size: count as u64,
+                max: MAX_REPLICATES as u64,
+                hint: "no survey ships that many; check the columns given",
             });
         }
         let n = self.len();
@@ -958,7 +1067,7 @@ impl SampleDesign {
             storage: Storage::Dense(dense),
             degrees: 0.0,
         };
-        built.degrees = built.degrees_in(&self.weights, |_| true);
+        built.degrees = built.design_degrees(&self.weights);
         self.replicates = Some(Arc::new(built));
         Ok(self)
     }
@@ -991,7 +1100,8 @@ impl SampleDesign {
     /// outside [0, 1), or fewer than two bootstrap replicates; [`Error::LonelyPsu`] for a
     /// stratum with one PSU under [`LonelyPsu::Fail`](crate::LonelyPsu::Fail);
     /// [`Error::Undefined`] when every stratum is a census, or for a design already weighted to
-    /// totals (create the replicates first, then weight); [`Error::TooLarge`] when PSUs times
+    /// totals (create the replicates first, then weight); [`Error::TooLarge`] past
+    /// [`MAX_REPLICATES`] replicates (a jackknife has one per PSU) or when PSUs times
     /// replicates pass 2^25.
     pub fn replicate(&self, scheme: ReplicateScheme) -> Result<SampleDesign> {
         if self.is_calibrated() {
@@ -1003,7 +1113,7 @@ impl SampleDesign {
         }
         let mut built = super::replicate_create::create(self, scheme)?;
         let mut design = self.clone();
-        built.degrees = built.degrees_in(&design.weights, |_| true);
+        built.degrees = built.design_degrees(&design.weights);
         design.replicates = Some(Arc::new(built));
         Ok(design)
     }

@@ -2,7 +2,9 @@
 //! `jk1weights`, `jknweights`, `brrweights` and `bootweights`), as factors per PSU.
 
 use crate::error::{Error, Result};
-use crate::survey::design::replicate::{ReplicateMethod, ReplicateScheme, Replicates};
+use crate::survey::design::replicate::{
+    MAX_REPLICATES, ReplicateMethod, ReplicateScheme, Replicates,
+};
 use crate::survey::design::{LonelyPsu, SampleDesign};
 
 use super::replicate::compressed;
@@ -66,8 +68,16 @@ pub(crate) fn create(design: &SampleDesign, scheme: ReplicateScheme) -> Result<R
     }
 }
 
-/// Refuses more than [`MAX_FACTORS`] factors.
+/// Refuses more than [`MAX_REPLICATES`] replicates or [`MAX_FACTORS`] factors.
 fn check_size(psus: usize, replicates: usize) -> Result<()> {
+    if replicates > MAX_REPLICATES {
+        return Err(Error::TooLarge {
+            what: "replicates (a jackknife has one per PSU)",
+            size: replicates as u64,
+            max: MAX_REPLICATES as u64,
+            hint: "use the bootstrap with fewer replicates",
+        });
+    }
     let size = psus.saturating_mul(replicates);
     if size > MAX_FACTORS {
         return Err(Error::TooLarge {

@@ -6,7 +6,8 @@
 //! any estimate.
 //!
 //! Tolerances: 1e-9 relative for the identities (sums in another order), 10% for the bootstrap
-//! with 2,000 replicates (the Monte Carlo relative error of its standard error is about 1.6%).
+//! with 500 replicates (the Monte Carlo relative error of its standard error is about 3.2%; the
+//! seeds are fixed, so the test is deterministic).
 
 use proptest::prelude::*;
 use survey_analytics::*;
@@ -170,7 +171,7 @@ proptest! {
     }
 }
 
-/// Rao and Wu's bootstrap with 2,000 replicates agrees with the linearisation of a mean and a
+/// Rao and Wu's bootstrap with 500 replicates agrees with the linearisation of a mean and a
 /// total within 10% on a sample of 60 PSUs in 3 strata (equal PSUs per stratum, where its scale
 /// is exact), for several seeds; the same seed gives the same replicates.
 #[test]
@@ -194,7 +195,7 @@ fn bootstrap_agrees_with_the_linearisation_on_a_large_sample() {
     let total = design.total(&values).unwrap().std_error;
     for seed in [1, 2, 3] {
         let scheme = ReplicateScheme::Bootstrap {
-            replicates: 2_000,
+            replicates: 500,
             seed,
         };
         let boot = design.replicate(scheme).unwrap();

@@ -679,7 +679,13 @@ impl Replicates {
     /// Each domain's rank minus one; `shortcut`: a domain of a created design that reaches every
     /// PSU the design reaches takes the design's degrees of freedom.
     fn ranks(&self, weights: &[f64], codes: &[u32], count: usize, shortcut: bool) -> Vec<f64> {
-        let mut ranks: Vec<Rank> = (0..count).map(|_| Rank::new(self.count)).collect();
+        // A subset's rank is at most the design's: once there, no later row can raise it.
+        let most = if shortcut {
+            ((self.degrees + 1.0).max(0.0) as usize).min(self.count)
+        } else {
+            self.count
+        };
+        let mut ranks: Vec<Rank> = (0..count).map(|_| Rank::new(most)).collect();
         // Created designs: a domain that reaches every PSU the design's weights reach has the
         // rows of the whole design, so its rank is the design's.
         let whole = shortcut
@@ -835,13 +841,13 @@ impl Rank {
         let mut rest = 1.0;
         for _ in 0..2 {
             for b in &self.basis {
-                let dot: f64 = v.iter().zip(b).map(|(x, y)| x * y).sum();
+                let dot = dot(&v, b);
                 for (x, y) in v.iter_mut().zip(b) {
                     *x -= dot * y;
                 }
             }
             let before = rest;
-            rest = v.iter().map(|x| x * x).sum::<f64>().sqrt();
+            rest = dot(&v, &v).sqrt();
             if rest > 0.5 * before {
                 break;
             }
@@ -853,6 +859,24 @@ impl Rank {
         }
         self.full()
     }
+}
+
+/// `a . b`, in four running sums (which the compiler keeps in vector registers).
+fn dot(a: &[f64], b: &[f64]) -> f64 {
+    let mut sums = [0.0; 4];
+    let (a4, b4) = (a.chunks_exact(4), b.chunks_exact(4));
+    let tail: f64 = a4
+        .remainder()
+        .iter()
+        .zip(b4.remainder())
+        .map(|(x, y)| x * y)
+        .sum();
+    for (x, y) in a4.zip(b4) {
+        for i in 0..4 {
+            sums[i] += x[i] * y[i];
+        }
+    }
+    (sums[0] + sums[1]) + (sums[2] + sums[3]) + tail
 }
 
 /// The default scale factors of `method` for `count` replicates, as R's `svrepdesign` sets them

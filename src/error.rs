@@ -487,8 +487,9 @@ pub enum Error {
     },
 
     /// Calibration whose iterations stopped before meeting the population totals (R's
-    /// `calibrate`: "Failed to converge", then "Calibration failed"): usually bounds too tight
-    /// for the totals to be reachable.
+    /// `calibrate`: "Failed to converge", then "Calibration failed"): R's iterations and then
+    /// the damped method that follows them both ended unmet, usually because the bounds are too
+    /// tight for the totals to be reachable. The figures are those after R's iterations.
     #[error(
         "{function} calibration did not meet its totals after {iterations} iterations: \
          {auxiliary} reaches {achieved} against a population total of {target} (relative misfit \

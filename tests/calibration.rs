@@ -7,7 +7,9 @@
 //! intercept (`~api99 - 1`). It writes every calibrated weight, `svymean`, `svytotal` and
 //! `svyby` domain means with their standard errors, the design effect of the mean, the logit
 //! and beta intervals of a share (`svyciprop`) and the Rao-Scott F (`svychisq`) after
-//! calibration, and records that tight bounds (`c(0.7, 1.5)`) make R fail to converge.
+//! calibration, and records that tight bounds (`c(0.7, 1.5)`) make R fail to converge, as they
+//! leave the totals out of reach, and a case where R fails although they are within reach
+//! (`tiny.csv`).
 //!
 //! Tolerances: 1e-9 relative where R's answer is closed form (linear without bounds, R's
 //! `regcalibrate`); 1e-7 where R iterates (`grake`, stopping at a misfit of 1e-7 relative);
@@ -356,6 +358,63 @@ fn calibrated_weights_estimates_and_errors_match_r_calibrate() {
         want.check(&mut checker, name, "mean_leader_se", m.std_error, 1e-7);
     }
     checker.finish("calibration against R's calibrate");
+}
+
+/// Four respondents (`tiny.csv`, a case found by the property tests) whose totals come from
+/// g-weights between 0.7 and 1.21: R's bounded raking (`bounds = c(0.5, 2)`) cycles and fails to
+/// converge, although its unbounded raking converges to g-weights inside those bounds (0.50 to
+/// 0.98), which therefore also solve the bounded problem. The damped method meets the totals
+/// with R's unbounded weights. Tolerance 1e-7 relative: both sides iterate to a misfit of 1e-7.
+#[test]
+fn where_r_cycles_at_the_bounds_the_damped_method_meets_the_totals() {
+    let want = Values::load("calibration/expected.tsv");
+    assert_eq!(want.get("tiny_raking_bounded", "fails"), 1.0);
+    assert_eq!(want.get("tiny_raking", "fails"), 0.0);
+    let tiny = table("calibration/tiny.csv");
+    let (w, x, f) = (
+        numbers(&tiny, "w"),
+        numbers(&tiny, "x"),
+        numbers(&tiny, "f"),
+    );
+    let a = codes(&tiny, "a", &["0", "2"]);
+    let goal: Vec<f64> = w.iter().zip(&f).map(|(w, f)| w * f).collect();
+    let total = |values: &[f64]| -> f64 { goal.iter().zip(values).map(|(g, v)| g * v).sum() };
+    let in_two: Vec<f64> = a.iter().map(|&c| c as f64).collect();
+    let targets = CalibrationTargets::new()
+        .margin(
+            CalibrationMargin::new(a, vec![total(&[1.0; 4]) - total(&in_two), total(&in_two)])
+                .unwrap(),
+        )
+        .numeric(NumericAuxiliary::new(x, total(&numbers(&tiny, "x"))).unwrap());
+    let mut checker = Checker::default();
+    for options in [
+        CalibrationOptions::bounded(CalibrationFunction::Raking, 0.5, 2.0),
+        CalibrationOptions {
+            function: CalibrationFunction::Raking,
+            ..CalibrationOptions::default()
+        },
+    ] {
+        let (weights, report) = targets.calibrate_weights(&w, &options).unwrap();
+        let bounded = options.bounds.0 > 0.0;
+        // R's own iteration: it converges unbounded and fails bounded, here as in R.
+        assert_eq!(report.damped, bounded, "{report:?}");
+        assert!(report.largest_misfit < 1e-7 && report.min_ratio > 0.5 && report.max_ratio < 2.0);
+        for (k, got) in weights.iter().enumerate() {
+            let key = format!("w{}", k + 1);
+            want.check(&mut checker, "tiny_raking", &key, *got, 1e-7);
+        }
+    }
+    // Fewer iterations leave the damped method too few passes: R's failure is reported.
+    let short = CalibrationOptions {
+        max_iterations: 2,
+        ..CalibrationOptions::bounded(CalibrationFunction::Raking, 0.5, 2.0)
+    };
+    let err = targets.calibrate_weights(&w, &short).unwrap_err();
+    assert!(
+        matches!(err, Error::CalibrationFailed { iterations: 2, .. }),
+        "{err}"
+    );
+    checker.finish("the damped method against R's unbounded raking");
 }
 
 /// Invalid inputs are refused with the error that names them.

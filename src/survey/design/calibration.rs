@@ -230,6 +230,9 @@ struct Distance {
     upper: f64,
     /// Logit's slope `(U - L) / ((U - 1)(1 - L))`.
     slope: f64,
+    /// Whether `df` is the derivative of `g` (for the damped method) rather than R's `dF`, whose
+    /// bounds test for raking is on `u` against `L - 1` and `U - 1`.
+    exact: bool,
 }
 
 impl Distance {
@@ -240,6 +243,52 @@ impl Distance {
             lower,
             upper,
             slope: (upper - lower) / ((upper - 1.0) * (1.0 - lower)),
+            exact: false,
+        }
+    }
+
+    /// The range of `u` in which `g` is not held at a bound.
+    fn free_range(&self) -> (f64, f64) {
+        let (l, h) = (self.lower, self.upper);
+        match self.function {
+            CalibrationFunction::Raking if self.exact => {
+                (if l > 0.0 { l.ln() } else { f64::NEG_INFINITY }, h.ln())
+            }
+            CalibrationFunction::Logit => (f64::NEG_INFINITY, f64::INFINITY),
+            _ => (l - 1.0, h - 1.0),
+        }
+    }
+
+    /// `rho(u)`, the integral of `g` from 0 to `u`: the calibration's dual objective is
+    /// `sum w rho(x'λ) - λ'T`, convex, with gradient `sum w g x - T` (Deville & Särndal 1992).
+    fn rho(&self, u: f64) -> f64 {
+        let (l, h) = (self.lower, self.upper);
+        match self.function {
+            CalibrationFunction::Linear => {
+                let (a, b) = (l - 1.0, h - 1.0);
+                if u > b {
+                    b + b * b / 2.0 + h * (u - b)
+                } else if u < a {
+                    a + a * a / 2.0 + l * (u - a)
+                } else {
+                    u + u * u / 2.0
+                }
+            }
+            CalibrationFunction::Raking => {
+                let (a, b) = (if l > 0.0 { l.ln() } else { f64::NEG_INFINITY }, h.ln());
+                if u > b {
+                    h - 1.0 + h * (u - b)
+                } else if u < a {
+                    l - 1.0 + l * (u - a)
+                } else {
+                    u.exp_m1()
+                }
+            }
+            CalibrationFunction::Logit => {
+                // g = L + (U - L) σ(αu + c), c = ln((1 - L) / (U - 1)); (U - L) / α = (U - 1)(1 - L).
+                let c = ((1.0 - l) / (h - 1.0)).ln();
+                l * u + (h - 1.0) * (1.0 - l) * (softplus(self.slope * u + c) - softplus(c))
+            }
         }
     }
 
@@ -286,7 +335,8 @@ impl Distance {
     /// The derivative of `g` at `u` (R's `dF`, including its bounds test on `u` for raking).
     fn df(&self, u: f64) -> f64 {
         let (l, h) = (self.lower, self.upper);
-        let inside = u < h - 1.0 && u > l - 1.0;
+        let (a, b) = self.free_range();
+        let inside = u < b && u > a;
         match self.function {
             CalibrationFunction::Linear => f64::from(u8::from(inside)),
             CalibrationFunction::Raking => {
@@ -295,6 +345,12 @@ impl Distance {
                 } else {
                     0.0
                 }
+            }
+            CalibrationFunction::Logit if self.exact => {
+                // (U - L) α σ(1 - σ), which stays finite where R's form divides infinities.
+                let z = self.slope * u + ((1.0 - l) / (h - 1.0)).ln();
+                let sigma = 1.0 / (1.0 + (-z).exp());
+                (h - l) * self.slope * sigma * (1.0 - sigma)
             }
             CalibrationFunction::Logit => {
                 let a = self.slope;
@@ -305,6 +361,11 @@ impl Distance {
             }
         }
     }
+}
+
+/// `ln(1 + e^z)` without overflow.
+fn softplus(z: f64) -> f64 {
+    z.max(0.0) + (-z.abs()).exp().ln_1p()
 }
 
 /// A numeric auxiliary variable: its value for each respondent and its population total (R's
@@ -468,6 +529,12 @@ pub struct CalibrationReport {
     pub min_ratio: f64,
     /// The largest g-weight among respondents with a weight.
     pub max_ratio: f64,
+    /// Whether R's Newton iteration stopped short of the totals (after `max_iterations`) and a
+    /// damped Newton method met them; `iterations` then counts both. R fails in these cases
+    /// (its full steps can cycle once records reach their bounds), although the totals are
+    /// reachable within the bounds.
+    #[serde(default)]
+    pub damped: bool,
 }
 
 /// One column of the calibration's design matrix.
@@ -935,7 +1002,8 @@ impl CalibrationTargets {
     /// - [`Error::CollinearAuxiliaries`] when the auxiliaries are linearly dependent on the
     ///   sample (including a numeric auxiliary that is zero for everyone with a weight).
     /// - [`Error::CalibrationFailed`] when the iterations end without meeting the totals (R:
-    ///   "Failed to converge"), typically bounds too tight.
+    ///   "Failed to converge"), typically bounds too tight. Where R's Newton steps stop short,
+    ///   a damped Newton method continues first (see [`CalibrationReport::damped`]).
     /// - [`Error::Undefined`] when the calibrated weights would be negative (linear calibration
     ///   without a lower bound of 0 or more) or overflow.
     pub fn calibrate_weights(
@@ -1180,6 +1248,8 @@ impl CalibrationTargets {
         let factor = Cholesky::new(&t, p).map_err(|j| Error::CollinearAuxiliaries {
             auxiliary: self.describe(aux.columns.get(j).copied().unwrap_or(Column::Intercept)),
         })?;
+        let unweighted_cross = t.clone();
+        let mut damped = false;
         let misfit_of = |totals: &[f64]| -> Vec<f64> {
             population
                 .iter()
@@ -1231,14 +1301,28 @@ impl CalibrationTargets {
                 }
                 iterations += 1;
                 if iterations > options.max_iterations {
-                    return Err(self.failure(
+                    let failure =
+                        self.failure(&aux, &population, &totals, &misfit, options, iterations);
+                    // R stops here. The damped method gets the work left within the bound,
+                    // up to twice R's iterations (each of its passes costs about two).
+                    let per_pass = aux.work_per_pass(weights.len()).max(1);
+                    let budget = (CALIBRATION_WORK.saturating_sub(work) / per_pass / 2)
+                        .min(2 * options.max_iterations as u64)
+                        as usize;
+                    let settled = settle(
                         &aux,
+                        weights,
                         &population,
-                        &totals,
-                        &misfit,
                         options,
-                        iterations,
-                    ));
+                        &unweighted_cross,
+                        budget,
+                    );
+                    let Some((settled_g, settled_totals, passes)) = settled else {
+                        return Err(failure);
+                    };
+                    (g, totals, damped) = (settled_g, settled_totals, true);
+                    iterations = options.max_iterations + passes;
+                    break;
                 }
                 current = if p > PSEUDO_INVERSE_COLUMNS {
                     Cholesky::new(&t, p).ok()
@@ -1289,6 +1373,7 @@ impl CalibrationTargets {
                 largest_misfit,
                 min_ratio,
                 max_ratio,
+                damped,
             },
             aux: Arc::new(aux),
             factor: Arc::new(factor),
@@ -1329,6 +1414,124 @@ impl CalibrationTargets {
     }
 }
 
+/// Calibrates where R's Newton iteration stopped short of the totals, or `None` when the
+/// damped method cannot meet them in `budget` passes either.
+///
+/// R's `grake` takes full Newton steps. Once records reach their bounds those steps can cycle
+/// without end, even when the totals are reachable within the bounds. The calibration equations
+/// are the gradient of a convex function of `λ`, the dual objective `sum w rho(x'λ) - λ'T`
+/// ([`Distance::rho`]; Deville & Särndal 1992, section 3). Newton steps on it, regularised by
+/// `mu X'WX` (Levenberg-Marquardt) and shortened until the objective falls by Armijo's rule
+/// (Nocedal & Wright 2006, 3.1), reach its minimum whenever it has one: that is, whenever some
+/// g-weights within the bounds meet the totals. The weights are then the ones R would give had
+/// it converged: the same equations, met to the same tolerance.
+fn settle(
+    aux: &AuxMatrix,
+    weights: &[f64],
+    population: &[f64],
+    options: &CalibrationOptions,
+    unweighted_cross: &[f64],
+    budget: usize,
+) -> Option<(Vec<f64>, Vec<f64>, usize)> {
+    let p = aux.width();
+    let distance = Distance {
+        exact: true,
+        ..Distance::new(options)
+    };
+    let mut eta = vec![0.0; p + 1];
+    let (mut g, mut t, mut totals) = (vec![1.0; weights.len()], vec![0.0; p * p], vec![0.0; p]);
+    let (mut trial_g, mut trial_t, mut trial_totals) = (g.clone(), t.clone(), totals.clone());
+    if budget == 0 || !pass(aux, weights, &eta, &distance, &mut g, &mut t, &mut totals) {
+        return None;
+    }
+    let met = |totals: &[f64]| {
+        population
+            .iter()
+            .zip(totals)
+            .all(|(a, s)| (a - s).abs() / (1.0 + a.abs()) < options.tolerance)
+    };
+    let mut passes = 1;
+    // Starts at a thousandth of X'WX: hardly shorter than Newton's step where no record is at
+    // a bound, and bounded where whole columns are.
+    let mut mu = 1e-3;
+    while !met(&totals) {
+        let difference: Vec<f64> = population.iter().zip(&totals).map(|(a, s)| a - s).collect();
+        let regularised: Vec<f64> = t
+            .iter()
+            .zip(unweighted_cross)
+            .map(|(a, b)| a + mu * b)
+            .collect();
+        let Ok(factor) = Cholesky::new(&regularised, p) else {
+            mu *= 100.0;
+            if mu > 1e8 {
+                return None;
+            }
+            continue;
+        };
+        let step = factor.solve(&difference);
+        // Minus the objective's slope along the step; positive as the system is definite.
+        let descent: f64 = step.iter().zip(&difference).map(|(d, r)| d * r).sum();
+        let step_total: f64 = step.iter().zip(population).map(|(d, t)| d * t).sum();
+        if !(descent > 0.0 && descent.is_finite() && step_total.is_finite()) {
+            return None;
+        }
+        let mut length = 1.0;
+        loop {
+            if passes >= budget {
+                return None;
+            }
+            passes += 1;
+            let mut trial = eta.clone();
+            trial
+                .iter_mut()
+                .zip(&step)
+                .for_each(|(e, d)| *e += length * d);
+            let mut change = 0.0;
+            let finite = pass_from(
+                aux,
+                weights,
+                &trial,
+                &distance,
+                &mut trial_g,
+                &mut trial_t,
+                &mut trial_totals,
+                Some((&eta, &mut change)),
+            );
+            let objective_change = change - length * step_total;
+            if finite && (objective_change <= -1e-4 * length * descent || met(&trial_totals)) {
+                eta = trial;
+                std::mem::swap(&mut g, &mut trial_g);
+                std::mem::swap(&mut t, &mut trial_t);
+                std::mem::swap(&mut totals, &mut trial_totals);
+                mu = if length == 1.0 {
+                    (mu / 10.0).max(1e-9)
+                } else {
+                    mu * 10.0
+                };
+                break;
+            }
+            // The quadratic through the objective's value and slope at 0 and its value here
+            // has its minimum at `shorter`; kept within a tenth and a half of the length.
+            let curvature = (objective_change + length * descent) / (length * length);
+            let shorter = descent / (2.0 * curvature);
+            length = if shorter.is_finite() && shorter > 0.0 {
+                shorter.clamp(0.1 * length, 0.5 * length)
+            } else {
+                0.5 * length
+            };
+            if length < 1e-3 {
+                // The regularised Newton direction is poor here: lean towards X'WX's.
+                mu *= 100.0;
+                if mu > 1e8 {
+                    return None;
+                }
+                break;
+            }
+        }
+    }
+    Some((g, totals, passes))
+}
+
 fn too_many_columns(columns: usize) -> Error {
     Error::TooLarge {
         what: "the calibration's columns (intercept, categories but one per margin, numeric \
@@ -1359,11 +1562,29 @@ fn pass(
     t: &mut [f64],
     totals: &mut [f64],
 ) -> bool {
+    pass_from(aux, weights, eta, distance, g, t, totals, None)
+}
+
+/// [`pass`], and with `change = (from, sum)` also `sum w (rho(x'eta) - rho(x'from))` into `sum`:
+/// the change of the dual objective's first part, summed record by record so that it keeps
+/// its precision when the steps are small.
+#[allow(clippy::too_many_arguments)]
+fn pass_from(
+    aux: &AuxMatrix,
+    weights: &[f64],
+    eta: &[f64],
+    distance: &Distance,
+    g: &mut [f64],
+    t: &mut [f64],
+    totals: &mut [f64],
+    mut change: Option<(&[f64], &mut f64)>,
+) -> bool {
     let p = aux.width();
     let with_t = t.len() == p * p;
     let cell_part = aux.cell_predictor(eta);
+    let from_part = change.as_ref().map(|(from, _)| aux.cell_predictor(from));
     let (mut by_g, mut by_d) = (aux.sums(false), aux.sums(true));
-    let (mut u, mut d) = ([0.0; BLOCK], [0.0; BLOCK]);
+    let (mut u, mut d, mut before) = ([0.0; BLOCK], [0.0; BLOCK], [0.0; BLOCK]);
     let (mut wg, mut wd) = ([0.0; BLOCK], [0.0; BLOCK]);
     let mut finite = true;
     for (b, (w, g)) in weights.chunks(BLOCK).zip(g.chunks_mut(BLOCK)).enumerate() {
@@ -1371,6 +1592,15 @@ fn pass(
         let start = b * BLOCK;
         let (u, d, wg, wd) = (&mut u[..len], &mut d[..len], &mut wg[..len], &mut wd[..len]);
         aux.predict(start, &cell_part, eta, u);
+        if let (Some((from, sum)), Some(from_part)) = (change.as_mut(), &from_part) {
+            let before = &mut before[..len];
+            aux.predict(start, from_part, from, before);
+            for ((&w, &u), &v) in w.iter().zip(u.iter()).zip(before.iter()) {
+                if w != 0.0 {
+                    **sum += w * (distance.rho(u) - distance.rho(v));
+                }
+            }
+        }
         distance.evaluate(u, g, if with_t { Some(&mut *d) } else { None });
         for (((wg, wd), (&w, &g)), &d) in wg
             .iter_mut()

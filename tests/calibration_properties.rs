@@ -25,8 +25,9 @@ fn settings() -> Vec<CalibrationOptions> {
     ]
 }
 
-/// Respondents: weight, two categories (of 3 and 2), a numeric value, and a factor in (0.7, 1.4)
-/// that makes the totals reachable within the bounds (0.5, 2).
+/// Respondents: weight, two categories (of 3 and 2), a numeric value, and a factor in
+/// (0.51, 1.98) that makes the totals reachable within the bounds (0.5, 2), near enough to them
+/// that R's Newton steps sometimes cycle (and the damped method takes over).
 fn sample() -> impl Strategy<Value = Vec<(f64, usize, usize, f64, f64)>> {
     prop::collection::vec(
         (
@@ -34,7 +35,7 @@ fn sample() -> impl Strategy<Value = Vec<(f64, usize, usize, f64, f64)>> {
             0_usize..3,
             0_usize..2,
             0.0_f64..10.0,
-            0.7_f64..1.4,
+            0.51_f64..1.98,
         ),
         1..150,
     )

@@ -1669,9 +1669,15 @@ impl SampleDesign {
         // A replicate design calibrates every replicate to the same totals (R's `calibrate` on an
         // `svrepdesign`), each from its own weights.
         if let Some(replicates) = self.replicates() {
-            let stepped = replicates.reweighted(&self.weights, &new_weights, |w| {
+            let mut stepped = replicates.reweighted(&self.weights, &new_weights, |w| {
                 targets.calibrate_weights(w, options).map(|(w, _)| w)
             })?;
+            // R's `calibrate` keeps the design's degrees of freedom (its `post_stratify` and
+            // `rake` recompute them): the calibration's non-linearity would otherwise lift the
+            // rank above the design's (a jackknife's replicates average to the full sample
+            // within each stratum, which a raking no longer preserves exactly). Domains still
+            // take the rank of their rows, as R's subsets do.
+            stepped.degrees = replicates.degrees;
             design.replicates = Some(std::sync::Arc::new(stepped));
         }
         let old_weights = std::mem::replace(&mut design.weights, calibrated.weights);

@@ -739,7 +739,9 @@ impl SampleDesign {
     }
 
     /// Degrees of freedom of the records selected by `keep` (a domain): PSUs minus strata among
-    /// them with a non-zero weight, as R computes `degf` of a subset.
+    /// them with a non-zero weight, as R computes `degf` of a subset. On a replicate design, the
+    /// rank of the kept records' replicate weights minus one, or the design's own when every
+    /// record is kept (R recomputes `degf` only for a subset).
     pub(crate) fn degrees_of_freedom_in(&self, keep: impl Fn(usize) -> bool) -> f64 {
         if let Some(replicates) = self.replicates() {
             return replicates.degrees_in(&self.weights, keep);

@@ -663,6 +663,16 @@ impl Replicates {
     /// The degrees of freedom of each of `count` domains (`codes[k]`: record `k`'s, [`NONE`] for
     /// none), in one pass that stops once every domain's rank is full.
     pub(crate) fn domain_degrees(&self, weights: &[f64], codes: &[u32], count: usize) -> Vec<f64> {
+        // A domain holding every record is the design itself, with the design's degrees of
+        // freedom: R recomputes `degf` only for a subset, and keeps a calibrated design's.
+        if let Some(&first) = codes.first()
+            && (first as usize) < count
+            && codes.iter().all(|&c| c == first)
+        {
+            let mut degrees = vec![-1.0; count];
+            degrees[first as usize] = self.degrees;
+            return degrees;
+        }
         self.ranks(weights, codes, count, true)
     }
 
@@ -679,8 +689,10 @@ impl Replicates {
     /// Each domain's rank minus one; `shortcut`: a domain of a created design that reaches every
     /// PSU the design reaches takes the design's degrees of freedom.
     fn ranks(&self, weights: &[f64], codes: &[u32], count: usize, shortcut: bool) -> Vec<f64> {
-        // A subset's rank is at most the design's: once there, no later row can raise it.
-        let most = if shortcut {
+        // A subset's rank is at most the design's: once there, no later row can raise it. (Only
+        // created replicates, unweighted, hold the design's rank: a calibrated design keeps the
+        // degrees of freedom it had before, as R does.)
+        let most = if shortcut && matches!(self.storage, Storage::Compressed { .. }) {
             ((self.degrees + 1.0).max(0.0) as usize).min(self.count)
         } else {
             self.count

@@ -134,7 +134,9 @@ pub struct CalibrationOptions {
     /// Bounds `(lower, upper)` on the g-weights, new weight over old (R's `bounds = c(L, U)`):
     /// `lower < 1 < upper`; infinite for none.
     pub bounds: (f64, f64),
-    /// Largest number of iterations (R's `maxit`, 50).
+    /// Largest number of iterations (R's `maxit`, 50). Where they end short of the totals, the
+    /// damped method that follows gets up to twice as many passes
+    /// ([`CalibrationReport::damped`]).
     pub max_iterations: usize,
     /// Convergence tolerance on `|target - achieved| / (1 + |target|)` (R's `epsilon`, 1e-7).
     pub tolerance: f64,

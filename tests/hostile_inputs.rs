@@ -529,6 +529,35 @@ fn calibrations_that_cannot_converge_end_within_their_iterations() {
             "{err}"
         );
     }
+    // Totals each within reach of the bounds but not together (the categories at 1.05 times
+    // their sample totals leave the numeric total at most about 1.088 times its own, and it asks
+    // 1.095): R's 50 iterations, then the damped method's, then the error, still bounded (half
+    // the respondents: the damped passes cost about twice R's).
+    {
+        let n = n / 2;
+        let design = self::design(n);
+        let weights = design.weights();
+        let sums = |f: &dyn Fn(usize) -> f64| -> f64 { (0..n).map(|k| weights[k] * f(k)).sum() };
+        let categories: Vec<f64> = (0..3)
+            .map(|c| 1.05 * sums(&|k| f64::from(u8::from(k % 3 == c))))
+            .collect();
+        let numeric = 1.095 * sums(&|k| (k % 11) as f64);
+        let together = CalibrationTargets::new()
+            .margin(CalibrationMargin::new((0..n).map(|k| k % 3).collect(), categories).unwrap())
+            .numeric(
+                NumericAuxiliary::new((0..n).map(|k| (k % 11) as f64).collect(), numeric).unwrap(),
+            );
+        for function in CalibrationFunction::ALL {
+            let options = CalibrationOptions::bounded(*function, 0.9, 1.1);
+            let err = bounded("calibration out of reach together", SLOW, 16 * MIB, || {
+                design.calibrate_to(&together, &options).unwrap_err()
+            });
+            assert!(
+                matches!(err, Error::CalibrationFailed { iterations: 50, .. }),
+                "{err}"
+            );
+        }
+    }
     // Iterations past the work budget are refused before any pass.
     let options = CalibrationOptions {
         max_iterations: MAX_CALIBRATION_ITERATIONS,

@@ -135,8 +135,7 @@ pub struct CalibrationOptions {
     /// `lower < 1 < upper`; infinite for none.
     pub bounds: (f64, f64),
     /// Largest number of iterations (R's `maxit`, 50). Where they end short of the totals, the
-    /// damped method that follows gets up to twice as many passes
-    /// ([`CalibrationReport::damped`]).
+    /// damped method that follows gets up to as many passes ([`CalibrationReport::damped`]).
     pub max_iterations: usize,
     /// Convergence tolerance on `|target - achieved| / (1 + |target|)` (R's `epsilon`, 1e-7).
     pub tolerance: f64,
@@ -1306,10 +1305,10 @@ impl CalibrationTargets {
                     let failure =
                         self.failure(&aux, &population, &totals, &misfit, options, iterations);
                     // R stops here. The damped method gets the work left within the bound,
-                    // up to twice R's iterations (each of its passes costs about two).
+                    // up to R's iterations (each of its passes costs about two of R's).
                     let per_pass = aux.work_per_pass(weights.len()).max(1);
                     let budget = (CALIBRATION_WORK.saturating_sub(work) / per_pass / 2)
-                        .min(2 * options.max_iterations as u64)
+                        .min(options.max_iterations as u64)
                         as usize;
                     let settled = settle(
                         &aux,
@@ -1442,10 +1441,15 @@ fn settle(
     };
     let mut eta = vec![0.0; p + 1];
     let (mut g, mut t, mut totals) = (vec![1.0; weights.len()], vec![0.0; p * p], vec![0.0; p]);
-    let (mut trial_g, mut trial_t, mut trial_totals) = (g.clone(), t.clone(), totals.clone());
-    if budget == 0 || !pass(aux, weights, &eta, &distance, &mut g, &mut t, &mut totals) {
+    if budget == 0
+        || !pass(aux, weights, &eta, &distance, &mut g, &mut t, &mut totals)
+        || !within_reach(aux, weights, &totals, population, options)
+    {
         return None;
     }
+    let (mut trial_g, mut trial_t, mut trial_totals) = (g.clone(), t.clone(), totals.clone());
+    // Each record's rho at the current coefficients (zero at the start, where u = 0).
+    let (mut rho, mut trial_rho) = (vec![0.0; weights.len()], vec![0.0; weights.len()]);
     let met = |totals: &[f64]| {
         population
             .iter()
@@ -1497,7 +1501,7 @@ fn settle(
                 &mut trial_g,
                 &mut trial_t,
                 &mut trial_totals,
-                Some((&eta, &mut change)),
+                Some((&rho, &mut trial_rho, &mut change)),
             );
             let objective_change = change - length * step_total;
             if finite && (objective_change <= -1e-4 * length * descent || met(&trial_totals)) {
@@ -1505,6 +1509,7 @@ fn settle(
                 std::mem::swap(&mut g, &mut trial_g);
                 std::mem::swap(&mut t, &mut trial_t);
                 std::mem::swap(&mut totals, &mut trial_totals);
+                std::mem::swap(&mut rho, &mut trial_rho);
                 mu = if length == 1.0 {
                     (mu / 10.0).max(1e-9)
                 } else {
@@ -1532,6 +1537,56 @@ fn settle(
         }
     }
     Some((g, totals, passes))
+}
+
+/// Whether each total on its own is within reach of g-weights within the bounds: column `j`'s
+/// total `sum w g x_j` can reach no further than `sum w x_j` over its positive values times the
+/// upper bound (or the lower bound) and over its negative values times the other. A total out
+/// of that range by more than the tolerance cannot be met, so the damped method is not tried
+/// (the totals of categories and the intercept are `sample_totals`, at `g = 1`).
+fn within_reach(
+    aux: &AuxMatrix,
+    weights: &[f64],
+    sample_totals: &[f64],
+    population: &[f64],
+    options: &CalibrationOptions,
+) -> bool {
+    let (mut lower, upper) = options.bounds;
+    if options.function == CalibrationFunction::Raking {
+        lower = lower.max(0.0);
+    }
+    // `bound * sum`, with a sum of zero reaching nothing whatever the bound.
+    let times = |bound: f64, sum: f64| if sum == 0.0 { 0.0 } else { bound * sum };
+    let outside = |j: usize, positive: f64, negative: f64| {
+        let low = times(lower, positive) + times(upper, negative);
+        let high = times(upper, positive) + times(lower, negative);
+        let target = population.get(j).copied().unwrap_or(f64::NAN);
+        let scale = 1.0 + target.abs();
+        (low - target) / scale > options.tolerance || (target - high) / scale > options.tolerance
+    };
+    let indicators = sample_totals.iter().take(aux.numeric_start).enumerate();
+    if indicators
+        .into_iter()
+        .any(|(j, &total)| outside(j, total, 0.0))
+    {
+        return false;
+    }
+    for (i, values) in aux.numeric.iter().enumerate() {
+        let (mut positive, mut negative) = (0.0, 0.0);
+        for (&w, &x) in weights.iter().zip(values.iter()) {
+            if w != 0.0 {
+                if x > 0.0 {
+                    positive += w * x;
+                } else {
+                    negative += w * x;
+                }
+            }
+        }
+        if outside(aux.numeric_start + i, positive, negative) {
+            return false;
+        }
+    }
+    true
 }
 
 fn too_many_columns(columns: usize) -> Error {
@@ -1567,9 +1622,10 @@ fn pass(
     pass_from(aux, weights, eta, distance, g, t, totals, None)
 }
 
-/// [`pass`], and with `change = (from, sum)` also `sum w (rho(x'eta) - rho(x'from))` into `sum`:
-/// the change of the dual objective's first part, summed record by record so that it keeps
-/// its precision when the steps are small.
+/// [`pass`], and with `change = (before, after, sum)` also each record's `rho(x'eta)` into
+/// `after` and `sum w (rho(x'eta) - before)` into `sum`: the change of the dual objective's first
+/// part from the `rho` values of the last pass, summed record by record so that it keeps its
+/// precision when the steps are small.
 #[allow(clippy::too_many_arguments)]
 fn pass_from(
     aux: &AuxMatrix,
@@ -1579,14 +1635,13 @@ fn pass_from(
     g: &mut [f64],
     t: &mut [f64],
     totals: &mut [f64],
-    mut change: Option<(&[f64], &mut f64)>,
+    mut change: Option<(&[f64], &mut [f64], &mut f64)>,
 ) -> bool {
     let p = aux.width();
     let with_t = t.len() == p * p;
     let cell_part = aux.cell_predictor(eta);
-    let from_part = change.as_ref().map(|(from, _)| aux.cell_predictor(from));
     let (mut by_g, mut by_d) = (aux.sums(false), aux.sums(true));
-    let (mut u, mut d, mut before) = ([0.0; BLOCK], [0.0; BLOCK], [0.0; BLOCK]);
+    let (mut u, mut d) = ([0.0; BLOCK], [0.0; BLOCK]);
     let (mut wg, mut wd) = ([0.0; BLOCK], [0.0; BLOCK]);
     let mut finite = true;
     for (b, (w, g)) in weights.chunks(BLOCK).zip(g.chunks_mut(BLOCK)).enumerate() {
@@ -1594,12 +1649,16 @@ fn pass_from(
         let start = b * BLOCK;
         let (u, d, wg, wd) = (&mut u[..len], &mut d[..len], &mut wg[..len], &mut wd[..len]);
         aux.predict(start, &cell_part, eta, u);
-        if let (Some((from, sum)), Some(from_part)) = (change.as_mut(), &from_part) {
-            let before = &mut before[..len];
-            aux.predict(start, from_part, from, before);
-            for ((&w, &u), &v) in w.iter().zip(u.iter()).zip(before.iter()) {
+        if let Some((before, after, sum)) = change.as_mut() {
+            let range = start..start + len;
+            let (Some(before), Some(after)) = (before.get(range.clone()), after.get_mut(range))
+            else {
+                return false;
+            };
+            for (((&w, &u), &was), now) in w.iter().zip(u.iter()).zip(before).zip(after) {
+                *now = distance.rho(u);
                 if w != 0.0 {
-                    **sum += w * (distance.rho(u) - distance.rho(v));
+                    **sum += w * (*now - was);
                 }
             }
         }

@@ -1564,11 +1564,8 @@ fn within_reach(
         let scale = 1.0 + target.abs();
         (low - target) / scale > options.tolerance || (target - high) / scale > options.tolerance
     };
-    let indicators = sample_totals.iter().take(aux.numeric_start).enumerate();
-    if indicators
-        .into_iter()
-        .any(|(j, &total)| outside(j, total, 0.0))
-    {
+    let mut indicators = sample_totals.iter().take(aux.numeric_start).enumerate();
+    if indicators.any(|(j, &total)| outside(j, total, 0.0)) {
         return false;
     }
     for (i, values) in aux.numeric.iter().enumerate() {

@@ -42,18 +42,13 @@ fn column<'a>(data: &'a Table, name: &str) -> Vec<&'a str> {
 }
 
 fn numbers(data: &Table, name: &str) -> Vec<f64> {
-    column(data, name)
-        .iter()
-        .map(|v| v.parse().unwrap())
-        .collect()
+    common::numbers(&column(data, name))
 }
 
 /// Each row's position among `levels`.
 fn codes(data: &Table, name: &str, levels: &[&str]) -> Vec<usize> {
-    column(data, name)
-        .iter()
-        .map(|v| levels.iter().position(|l| l == v).unwrap())
-        .collect()
+    let codes = common::codes(&column(data, name), levels);
+    codes.into_iter().map(Option::unwrap).collect()
 }
 
 struct Case {

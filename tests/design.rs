@@ -52,24 +52,12 @@ impl Data {
 
     /// A numeric column, NaN where empty.
     fn numbers(&self, name: &str) -> Vec<f64> {
-        self.columns[name]
-            .iter()
-            .map(|v| {
-                if v.is_empty() {
-                    f64::NAN
-                } else {
-                    v.parse().unwrap()
-                }
-            })
-            .collect()
+        common::numbers(&self.columns[name])
     }
 
     /// Positions of a column's values in `levels` (None where empty).
     fn codes(&self, name: &str, levels: &[&str]) -> Vec<Option<usize>> {
-        self.columns[name]
-            .iter()
-            .map(|v| levels.iter().position(|l| l == v))
-            .collect()
+        common::codes(&self.columns[name], levels)
     }
 }
 

@@ -28,10 +28,7 @@ fn column<'a>(data: &'a (Vec<String>, Vec<csv::StringRecord>), name: &str) -> Ve
 }
 
 fn numbers(data: &(Vec<String>, Vec<csv::StringRecord>), name: &str) -> Vec<f64> {
-    column(data, name)
-        .iter()
-        .map(|v| v.parse().unwrap())
-        .collect()
+    common::numbers(&column(data, name))
 }
 
 #[test]

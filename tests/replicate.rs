@@ -47,16 +47,7 @@ impl Data {
 
     /// Numbers, with R's "NA" as NaN.
     fn numbers(&self, name: &str) -> Vec<f64> {
-        self.column(name)
-            .iter()
-            .map(|v| {
-                if *v == "NA" {
-                    f64::NAN
-                } else {
-                    v.parse().unwrap()
-                }
-            })
-            .collect()
+        common::numbers(&self.column(name))
     }
 
     /// The columns rw1, rw2, ...
@@ -69,10 +60,7 @@ impl Data {
     }
 
     fn codes(&self, name: &str, levels: &[&str]) -> Vec<Option<usize>> {
-        self.column(name)
-            .iter()
-            .map(|v| levels.iter().position(|l| l == v))
-            .collect()
+        common::codes(&self.column(name), levels)
     }
 }
 

@@ -53,23 +53,11 @@ impl Data {
 
     /// A numeric column, NaN where empty.
     fn numbers(&self, name: &str) -> Vec<f64> {
-        self.columns[name]
-            .iter()
-            .map(|v| {
-                if v.is_empty() {
-                    f64::NAN
-                } else {
-                    v.parse().unwrap()
-                }
-            })
-            .collect()
+        common::numbers(&self.columns[name])
     }
 
     fn codes(&self, name: &str, levels: &[&str]) -> Vec<Option<usize>> {
-        self.columns[name]
-            .iter()
-            .map(|v| levels.iter().position(|l| l == v))
-            .collect()
+        common::codes(&self.columns[name], levels)
     }
 
     fn stratified(&self) -> SampleDesign {

@@ -44,24 +44,12 @@ impl Data {
 
     /// Numbers; an empty field (R's NA) is missing: NaN.
     fn numbers(&self, name: &str) -> Vec<f64> {
-        self.column(name)
-            .iter()
-            .map(|v| {
-                if v.is_empty() {
-                    f64::NAN
-                } else {
-                    v.parse().unwrap()
-                }
-            })
-            .collect()
+        common::numbers(&self.column(name))
     }
 
     /// The codes of a column's values among `levels`.
     fn codes(&self, name: &str, levels: &[&str]) -> Vec<Option<usize>> {
-        self.column(name)
-            .iter()
-            .map(|v| levels.iter().position(|l| l == v))
-            .collect()
+        common::codes(&self.column(name), levels)
     }
 
     /// Districts then schools, weighted as R weights `d2`, without any correction.

@@ -293,6 +293,25 @@ pub fn csv_columns(path: impl AsRef<Path>) -> HashMap<String, Vec<String>> {
     columns
 }
 
+/// Numbers from text fields; an empty field or R's `NA` is a missing value: NaN.
+pub fn numbers<S: AsRef<str>>(fields: &[S]) -> Vec<f64> {
+    fields
+        .iter()
+        .map(|v| match v.as_ref() {
+            "" | "NA" => f64::NAN,
+            v => v.parse().unwrap_or_else(|_| panic!("not a number: {v:?}")),
+        })
+        .collect()
+}
+
+/// Each field's position among `levels`; `None` for any other value (an empty field, say).
+pub fn codes<S: AsRef<str>>(fields: &[S], levels: &[&str]) -> Vec<Option<usize>> {
+    fields
+        .iter()
+        .map(|v| levels.iter().position(|l| *l == v.as_ref()))
+        .collect()
+}
+
 /// What an example program did.
 pub struct Run {
     pub success: bool,

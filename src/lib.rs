@@ -238,7 +238,9 @@ pub use survey::crosstab::letters::{PairTest, column_letter};
 pub use survey::crosstab::means::{MeanCell, MeanRow, PairedRow};
 pub use survey::crosstab::options::{CrosstabOptions, CrosstabSettings};
 pub use survey::crosstab::versus::{CellVersus, Direction, Versus};
-pub use survey::crosstab::{Crosstab, CrosstabCell, CrosstabColumn, CrosstabRow, DesignSummary};
+pub use survey::crosstab::{
+    Crosstab, CrosstabCell, CrosstabColumn, CrosstabRow, DesignSummary, ReplicateSummary,
+};
 pub use survey::design::calibration::{
     CalibrationFunction, CalibrationOptions, CalibrationReport, CalibrationTargets,
     MAX_CALIBRATION_COLUMNS, MAX_CALIBRATION_ITERATIONS, NumericAuxiliary,

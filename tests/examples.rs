@@ -671,6 +671,8 @@ fn crosstab_replicate_weights_and_weighting_report() {
         close(&cell["std_error"], &format!("jk1s_awards_by_{level}"), "se");
     }
     close(&json["omnibus"]["statistic"], "jk1s_chisq", "F");
+    assert_eq!(json["replicates"]["method"], "jk1");
+    assert_eq!(json["replicates"]["count"], 15);
     assert!(json.get("weighting_report").is_none());
     let mut with_report = args.to_vec();
     with_report.push("--weighting-report");
@@ -698,6 +700,8 @@ fn crosstab_replicate_weights_and_weighting_report() {
         ],
     );
     close(&created["omnibus"]["statistic"], "strat_jkn_chisq", "F");
+    assert_eq!(created["replicates"]["method"], "jkn");
+    assert_eq!(created["replicates"]["count"], 200);
     // A scheme that does not parse is a one-line error.
     let run = common::run_example(
         "crosstab",

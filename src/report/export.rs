@@ -2,8 +2,8 @@
 
 use serde::Serialize;
 
-use crate::survey::crosstab::Crosstab;
 use crate::survey::crosstab::banners::Banners;
+use crate::survey::crosstab::{Crosstab, ReplicateSummary};
 
 /// A crosstab flattened for JSON consumers (dashboards, web APIs): the settings at the top, one
 /// object per group and per row, every number a plain field. [`Crosstab`] itself serialises its
@@ -23,7 +23,8 @@ use crate::survey::crosstab::banners::Banners;
 ///  "omnibus": {"statistic": 26.1, "df": 2, "p_value": 2.1e-6}}
 /// ```
 ///
-/// Design-based crosstabs add `design_effect` (which definition the cells carry) and, in each
+/// Design-based crosstabs add `design_effect` (which definition the cells carry), on a
+/// replicate-weight design `replicates` (`{"method": "jkn", "count": 36}`), and, in each
 /// cell, `std_error` and `deff`; their `omnibus` is the Rao-Scott test (`statistic`, `ndf`,
 /// `ddf`, `p_value`, `chisq`, `p_chisq`). An empty group's cells have `share`, `lower` and
 /// `upper` null; `omnibus` is null where no test applies.
@@ -70,6 +71,10 @@ pub struct CrosstabExport {
     /// Design-based tables: which design effect the cells carry.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub design_effect: Option<&'static str>,
+    /// Tables on a replicate-weight design: the method (`jkn`, `bootstrap`, ...) and the number
+    /// of replicates.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replicates: Option<ReplicateSummary>,
     /// Rows of means ([`Crosstab::with_mean_row`]), when the table has any.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub means: Vec<ExportMeanRow>,
@@ -529,6 +534,7 @@ impl Crosstab {
             rows,
             omnibus,
             design_effect: design.map(|_| settings.design.design_effect.name()),
+            replicates: design.and_then(|d| d.replicates),
             means: self
                 .mean_rows()
                 .iter()

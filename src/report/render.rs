@@ -354,8 +354,15 @@ fn notes(table: &Crosstab) -> Vec<String> {
     let settings = table.settings();
     let mut notes = Vec::new();
     if let Some(design) = table.design() {
+        let variances = design.replicates.map_or(String::new(), |r| {
+            format!(
+                " (variances from {} {} replicate weights)",
+                r.count, r.method
+            )
+        });
         notes.push(format!(
-            "Design-based: {} intervals and t-tests on {} degrees of freedom; design effects {}.",
+            "Design-based{variances}: {} intervals and t-tests on {} degrees of freedom; design \
+             effects {}.",
             table.interval_method(),
             design.degrees_of_freedom,
             settings.design.design_effect

@@ -550,10 +550,7 @@ fn build<G: CodeColumn + ?Sized>(
         rows: table_rows,
         omnibus: None,
         ungrouped: ungrouped.base(largest),
-        design: Some(DesignSummary {
-            degrees_of_freedom: df,
-            rao_scott: None,
-        }),
+        design: Some(DesignSummary::of(design, df)),
         means: Vec::new(),
         nps: Vec::new(),
         paired: Vec::new(),

@@ -991,10 +991,7 @@ impl Crosstab {
             rows: Vec::new(),
             omnibus: None,
             ungrouped,
-            design: design.map(|d| DesignSummary {
-                degrees_of_freedom: d.degrees_of_freedom(),
-                rao_scott: None,
-            }),
+            design: design.map(|d| DesignSummary::of(d, d.degrees_of_freedom())),
             means: Vec::new(),
             nps: Vec::new(),
             paired: Vec::new(),

@@ -20,7 +20,9 @@ use crate::survey::counts::QuestionKind;
 use crate::survey::crosstab::letters::PairTest;
 use crate::survey::crosstab::means::{MeanRow, PairedRow};
 use crate::survey::crosstab::options::CrosstabSettings;
+use crate::survey::design::SampleDesign;
 use crate::survey::design::rao_scott::RaoScottTest;
+use crate::survey::design::replicate::ReplicateMethod;
 use crate::survey::estimate::{Base, Estimate};
 
 /// A column (group) of a [`Crosstab`].
@@ -143,6 +145,52 @@ pub struct DesignSummary {
     /// The Rao-Scott test of independence (single-choice questions with at least two testable
     /// columns and answers).
     pub rao_scott: Option<RaoScottTest>,
+    /// The replicate weights behind the variances, on a replicate-weight design.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replicates: Option<ReplicateSummary>,
+}
+
+impl DesignSummary {
+    /// The summary of `design` (whose degrees of freedom are `degrees_of_freedom`), before any
+    /// test.
+    pub(crate) fn of(design: &SampleDesign, degrees_of_freedom: f64) -> Self {
+        Self {
+            degrees_of_freedom,
+            rao_scott: None,
+            replicates: design.replicate_method().map(|method| ReplicateSummary {
+                method,
+                count: design.replicate_count(),
+            }),
+        }
+    }
+}
+
+/// Which replicate weights a design-based crosstab's variances come from.
+///
+/// # Examples
+///
+/// ```
+/// use survey_analytics::{Categories, Crosstab, CrosstabOptions, ReplicateMethod, ReplicateScheme, SampleDesign};
+///
+/// let design = SampleDesign::new(vec![1.0, 2.0, 1.0, 2.0, 1.5, 1.0, 2.0, 1.0])?
+///     .with_clusters(&[1, 1, 2, 2, 3, 3, 4, 4])?
+///     .replicate(ReplicateScheme::Jk1)?;
+/// let answers = Categories::new("knows", ["yes", "no"])?;
+/// let groups = Categories::new("role", ["leader", "ic"])?;
+/// let knows = [Some(0), Some(1), Some(0), Some(1), Some(0), Some(0), None, Some(1)];
+/// let role = [Some(0), Some(1), Some(0), Some(1), Some(0), Some(1), Some(1), Some(0)];
+/// let options = CrosstabOptions::default().min_base(2);
+/// let table = Crosstab::from_design(&design, &answers, &groups, &knows, &role, &options)?;
+/// let replicates = table.design().unwrap().replicates.unwrap();
+/// assert_eq!((replicates.method, replicates.count), (ReplicateMethod::Jk1, 4));
+/// # Ok::<(), survey_analytics::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReplicateSummary {
+    /// The replication method.
+    pub method: ReplicateMethod,
+    /// The number of replicates.
+    pub count: usize,
 }
 
 /// A question (rows) by a group (columns), the way a market-research table shows it: per column the

@@ -666,12 +666,13 @@ impl Replicates {
         // A domain holding every record is the design itself, with the design's degrees of
         // freedom: R recomputes `degf` only for a subset, and keeps a calibrated design's.
         if let Some(&first) = codes.first()
-            && (first as usize) < count
             && codes.iter().all(|&c| c == first)
         {
             let mut degrees = vec![-1.0; count];
-            degrees[first as usize] = self.degrees;
-            return degrees;
+            if let Some(slot) = degrees.get_mut(first as usize) {
+                *slot = self.degrees;
+                return degrees;
+            }
         }
         self.ranks(weights, codes, count, true)
     }

@@ -6,7 +6,8 @@
 //! categorical plus numeric (`~stype + api99`, `~awards + api99`) auxiliaries, and without an
 //! intercept (`~api99 - 1`). It writes every calibrated weight, `svymean`, `svytotal` and
 //! `svyby` domain means with their standard errors, the design effect of the mean, the logit
-//! and beta intervals of a share (`svyciprop`) and the Rao-Scott F (`svychisq`) after
+//! and beta intervals of a share (`svyciprop`), the Rao-Scott F (`svychisq`) and the median
+//! with its Woodruff interval (`svyquantile`) after
 //! calibration, and records that tight bounds (`c(0.7, 1.5)`) make R fail to converge, as they
 //! leave the totals out of reach, and a case where R fails although they are within reach
 //! (`tiny.csv`).
@@ -189,6 +190,21 @@ fn check_api(
         p_tolerance,
         0.0,
     );
+    // The median with Woodruff's interval (svyquantile): the same school's score exactly (the
+    // weights agree far more closely than the gaps between scores), its standard error as
+    // everything else.
+    let q = design
+        .quantile(&api00, 0.5, ConfidenceLevel::NINETY_FIVE)
+        .unwrap();
+    for (key, got, relative) in [
+        ("median", q.quantile, 0.0),
+        ("median_lower", q.lower.unwrap_or(f64::NAN), 0.0),
+        ("median_upper", q.upper.unwrap_or(f64::NAN), 0.0),
+        ("median_se", q.std_error.unwrap_or(f64::NAN), tolerance),
+    ] {
+        let what = format!("{name}/{key} {kind}");
+        checker.number(what, got, want.get(name, key), relative, 0.0);
+    }
     let (by, levels) = by;
     let domains: Vec<Option<usize>> = codes(data, by, levels).into_iter().map(Some).collect();
     let d = design.domain_means(&api00, &domains, levels.len()).unwrap();

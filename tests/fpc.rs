@@ -201,8 +201,9 @@ proptest::proptest! {
 }
 
 /// Design effects (against sampling with and without replacement), the intervals of a share
-/// (`svyciprop`: logit, beta, asin, mean) and the Rao-Scott F (`svychisq`) under the corrections,
-/// on the stratified and the cluster sample: 1e-9 relative (1e-8 for p-values).
+/// (`svyciprop`: logit, beta, asin, mean), the Rao-Scott F (`svychisq`) and the median with its
+/// Woodruff interval (`svyquantile`) under the corrections, on the stratified and the cluster
+/// sample: 1e-9 relative (1e-8 for p-values; the median and its bounds exactly).
 #[test]
 fn corrected_design_effects_intervals_and_tests_match_r() {
     use survey_analytics::{ConfidenceLevel, DesignInterval};
@@ -238,12 +239,7 @@ fn corrected_design_effects_intervals_and_tests_match_r() {
         let (with, without) = (m.deff.with_replacement, m.deff.without_replacement);
         want.check(&mut checker, &case, "with", with.unwrap(), 1e-9);
         want.check(&mut checker, &case, "without", without.unwrap(), 1e-9);
-        let codes = |name: &str, levels: &[&str]| -> Vec<Option<usize>> {
-            column(data, name)
-                .iter()
-                .map(|v| levels.iter().position(|l| l == v))
-                .collect()
-        };
+        let codes = |name: &str, levels: &[&str]| common::codes(&column(data, name), levels);
         let awards = codes("awards", &["No", "Yes"]);
         let yes: Vec<Option<bool>> = awards.iter().map(|a| a.map(|a| a == 1)).collect();
         let share = design.proportion(&yes).unwrap();
@@ -267,6 +263,33 @@ fn corrected_design_effects_intervals_and_tests_match_r() {
         want.check(&mut checker, &case, "ndf", test.ndf, 1e-9);
         want.check(&mut checker, &case, "ddf", test.ddf, 1e-9);
         want.check(&mut checker, &case, "p", test.p_value, 1e-8);
+        // The median with Woodruff's interval: the same school's score exactly.
+        let q = design
+            .quantile(&numbers(data, "api00"), 0.5, ConfidenceLevel::NINETY_FIVE)
+            .unwrap();
+        let case = format!("{name}_median");
+        want.check(&mut checker, &case, "quantile", q.quantile, 0.0);
+        want.check(
+            &mut checker,
+            &case,
+            "lower",
+            q.lower.unwrap_or(f64::NAN),
+            0.0,
+        );
+        want.check(
+            &mut checker,
+            &case,
+            "upper",
+            q.upper.unwrap_or(f64::NAN),
+            0.0,
+        );
+        want.check(
+            &mut checker,
+            &case,
+            "se",
+            q.std_error.unwrap_or(f64::NAN),
+            1e-9,
+        );
     }
-    checker.finish("corrected design effects, intervals and tests");
+    checker.finish("corrected design effects, intervals, tests and medians");
 }

@@ -210,6 +210,21 @@ fn two_stage_estimates_match_svydesign_with_two_fpcs() {
         .unwrap();
     want.check(&mut checker, "clus2_ratio", "estimate", r.estimate, 1e-12);
     want.check(&mut checker, "clus2_ratio", "se", r.std_error, 1e-9);
+    // The median with Woodruff's interval (`svyquantile`): the same school exactly, the standard
+    // error of both stages to 1e-9.
+    let q = design
+        .quantile(
+            &data.numbers("api00"),
+            0.5,
+            survey_analytics::ConfidenceLevel::NINETY_FIVE,
+        )
+        .unwrap();
+    want.check(&mut checker, "clus2_median", "quantile", q.quantile, 0.0);
+    let (lower, upper) = (q.lower.unwrap_or(f64::NAN), q.upper.unwrap_or(f64::NAN));
+    want.check(&mut checker, "clus2_median", "lower", lower, 0.0);
+    want.check(&mut checker, "clus2_median", "upper", upper, 0.0);
+    let se = q.std_error.unwrap_or(f64::NAN);
+    want.check(&mut checker, "clus2_median", "se", se, 1e-9);
     // Rao-Scott tests of school type by awards.
     let awards = data.codes("awards", &["No", "Yes"]);
     let test = design.rao_scott(&stype, &awards, 3, 2).unwrap();

@@ -169,11 +169,7 @@ fn check_estimates(
             ConfidenceLevel::new(0.95).unwrap(),
         )
         .unwrap();
-    let case = format!("{name}_median");
-    want.check(checker, &case, "quantile", q.quantile, 0.0);
-    want.check(checker, &case, "lower", q.lower.unwrap_or(f64::NAN), 0.0);
-    want.check(checker, &case, "upper", q.upper.unwrap_or(f64::NAN), 0.0);
-    want.check(checker, &case, "se", q.std_error.unwrap_or(f64::NAN), 1e-9);
+    want.check_quantile(checker, &format!("{name}_median"), &q, 1e-9);
 }
 
 #[test]

@@ -137,6 +137,30 @@ impl Values {
     }
 }
 
+impl Values {
+    /// A quantile with its interval against R's `svyquantile(ci = TRUE)` (keys `quantile`,
+    /// `lower`, `upper`, `se`): the quantile and its bounds exactly (they are data values), the
+    /// standard error to `relative`.
+    pub fn check_quantile(
+        &self,
+        checker: &mut Checker,
+        case: &str,
+        q: &survey_analytics::DesignQuantile,
+        relative: f64,
+    ) {
+        self.check(checker, case, "quantile", q.quantile, 0.0);
+        self.check(checker, case, "lower", q.lower.unwrap_or(f64::NAN), 0.0);
+        self.check(checker, case, "upper", q.upper.unwrap_or(f64::NAN), 0.0);
+        self.check(
+            checker,
+            case,
+            "se",
+            q.std_error.unwrap_or(f64::NAN),
+            relative,
+        );
+    }
+}
+
 /// Whether `got` is within `relative` of `expected` (exact equality required for 0 and infinities;
 /// NaN matches NaN).
 pub fn close(got: f64, expected: f64, relative: f64) -> bool {
